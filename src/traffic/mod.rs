@@ -1,0 +1,13 @@
+//! Call load: Erlang B/C/A for one interval, a discrete-event simulator of a roster's
+//! calls, and seat advice per interval and shift.
+
+pub mod erlang;
+pub mod sim;
+
+use thiserror::Error;
+
+#[derive(Debug, Error, PartialEq)]
+pub enum TrafficError {
+    #[error("{0}")]
+    Invalid(String),
+}

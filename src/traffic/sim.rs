@@ -1,0 +1,925 @@
+//! A discrete-event simulator of one roster's calls.
+//!
+//! Arrivals are Poisson with a rate that is constant within each interval and seat type
+//! (exact inversion of the integrated rate, so queues and arrivals carry over interval
+//! boundaries). Handle times are exponential or lognormal; patience is exponential and
+//! handled lazily (a waiting call carries its deadline and is dropped as abandoned when
+//! an agent reaches it too late, which is exact for first-come-first-served queues).
+//! Agents work sessions (shift start to end) at one seat type; shrinkage takes a rotating
+//! share of each seat type's agents off the phones in every interval. An agent whose own
+//! queue is empty may take calls waiting at lower seat types (`overflow`). A fraction of
+//! the calls answered at a seat type can be escalated to another (senior) seat type.
+//!
+//! Replications run in parallel (rayon) in fixed chunks; replication r draws from its own
+//! ChaCha8 stream seeded from (run seed, r), and chunk results are combined in order, so
+//! the output is the same for any number of threads.
+
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, VecDeque};
+
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+use rand_distr::{Distribution, Exp1, StandardNormal};
+use rayon::prelude::*;
+use serde::Serialize;
+
+use super::TrafficError;
+
+/// Handle-time distribution.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+pub enum HandleTime {
+    Exponential {
+        mean_s: f64,
+    },
+    /// Lognormal with the given mean and coefficient of variation (sd ÷ mean).
+    Lognormal {
+        mean_s: f64,
+        cv: f64,
+    },
+}
+
+impl HandleTime {
+    pub fn mean_s(&self) -> f64 {
+        match *self {
+            HandleTime::Exponential { mean_s } | HandleTime::Lognormal { mean_s, .. } => mean_s,
+        }
+    }
+}
+
+/// One seat type's calls.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SimQueue {
+    pub name: String,
+    /// 0 junior, 1 intermediate, 2 senior: the lowest grade that may sit at this seat type.
+    pub min_grade: u8,
+    /// Expected calls in each interval of the horizon.
+    pub calls: Vec<f64>,
+    pub handle: HandleTime,
+    /// Mean of an exponential patience; `None`: callers never hang up.
+    pub patience_s: Option<f64>,
+    /// Share of the calls answered here that are then escalated (to `SimInput::escalate_to`).
+    pub escalate: f64,
+}
+
+/// One agent's session: seated at queue `seat` and taking calls in `[start_s, end_s)`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SimAgent {
+    pub seat: usize,
+    pub grade: u8,
+    pub start_s: f64,
+    pub end_s: f64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SimInput {
+    pub interval_s: f64,
+    pub n_intervals: usize,
+    pub queues: Vec<SimQueue>,
+    pub agents: Vec<SimAgent>,
+    /// The t of "answered within t".
+    pub answer_s: f64,
+    /// Service-level target; intervals below it are flagged.
+    pub sl_target: f64,
+    /// Share of each seat type's agents off the phones in each interval (rotating).
+    pub shrinkage: f64,
+    /// Agents take calls waiting at lower seat types when their own queue is empty.
+    pub overflow: bool,
+    /// Where escalated calls go (a queue index), if anywhere.
+    pub escalate_to: Option<usize>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SimOptions {
+    pub replications: u32,
+    pub seed: u64,
+    /// Totals pool intervals `summary_from..summary_to` (warm-up excluded).
+    pub summary_from: usize,
+    pub summary_to: Option<usize>,
+}
+
+impl Default for SimOptions {
+    fn default() -> Self {
+        SimOptions {
+            replications: 100,
+            seed: 1,
+            summary_from: 0,
+            summary_to: None,
+        }
+    }
+}
+
+/// A mean over replications with its 95 % confidence interval (Student t).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Estimate {
+    pub mean: f64,
+    pub lo: f64,
+    pub hi: f64,
+    /// Replications in which the figure is defined (e.g. some call was answered).
+    pub n: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CellResult {
+    pub interval: usize,
+    pub queue: usize,
+    pub offered: f64,
+    pub service_level: Option<Estimate>,
+    pub asa_s: Option<Estimate>,
+    pub abandon: Option<Estimate>,
+    pub occupancy: Option<Estimate>,
+    /// Mean service level below the target.
+    pub below_target: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct QueueTotal {
+    pub queue: String,
+    pub offered: f64,
+    pub service_level: Option<Estimate>,
+    pub asa_s: Option<Estimate>,
+    pub abandon: Option<Estimate>,
+    pub p_wait: Option<Estimate>,
+    pub occupancy: Option<Estimate>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SimResult {
+    pub replications: u32,
+    pub seed: u64,
+    /// Events processed over all replications (arrivals, answers, completions,
+    /// abandonments, staffing changes).
+    pub events: u64,
+    pub calls: u64,
+    pub cells: Vec<CellResult>,
+    pub totals: Vec<QueueTotal>,
+}
+
+impl SimInput {
+    pub fn validate(&self) -> Result<(), TrafficError> {
+        let bad = |m: String| Err(TrafficError::Invalid(m));
+        if !(self.interval_s.is_finite() && self.interval_s > 0.0) {
+            return bad(format!(
+                "interval must be positive, got {}",
+                self.interval_s
+            ));
+        }
+        if !(self.answer_s.is_finite() && self.answer_s >= 0.0) {
+            return bad(format!(
+                "answer time must be 0 or more, got {}",
+                self.answer_s
+            ));
+        }
+        if !(0.0..1.0).contains(&self.shrinkage) {
+            return bad(format!(
+                "shrinkage must be in [0, 1), got {}",
+                self.shrinkage
+            ));
+        }
+        if let Some(e) = self.escalate_to
+            && e >= self.queues.len()
+        {
+            return bad(format!("escalation target {e} is not a queue"));
+        }
+        for q in &self.queues {
+            if q.calls.len() != self.n_intervals {
+                return bad(format!(
+                    "queue {} has {} intervals of calls, the horizon has {}",
+                    q.name,
+                    q.calls.len(),
+                    self.n_intervals
+                ));
+            }
+            if q.calls.iter().any(|c| !(c.is_finite() && *c >= 0.0)) {
+                return bad(format!("queue {}: calls must be 0 or more", q.name));
+            }
+            let ok = match q.handle {
+                HandleTime::Exponential { mean_s } => mean_s.is_finite() && mean_s > 0.0,
+                HandleTime::Lognormal { mean_s, cv } => {
+                    mean_s.is_finite() && mean_s > 0.0 && cv.is_finite() && cv > 0.0
+                }
+            };
+            if !ok {
+                return bad(format!("queue {}: bad handle time {:?}", q.name, q.handle));
+            }
+            if let Some(p) = q.patience_s
+                && !(p.is_finite() && p > 0.0)
+            {
+                return bad(format!("queue {}: patience must be positive", q.name));
+            }
+            if !(0.0..=1.0).contains(&q.escalate) {
+                return bad(format!("queue {}: escalation share must be 0 to 1", q.name));
+            }
+        }
+        for a in &self.agents {
+            if a.seat >= self.queues.len() || !(a.start_s <= a.end_s) {
+                return bad(format!("bad agent session {a:?}"));
+            }
+        }
+        Ok(())
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// The shared, replication-independent plan: staffing change points and routing tables.
+
+struct Plan {
+    /// Times at which availability may change (interval boundaries, session starts/ends).
+    changes: Vec<f64>,
+    /// For each change point, the agents available from it to the next.
+    available: Vec<Vec<u32>>,
+    /// Staffed (available) seconds per cell, by the agents' seat type.
+    staffed_s: Vec<f64>,
+    /// For each queue, the seat types whose agents may help it (higher seats, lowest first).
+    helpers: Vec<Vec<usize>>,
+    /// For each seat type, the lower queues its agents may help (any order; oldest call wins).
+    lower: Vec<Vec<usize>>,
+    handle: Vec<Handle>,
+    horizon: f64,
+}
+
+#[derive(Clone, Copy)]
+enum Handle {
+    Exp(f64),
+    LogN { mu: f64, sigma: f64 },
+}
+
+impl Handle {
+    #[inline]
+    fn sample(&self, rng: &mut ChaCha8Rng) -> f64 {
+        match *self {
+            Handle::Exp(mean) => mean * <Exp1 as Distribution<f64>>::sample(&Exp1, rng),
+            Handle::LogN { mu, sigma } => {
+                let z: f64 = StandardNormal.sample(rng);
+                (mu + sigma * z).exp()
+            }
+        }
+    }
+}
+
+fn plan(input: &SimInput) -> Plan {
+    let nq = input.queues.len();
+    let horizon = input.n_intervals as f64 * input.interval_s;
+    let mut changes: Vec<f64> = (0..input.n_intervals)
+        .map(|i| i as f64 * input.interval_s)
+        .collect();
+    for a in &input.agents {
+        for t in [a.start_s, a.end_s] {
+            if t > 0.0 && t < horizon {
+                changes.push(t);
+            }
+        }
+    }
+    changes.sort_by(f64::total_cmp);
+    changes.dedup();
+    // Per interval and seat type: the agents on duty at any time in it, for the rotation.
+    let interval_of = |t: f64| ((t / input.interval_s) as usize).min(input.n_intervals - 1);
+    let mut on_break = vec![false; 0];
+    let mut break_of: Vec<Vec<u32>> = vec![Vec::new(); input.n_intervals];
+    if input.shrinkage > 0.0 {
+        let mut present: Vec<Vec<Vec<u32>>> = vec![vec![Vec::new(); nq]; input.n_intervals];
+        for (id, a) in input.agents.iter().enumerate() {
+            if a.end_s <= a.start_s {
+                continue;
+            }
+            let first = interval_of(a.start_s.max(0.0));
+            let last = interval_of((a.end_s - 1e-9).min(horizon - 1e-9).max(0.0));
+            for p in present.iter_mut().take(last + 1).skip(first) {
+                p[a.seat].push(id as u32);
+            }
+        }
+        for (i, per_seat) in present.iter().enumerate() {
+            for ids in per_seat {
+                let n = ids.len();
+                let k = (n as f64 * input.shrinkage).round() as usize;
+                for (rank, id) in ids.iter().enumerate() {
+                    if (rank + i) % n < k {
+                        break_of[i].push(*id);
+                    }
+                }
+            }
+        }
+        on_break = vec![false; input.agents.len()];
+    }
+    let mut available = Vec::with_capacity(changes.len());
+    let mut staffed_s = vec![0.0; input.n_intervals * nq];
+    let mut current_interval = usize::MAX;
+    for (ci, &t) in changes.iter().enumerate() {
+        let i = interval_of(t);
+        if input.shrinkage > 0.0 && i != current_interval {
+            if current_interval != usize::MAX {
+                for id in &break_of[current_interval] {
+                    on_break[*id as usize] = false;
+                }
+            }
+            for id in &break_of[i] {
+                on_break[*id as usize] = true;
+            }
+            current_interval = i;
+        }
+        let end = changes.get(ci + 1).copied().unwrap_or(horizon);
+        let list: Vec<u32> = input
+            .agents
+            .iter()
+            .enumerate()
+            .filter(|(id, a)| {
+                a.start_s <= t && t < a.end_s && !(input.shrinkage > 0.0 && on_break[*id])
+            })
+            .map(|(id, _)| id as u32)
+            .collect();
+        for id in &list {
+            staffed_s[i * nq + input.agents[*id as usize].seat] += end - t;
+        }
+        available.push(list);
+    }
+    let mut order: Vec<usize> = (0..nq).collect();
+    order.sort_by_key(|&q| input.queues[q].min_grade);
+    let helpers = (0..nq)
+        .map(|q| {
+            if !input.overflow {
+                return Vec::new();
+            }
+            order
+                .iter()
+                .copied()
+                .filter(|&s| input.queues[s].min_grade > input.queues[q].min_grade)
+                .collect()
+        })
+        .collect();
+    let lower = (0..nq)
+        .map(|s| {
+            if !input.overflow {
+                return Vec::new();
+            }
+            order
+                .iter()
+                .copied()
+                .filter(|&q| input.queues[q].min_grade < input.queues[s].min_grade)
+                .collect()
+        })
+        .collect();
+    let handle = input
+        .queues
+        .iter()
+        .map(|q| match q.handle {
+            HandleTime::Exponential { mean_s } => Handle::Exp(mean_s),
+            HandleTime::Lognormal { mean_s, cv } => {
+                let s2 = (1.0 + cv * cv).ln();
+                Handle::LogN {
+                    mu: mean_s.ln() - s2 / 2.0,
+                    sigma: s2.sqrt(),
+                }
+            }
+        })
+        .collect();
+    Plan {
+        changes,
+        available,
+        staffed_s,
+        helpers,
+        lower,
+        handle,
+        horizon,
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// One replication.
+
+#[derive(Clone, Copy)]
+struct Call {
+    arrival: f64,
+    deadline: f64,
+    cell: u32,
+    escalated: bool,
+}
+
+#[derive(Clone, Default)]
+struct CellCount {
+    offered: u32,
+    answered: u32,
+    within: u32,
+    abandoned: u32,
+    waited: u32,
+    wait_sum: f64,
+    busy_s: f64,
+}
+
+struct Rep<'a> {
+    input: &'a SimInput,
+    plan: &'a Plan,
+    rng: ChaCha8Rng,
+    nq: usize,
+    queues: Vec<VecDeque<Call>>,
+    idle: Vec<Vec<u32>>,
+    busy: Vec<bool>,
+    avail: Vec<bool>,
+    /// The call each busy agent is serving: (queue, escalated).
+    serving: Vec<(u16, bool)>,
+    done: BinaryHeap<Reverse<(u64, u32)>>,
+    cells: Vec<CellCount>,
+    events: u64,
+    calls: u64,
+}
+
+/// Splitmix64: decorrelates nearby seeds.
+fn splitmix(mut z: u64) -> u64 {
+    z = z.wrapping_add(0x9e37_79b9_7f4a_7c15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
+/// The seed of replication `rep` of a run with seed `seed`.
+pub fn replication_seed(seed: u64, rep: u32) -> u64 {
+    splitmix(splitmix(seed) ^ (rep as u64).wrapping_mul(0xd1b5_4a32_d192_ed03))
+}
+
+impl<'a> Rep<'a> {
+    fn new(input: &'a SimInput, plan: &'a Plan, seed: u64) -> Self {
+        let nq = input.queues.len();
+        let na = input.agents.len();
+        Rep {
+            input,
+            plan,
+            rng: ChaCha8Rng::seed_from_u64(seed),
+            nq,
+            queues: vec![VecDeque::new(); nq],
+            idle: vec![Vec::new(); nq],
+            busy: vec![false; na],
+            avail: vec![false; na],
+            serving: vec![(0, false); na],
+            done: BinaryHeap::new(),
+            cells: vec![CellCount::default(); input.n_intervals * nq],
+            events: 0,
+            calls: 0,
+        }
+    }
+
+    #[inline]
+    fn exp1(&mut self) -> f64 {
+        <Exp1 as Distribution<f64>>::sample(&Exp1, &mut self.rng)
+    }
+
+    #[inline]
+    fn interval_of(&self, t: f64) -> usize {
+        ((t / self.input.interval_s) as usize).min(self.input.n_intervals - 1)
+    }
+
+    /// The next arrival of queue `q` after time `t`: invert the piecewise-linear
+    /// integrated rate at an Exp(1) draw.
+    fn next_arrival(&mut self, q: usize, t: f64) -> f64 {
+        let mut need = self.exp1();
+        let len = self.input.interval_s;
+        let mut i = (t / len) as usize;
+        let mut now = t;
+        let calls = &self.input.queues[q].calls;
+        while i < calls.len() {
+            let rate = calls[i] / len;
+            let end = (i + 1) as f64 * len;
+            let mass = rate * (end - now);
+            if need < mass {
+                return now + need / rate;
+            }
+            need -= mass;
+            now = end;
+            i += 1;
+        }
+        f64::INFINITY
+    }
+
+    fn add_busy(&mut self, seat: usize, start: f64, dur: f64) {
+        let len = self.input.interval_s;
+        let end = (start + dur).min(self.plan.horizon);
+        let mut t = start;
+        while t < end {
+            let i = self.interval_of(t);
+            let stop = ((i + 1) as f64 * len).min(end);
+            self.cells[i * self.nq + seat].busy_s += stop - t;
+            if stop <= t {
+                break;
+            }
+            t = stop;
+        }
+    }
+
+    /// Agent `a` starts a call of queue `q` at `t`.
+    fn serve(&mut self, a: u32, q: usize, call: Call, t: f64) {
+        let wait = t - call.arrival;
+        let c = &mut self.cells[call.cell as usize];
+        c.answered += 1;
+        c.wait_sum += wait;
+        if wait <= self.input.answer_s {
+            c.within += 1;
+        }
+        if wait > 0.0 {
+            c.waited += 1;
+        }
+        let dur = self.plan.handle[q].sample(&mut self.rng);
+        let seat = self.input.agents[a as usize].seat;
+        self.add_busy(seat, t, dur);
+        self.busy[a as usize] = true;
+        self.serving[a as usize] = (q as u16, call.escalated);
+        self.done.push(Reverse(((t + dur).to_bits(), a)));
+        self.events += 1;
+    }
+
+    /// Drop the abandoned calls at the head of queue `q` (deadline passed by `t`).
+    #[inline]
+    fn purge(&mut self, q: usize, t: f64) {
+        while let Some(c) = self.queues[q].front() {
+            if c.deadline < t {
+                let cell = c.cell as usize;
+                self.cells[cell].abandoned += 1;
+                self.cells[cell].waited += 1;
+                self.events += 1;
+                self.queues[q].pop_front();
+            } else {
+                break;
+            }
+        }
+    }
+
+    /// A free, available agent looks for work: its own queue first, then (overflow) the
+    /// oldest call waiting at a lower seat type. Returns whether it took a call.
+    fn take_work(&mut self, a: u32, t: f64) -> bool {
+        let seat = self.input.agents[a as usize].seat;
+        self.purge(seat, t);
+        if let Some(call) = self.queues[seat].pop_front() {
+            self.serve(a, seat, call, t);
+            return true;
+        }
+        let grade = self.input.agents[a as usize].grade;
+        let mut best: Option<(usize, f64)> = None;
+        for k in 0..self.plan.lower[seat].len() {
+            let q = self.plan.lower[seat][k];
+            if self.input.queues[q].min_grade > grade {
+                continue;
+            }
+            self.purge(q, t);
+            if let Some(c) = self.queues[q].front()
+                && best.is_none_or(|(_, at)| c.arrival < at)
+            {
+                best = Some((q, c.arrival));
+            }
+        }
+        if let Some((q, _)) = best {
+            let call = self.queues[q].pop_front().expect("head checked");
+            self.serve(a, q, call, t);
+            return true;
+        }
+        false
+    }
+
+    fn arrive(&mut self, q: usize, t: f64, escalated: bool) {
+        self.events += 1;
+        self.calls += 1;
+        let cell = (self.interval_of(t) * self.nq + q) as u32;
+        self.cells[cell as usize].offered += 1;
+        let agent = self.idle[q].pop().or_else(|| {
+            for k in 0..self.plan.helpers[q].len() {
+                let s = self.plan.helpers[q][k];
+                if let Some(a) = self.idle[s].pop() {
+                    return Some(a);
+                }
+            }
+            None
+        });
+        let patience = self.input.queues[q].patience_s;
+        let deadline = match patience {
+            Some(p) if agent.is_none() => t + p * self.exp1(),
+            _ => f64::INFINITY,
+        };
+        let call = Call {
+            arrival: t,
+            deadline,
+            cell,
+            escalated,
+        };
+        match agent {
+            Some(a) => self.serve(a, q, call, t),
+            None => self.queues[q].push_back(call),
+        }
+    }
+
+    fn complete(&mut self, a: u32, t: f64) {
+        self.events += 1;
+        self.busy[a as usize] = false;
+        let (q, escalated) = self.serving[a as usize];
+        let q = q as usize;
+        if !escalated && let Some(to) = self.input.escalate_to {
+            let share = self.input.queues[q].escalate;
+            if share > 0.0 && rand::RngExt::random::<f64>(&mut self.rng) < share {
+                self.arrive(to, t, true);
+            }
+        }
+        if self.avail[a as usize] && !self.take_work(a, t) {
+            let seat = self.input.agents[a as usize].seat;
+            self.idle[seat].push(a);
+        }
+    }
+
+    fn change(&mut self, ci: usize, t: f64) {
+        self.events += 1;
+        if ci > 0 {
+            for &a in &self.plan.available[ci - 1] {
+                self.avail[a as usize] = false;
+            }
+        }
+        for s in self.idle.iter_mut() {
+            s.clear();
+        }
+        for k in 0..self.plan.available[ci].len() {
+            let a = self.plan.available[ci][k];
+            self.avail[a as usize] = true;
+            if !self.busy[a as usize] && !self.take_work(a, t) {
+                let seat = self.input.agents[a as usize].seat;
+                self.idle[seat].push(a);
+            }
+        }
+    }
+
+    fn run(mut self) -> (Vec<CellCount>, u64, u64) {
+        let nq = self.nq;
+        let mut next: Vec<f64> = (0..nq).map(|q| self.next_arrival(q, 0.0)).collect();
+        let mut ci = 0usize;
+        loop {
+            let (qa, ta) =
+                next.iter()
+                    .enumerate()
+                    .fold((usize::MAX, f64::INFINITY), |best, (q, &t)| {
+                        if t < best.1 { (q, t) } else { best }
+                    });
+            let td = self
+                .done
+                .peek()
+                .map(|Reverse((bits, _))| f64::from_bits(*bits))
+                .unwrap_or(f64::INFINITY);
+            let tc = self.plan.changes.get(ci).copied().unwrap_or(f64::INFINITY);
+            if tc <= ta && tc <= td {
+                if tc >= self.plan.horizon {
+                    break;
+                }
+                self.change(ci, tc);
+                ci += 1;
+            } else if td <= ta {
+                if td >= self.plan.horizon {
+                    break;
+                }
+                let Reverse((_, a)) = self.done.pop().expect("peeked");
+                self.complete(a, td);
+            } else {
+                if ta >= self.plan.horizon {
+                    break;
+                }
+                self.arrive(qa, ta, false);
+                next[qa] = self.next_arrival(qa, ta);
+            }
+        }
+        // The centre closes at the horizon: calls still waiting count as abandoned.
+        for q in 0..nq {
+            while let Some(c) = self.queues[q].pop_front() {
+                self.cells[c.cell as usize].abandoned += 1;
+                self.cells[c.cell as usize].waited += 1;
+            }
+        }
+        (self.cells, self.events, self.calls)
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Aggregation over replications.
+
+#[derive(Clone, Copy, Default)]
+struct Moments {
+    n: u32,
+    sum: f64,
+    sumsq: f64,
+}
+
+impl Moments {
+    #[inline]
+    fn add(&mut self, x: f64) {
+        self.n += 1;
+        self.sum += x;
+        self.sumsq += x * x;
+    }
+    fn merge(&mut self, o: &Moments) {
+        self.n += o.n;
+        self.sum += o.sum;
+        self.sumsq += o.sumsq;
+    }
+    fn estimate(&self) -> Option<Estimate> {
+        if self.n == 0 {
+            return None;
+        }
+        let n = self.n as f64;
+        let mean = self.sum / n;
+        let half = if self.n > 1 {
+            let var = ((self.sumsq - n * mean * mean) / (n - 1.0)).max(0.0);
+            t975(self.n - 1) * (var / n).sqrt()
+        } else {
+            f64::INFINITY
+        };
+        Some(Estimate {
+            mean,
+            lo: mean - half,
+            hi: mean + half,
+            n: self.n,
+        })
+    }
+}
+
+/// Two-sided 95 % Student t quantile.
+pub fn t975(df: u32) -> f64 {
+    const T: [f64; 30] = [
+        12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.160,
+        2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064, 2.060, 2.056,
+        2.052, 2.048, 2.045, 2.042,
+    ];
+    match df {
+        0 => f64::INFINITY,
+        1..=30 => T[df as usize - 1],
+        // Cornish–Fisher: z + (z³ + z) / (4·df)
+        _ => 1.959964 + 2.372 / df as f64,
+    }
+}
+
+const METRICS: usize = 5; // sl, asa, abandon, occupancy, p_wait
+
+#[derive(Clone)]
+struct Acc {
+    cells: Vec<[Moments; METRICS]>,
+    offered: Vec<f64>,
+    totals: Vec<[Moments; METRICS]>,
+    total_offered: Vec<f64>,
+    events: u64,
+    calls: u64,
+}
+
+impl Acc {
+    fn new(ncells: usize, nq: usize) -> Self {
+        Acc {
+            cells: vec![[Moments::default(); METRICS]; ncells],
+            offered: vec![0.0; ncells],
+            totals: vec![[Moments::default(); METRICS]; nq],
+            total_offered: vec![0.0; nq],
+            events: 0,
+            calls: 0,
+        }
+    }
+
+    fn add_rep(&mut self, counts: &[CellCount], staffed: &[f64], nq: usize, range: (usize, usize)) {
+        let metrics = |c: &CellCount, staffed: f64| -> [Option<f64>; METRICS] {
+            let off = c.offered as f64;
+            [
+                (c.offered > 0).then(|| c.within as f64 / off),
+                (c.answered > 0).then(|| c.wait_sum / c.answered as f64),
+                (c.offered > 0).then(|| c.abandoned as f64 / off),
+                (staffed > 0.0).then(|| c.busy_s / staffed),
+                (c.offered > 0).then(|| c.waited as f64 / off),
+            ]
+        };
+        for (i, c) in counts.iter().enumerate() {
+            self.offered[i] += c.offered as f64;
+            for (m, v) in self.cells[i].iter_mut().zip(metrics(c, staffed[i])) {
+                if let Some(v) = v {
+                    m.add(v);
+                }
+            }
+        }
+        for q in 0..nq {
+            let mut sum = CellCount::default();
+            let mut st = 0.0;
+            for i in range.0..range.1 {
+                let c = &counts[i * nq + q];
+                sum.offered += c.offered;
+                sum.answered += c.answered;
+                sum.within += c.within;
+                sum.abandoned += c.abandoned;
+                sum.waited += c.waited;
+                sum.wait_sum += c.wait_sum;
+                sum.busy_s += c.busy_s;
+                st += staffed[i * nq + q];
+            }
+            self.total_offered[q] += sum.offered as f64;
+            for (m, v) in self.totals[q].iter_mut().zip(metrics(&sum, st)) {
+                if let Some(v) = v {
+                    m.add(v);
+                }
+            }
+        }
+    }
+
+    fn merge(&mut self, o: &Acc) {
+        for (a, b) in self.cells.iter_mut().zip(&o.cells) {
+            for (x, y) in a.iter_mut().zip(b) {
+                x.merge(y);
+            }
+        }
+        for (a, b) in self.offered.iter_mut().zip(&o.offered) {
+            *a += b;
+        }
+        for (a, b) in self.totals.iter_mut().zip(&o.totals) {
+            for (x, y) in a.iter_mut().zip(b) {
+                x.merge(y);
+            }
+        }
+        for (a, b) in self.total_offered.iter_mut().zip(&o.total_offered) {
+            *a += b;
+        }
+        self.events += o.events;
+        self.calls += o.calls;
+    }
+}
+
+/// Replications per parallel work item; fixed so results never depend on thread count.
+const CHUNK: u32 = 2;
+
+/// Simulate `opts.replications` independent replications of `input`.
+pub fn simulate(input: &SimInput, opts: &SimOptions) -> Result<SimResult, TrafficError> {
+    input.validate()?;
+    if opts.replications == 0 {
+        return Err(TrafficError::Invalid(
+            "replications must be at least 1".into(),
+        ));
+    }
+    let nq = input.queues.len();
+    let ncells = input.n_intervals * nq;
+    if input.n_intervals == 0 || nq == 0 {
+        return Ok(SimResult {
+            replications: opts.replications,
+            seed: opts.seed,
+            events: 0,
+            calls: 0,
+            cells: Vec::new(),
+            totals: Vec::new(),
+        });
+    }
+    let plan = plan(input);
+    let to = opts
+        .summary_to
+        .unwrap_or(input.n_intervals)
+        .min(input.n_intervals);
+    let range = (opts.summary_from.min(to), to);
+    let chunks = opts.replications.div_ceil(CHUNK);
+    let parts: Vec<Acc> = (0..chunks)
+        .into_par_iter()
+        .map(|c| {
+            let mut acc = Acc::new(ncells, nq);
+            let first = c * CHUNK;
+            let last = ((c + 1) * CHUNK).min(opts.replications);
+            for r in first..last {
+                let rep = Rep::new(input, &plan, replication_seed(opts.seed, r));
+                let (counts, events, calls) = rep.run();
+                acc.add_rep(&counts, &plan.staffed_s, nq, range);
+                acc.events += events;
+                acc.calls += calls;
+            }
+            acc
+        })
+        .collect();
+    let mut acc = Acc::new(ncells, nq);
+    for p in &parts {
+        acc.merge(p);
+    }
+    let reps = opts.replications as f64;
+    let cells = (0..ncells)
+        .map(|i| {
+            let m = &acc.cells[i];
+            let sl = m[0].estimate();
+            CellResult {
+                interval: i / nq,
+                queue: i % nq,
+                offered: acc.offered[i] / reps,
+                service_level: sl,
+                asa_s: m[1].estimate(),
+                abandon: m[2].estimate(),
+                occupancy: m[3].estimate(),
+                below_target: sl.is_some_and(|e| e.mean < input.sl_target),
+            }
+        })
+        .collect();
+    let totals = (0..nq)
+        .map(|q| {
+            let m = &acc.totals[q];
+            QueueTotal {
+                queue: input.queues[q].name.clone(),
+                offered: acc.total_offered[q] / reps,
+                service_level: m[0].estimate(),
+                asa_s: m[1].estimate(),
+                abandon: m[2].estimate(),
+                occupancy: m[3].estimate(),
+                p_wait: m[4].estimate(),
+            }
+        })
+        .collect();
+    Ok(SimResult {
+        replications: opts.replications,
+        seed: opts.seed,
+        events: acc.events,
+        calls: acc.calls,
+        cells,
+        totals,
+    })
+}
