@@ -7,4 +7,6 @@
 extern crate cbc_src;
 
 pub mod model;
+pub mod report;
 pub mod rules;
+pub mod solve;
