@@ -55,6 +55,9 @@ struct SolveArgs {
     /// Print one JSON document on stdout instead of tables.
     #[arg(long)]
     json: bool,
+    /// Show the MIP solver's own log (on stdout), to see where a slow solve spends time.
+    #[arg(long)]
+    solver_log: bool,
 }
 
 #[derive(clap::Args)]
@@ -129,6 +132,7 @@ fn cmd_solve(a: SolveArgs) -> Result<u8, Exit> {
         time_limit: a.time_limit,
         gap: a.gap,
         threads: a.threads.max(1),
+        solver_log: a.solver_log,
     };
     let out = a.out.clone().unwrap_or_else(|| {
         let stem = a
