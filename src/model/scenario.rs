@@ -1,0 +1,1237 @@
+//! The validated scenario: every reference resolved to an index, every default applied.
+
+use super::clock::{DayType, Month, parse_clock, parse_date, parse_datetime};
+use super::error::InputError;
+use super::raw::*;
+use super::traffic::Traffic;
+use chrono::{NaiveDate, NaiveDateTime};
+use serde::Serialize;
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::path::Path;
+
+/// 初级工 < 中级工 < 高级工. A person may sit at any seat whose minimum grade is at or
+/// below theirs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Grade {
+    Junior,
+    Intermediate,
+    Senior,
+}
+
+impl Grade {
+    pub const ALL: [Grade; 3] = [Grade::Junior, Grade::Intermediate, Grade::Senior];
+
+    pub fn parse(s: &str) -> Option<Grade> {
+        match s.trim() {
+            "junior" => Some(Grade::Junior),
+            "intermediate" => Some(Grade::Intermediate),
+            "senior" => Some(Grade::Senior),
+            _ => None,
+        }
+    }
+    pub fn name(self) -> &'static str {
+        match self {
+            Grade::Junior => "junior",
+            Grade::Intermediate => "intermediate",
+            Grade::Senior => "senior",
+        }
+    }
+    pub fn rank(self) -> i64 {
+        self as i64
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Rules {
+    pub min_rest_hours: f64,
+    pub handover_minutes: u32,
+    pub max_consecutive_days: u32,
+    pub max_consecutive_nights: u32,
+    pub leads_per_shift: u32,
+    pub max_swaps_per_month: u32,
+    pub swap_grade_gap: u32,
+    /// Labour law, art. 38: one day off in every seven, whatever the scenario says.
+    pub days_off_window: u32,
+}
+
+impl Rules {
+    /// The longest run of working days allowed by both the parameter and the
+    /// one-day-off-in-seven rule.
+    pub fn effective_max_consecutive_days(&self) -> u32 {
+        self.max_consecutive_days.min(self.days_off_window - 1)
+    }
+    pub fn min_rest_minutes(&self) -> i64 {
+        (self.min_rest_hours * 60.0).round() as i64
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Shift {
+    pub code: String,
+    pub name: String,
+    /// Minutes after midnight of the day the shift starts.
+    pub start: u32,
+    /// Minutes after midnight of the start day; above 1440 when it ends the next day.
+    pub end: u32,
+    pub night: bool,
+}
+
+impl Shift {
+    pub fn label(&self) -> &str {
+        if self.name.is_empty() {
+            &self.code
+        } else {
+            &self.name
+        }
+    }
+    pub fn duration_minutes(&self) -> u32 {
+        self.end - self.start
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SeatType {
+    pub code: String,
+    pub name: String,
+    pub min_grade: Grade,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Team {
+    pub code: String,
+    pub name: String,
+    /// Index into `Scenario::staff`.
+    pub lead: Option<usize>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Staff {
+    pub id: String,
+    pub name: String,
+    pub grade: Grade,
+    pub team: Option<usize>,
+    pub lead: bool,
+    pub job: String,
+    pub min_shifts: u32,
+    pub max_shifts: u32,
+}
+
+impl Staff {
+    pub fn label(&self) -> &str {
+        if self.name.is_empty() {
+            &self.id
+        } else {
+            &self.name
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Demand {
+    pub shift: usize,
+    pub seat: usize,
+    pub weekday: u32,
+    pub weekend: u32,
+    pub holiday: u32,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DemandOverride {
+    pub date: NaiveDate,
+    pub shift: usize,
+    pub seat: usize,
+    pub heads: u32,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MixRule {
+    /// None for every shift (`shift = "*"`).
+    pub shift: Option<usize>,
+    pub grade: Grade,
+    pub min: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LeaveKind {
+    Personal,
+    Special,
+    Sick,
+    Annual,
+}
+
+impl LeaveKind {
+    pub fn parse(s: &str) -> Option<LeaveKind> {
+        match s.trim() {
+            "personal" => Some(LeaveKind::Personal),
+            "special" => Some(LeaveKind::Special),
+            "sick" => Some(LeaveKind::Sick),
+            "annual" => Some(LeaveKind::Annual),
+            _ => None,
+        }
+    }
+    pub fn name(self) -> &'static str {
+        match self {
+            LeaveKind::Personal => "personal",
+            LeaveKind::Special => "special",
+            LeaveKind::Sick => "sick",
+            LeaveKind::Annual => "annual",
+        }
+    }
+}
+
+/// Who signed the leave, in order of authority.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Approver {
+    None,
+    Lead,
+    DeptHead,
+    CentreDirector,
+    Management,
+}
+
+impl Approver {
+    pub fn parse(s: &str) -> Option<Approver> {
+        match s.trim() {
+            "none" => Some(Approver::None),
+            "lead" => Some(Approver::Lead),
+            "dept_head" => Some(Approver::DeptHead),
+            "centre_director" => Some(Approver::CentreDirector),
+            "management" => Some(Approver::Management),
+            _ => None,
+        }
+    }
+    pub fn name(self) -> &'static str {
+        match self {
+            Approver::None => "none",
+            Approver::Lead => "lead",
+            Approver::DeptHead => "dept_head",
+            Approver::CentreDirector => "centre_director",
+            Approver::Management => "management",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LeaveRequest {
+    pub id: String,
+    pub staff: usize,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub kind: LeaveKind,
+    pub requested_at: Option<NaiveDateTime>,
+    /// Index of the person who filed it; None when filed by someone not on the staff list.
+    pub filed_by: Option<usize>,
+    pub filed_by_id: String,
+    pub approved_by: Approver,
+    pub certificate: bool,
+    pub emergency: bool,
+}
+
+impl LeaveRequest {
+    /// Leave with an approver other than `none` blocks the roster (CONTRACT.md).
+    pub fn is_approved(&self) -> bool {
+        self.approved_by != Approver::None
+    }
+    pub fn covers(&self, date: NaiveDate) -> bool {
+        self.from <= date && date <= self.to
+    }
+    pub fn days(&self) -> i64 {
+        (self.to - self.from).num_days() + 1
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub enum Wish {
+    Off,
+    Shift(usize),
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Request {
+    pub staff: usize,
+    pub date: NaiveDate,
+    pub wish: Wish,
+    pub weight: f64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Event {
+    pub name: String,
+    pub date: NaiveDate,
+    pub start: u32,
+    pub end: u32,
+    /// Everyone who must attend; `all` is every person.
+    pub attendees: Vec<usize>,
+    pub everyone: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct HistoryShift {
+    pub staff: usize,
+    pub date: NaiveDate,
+    pub shift: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Weights {
+    pub request: f64,
+    pub fair_nights: f64,
+    pub fair_weekends: f64,
+    pub over_cover: f64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Scenario {
+    pub name: String,
+    pub month: Month,
+    pub rules: Rules,
+    pub holidays: BTreeSet<NaiveDate>,
+    pub workdays: BTreeSet<NaiveDate>,
+    pub shifts: Vec<Shift>,
+    pub seats: Vec<SeatType>,
+    pub teams: Vec<Team>,
+    pub staff: Vec<Staff>,
+    pub demand: Vec<Demand>,
+    pub demand_overrides: Vec<DemandOverride>,
+    pub mix: Vec<MixRule>,
+    pub leave: Vec<LeaveRequest>,
+    pub requests: Vec<Request>,
+    pub events: Vec<Event>,
+    pub history: Vec<HistoryShift>,
+    pub weights: Weights,
+    pub traffic: Option<Traffic>,
+    /// Things that are legal but probably not what the author meant.
+    pub warnings: Vec<String>,
+    #[serde(skip)]
+    staff_index: HashMap<String, usize>,
+    #[serde(skip)]
+    shift_index: HashMap<String, usize>,
+    #[serde(skip)]
+    seat_index: HashMap<String, usize>,
+}
+
+impl Scenario {
+    pub fn load(path: &Path) -> Result<Scenario, InputError> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| InputError::new(path, "", format!("cannot read the scenario: {e}")))?;
+        Scenario::from_toml(&text, path)
+    }
+
+    /// Parses and validates; `path` only names the file in messages.
+    pub fn from_toml(text: &str, path: &Path) -> Result<Scenario, InputError> {
+        let raw: RawScenario = toml::from_str(text).map_err(|e| toml_error(path, text, &e))?;
+        Builder { path, raw: &raw }.build()
+    }
+
+    pub fn staff_by_id(&self, id: &str) -> Option<usize> {
+        self.staff_index.get(id).copied()
+    }
+    pub fn shift_by_code(&self, code: &str) -> Option<usize> {
+        self.shift_index.get(code).copied()
+    }
+    pub fn seat_by_code(&self, code: &str) -> Option<usize> {
+        self.seat_index.get(code).copied()
+    }
+
+    pub fn days(&self) -> usize {
+        self.month.days()
+    }
+    pub fn date(&self, day: usize) -> NaiveDate {
+        self.month.date(day)
+    }
+
+    pub fn day_type(&self, date: NaiveDate) -> DayType {
+        use chrono::Datelike;
+        if self.holidays.contains(&date) {
+            DayType::Holiday
+        } else if date.weekday().number_from_monday() >= 6 && !self.workdays.contains(&date) {
+            DayType::Weekend
+        } else {
+            DayType::Weekday
+        }
+    }
+
+    /// Weekend or public holiday starts count for weekend fairness; make-up days do not.
+    pub fn is_weekend_or_holiday(&self, date: NaiveDate) -> bool {
+        self.day_type(date) != DayType::Weekday
+    }
+
+    /// Seats to fill on a date, shift and seat type: the override if one exists, else the
+    /// day type's demand summed over matching rows.
+    pub fn demand(&self, date: NaiveDate, shift: usize, seat: usize) -> u32 {
+        if let Some(o) = self
+            .demand_overrides
+            .iter()
+            .rev()
+            .find(|o| o.date == date && o.shift == shift && o.seat == seat)
+        {
+            return o.heads;
+        }
+        let dt = self.day_type(date);
+        self.demand
+            .iter()
+            .filter(|d| d.shift == shift && d.seat == seat)
+            .map(|d| match dt {
+                DayType::Weekday => d.weekday,
+                DayType::Weekend => d.weekend,
+                DayType::Holiday => d.holiday,
+            })
+            .sum()
+    }
+
+    /// Minimum heads at or above each grade, for a shift (ROSTER-GRADE).
+    pub fn mix_minimums(&self, shift: usize) -> Vec<(Grade, u32)> {
+        if self.mix.is_empty() {
+            return vec![(Grade::Senior, 1)];
+        }
+        let mut out: Vec<(Grade, u32)> = Vec::new();
+        for m in self
+            .mix
+            .iter()
+            .filter(|m| m.shift.is_none_or(|s| s == shift))
+        {
+            match out.iter_mut().find(|(g, _)| *g == m.grade) {
+                Some((_, n)) => *n = (*n).max(m.min),
+                None => out.push((m.grade, m.min)),
+            }
+        }
+        out.sort();
+        out
+    }
+
+    /// Can this person sit at this seat type?
+    pub fn qualifies(&self, staff: usize, seat: usize) -> bool {
+        self.staff[staff].grade >= self.seats[seat].min_grade
+    }
+
+    pub fn approved_leave_on(&self, staff: usize, date: NaiveDate) -> Option<&LeaveRequest> {
+        self.leave
+            .iter()
+            .find(|l| l.staff == staff && l.is_approved() && l.covers(date))
+    }
+
+    /// Duty window of a shift starting on `date`, in minutes from the start of the month
+    /// (negative before it). `report` adds the handover before the start.
+    pub fn shift_window(&self, date: NaiveDate, shift: usize) -> (i64, i64) {
+        let day = (date - self.month.first_day()).num_days();
+        let s = &self.shifts[shift];
+        (day * 1440 + s.start as i64, day * 1440 + s.end as i64)
+    }
+
+    pub fn report_time(&self, date: NaiveDate, shift: usize) -> i64 {
+        self.shift_window(date, shift).0 - self.rules.handover_minutes as i64
+    }
+
+    /// Would a person working `a` then `b` (b starting after a) get too little rest?
+    /// Rest runs from the end of one shift to the report time of the next (ROSTER-REST).
+    pub fn too_little_rest(&self, a: (NaiveDate, usize), b: (NaiveDate, usize)) -> bool {
+        let (start_a, end_a) = self.shift_window(a.0, a.1);
+        let (start_b, _) = self.shift_window(b.0, b.1);
+        start_b > start_a && self.report_time(b.0, b.1) - end_a < self.rules.min_rest_minutes()
+    }
+
+    /// Events that keep this person off this shift (ROSTER-EVENT).
+    pub fn blocking_event(&self, staff: usize, date: NaiveDate, shift: usize) -> Option<&Event> {
+        let (s, e) = self.shift_window(date, shift);
+        self.events.iter().find(|ev| {
+            (ev.everyone || ev.attendees.contains(&staff)) && {
+                let day = (ev.date - self.month.first_day()).num_days();
+                let (es, ee) = (day * 1440 + ev.start as i64, day * 1440 + ev.end as i64);
+                es < e && s < ee
+            }
+        })
+    }
+
+    pub fn leads(&self) -> impl Iterator<Item = usize> + '_ {
+        (0..self.staff.len()).filter(|&i| self.staff[i].lead)
+    }
+
+    pub fn job_types(&self) -> Vec<String> {
+        let mut jobs: Vec<String> = self.staff.iter().map(|s| s.job.clone()).collect();
+        jobs.sort();
+        jobs.dedup();
+        jobs
+    }
+
+    pub fn month_dates(&self) -> Vec<NaiveDate> {
+        self.month.dates().collect()
+    }
+}
+
+/// TOML syntax and type errors, with the line they point at.
+fn toml_error(path: &Path, text: &str, e: &toml::de::Error) -> InputError {
+    let place = match e.span() {
+        Some(span) => {
+            let line = text[..span.start.min(text.len())].matches('\n').count() + 1;
+            format!("line {line}")
+        }
+        None => String::new(),
+    };
+    let msg = e.message().trim().replace('\n', " ");
+    InputError::new(path, place, format!("invalid scenario: {msg}"))
+}
+
+struct Builder<'a> {
+    path: &'a Path,
+    raw: &'a RawScenario,
+}
+
+impl Builder<'_> {
+    fn err(&self, place: impl Into<String>, message: impl Into<String>) -> InputError {
+        InputError::new(self.path, place, message)
+    }
+
+    fn build(self) -> Result<Scenario, InputError> {
+        let raw = self.raw;
+        let month = Month::parse(&raw.month).ok_or_else(|| {
+            self.err(
+                "month",
+                format!(
+                    "`{}` is not a month (expected YYYY-MM, e.g. 2026-12)",
+                    raw.month
+                ),
+            )
+        })?;
+        let mut warnings = Vec::new();
+        let rules = self.rules(month)?;
+        let (holidays, workdays) = self.calendar()?;
+        let shifts = self.shifts()?;
+        let shift_index = index(&shifts, |s| &s.code);
+        let seats = self.seats()?;
+        let seat_index = index(&seats, |s| &s.code);
+
+        // Staff: duplicates, grades, teams (teams resolved after they are read).
+        let team_codes: HashMap<&str, usize> = {
+            let mut m = HashMap::new();
+            for (i, t) in raw.teams.iter().enumerate() {
+                if t.code.trim().is_empty() {
+                    return Err(self.err(format!("[[team]] #{}", i + 1), "team code is empty"));
+                }
+                if m.insert(t.code.as_str(), i).is_some() {
+                    return Err(self.err(
+                        format!("[[team]] #{} (code \"{}\")", i + 1, t.code),
+                        "duplicate team code",
+                    ));
+                }
+            }
+            m
+        };
+        let mut staff = Vec::new();
+        let mut staff_index = HashMap::new();
+        for (i, s) in raw.staff.iter().enumerate() {
+            let place = format!("[[staff]] #{} (id \"{}\")", i + 1, s.id);
+            if s.id.trim().is_empty() {
+                return Err(self.err(place, "staff id is empty"));
+            }
+            if staff_index.insert(s.id.clone(), i).is_some() {
+                return Err(self.err(place, "duplicate staff id"));
+            }
+            let grade = Grade::parse(&s.grade).ok_or_else(|| {
+                self.err(
+                    format!("{place} grade"),
+                    format!(
+                        "unknown grade `{}` (junior, intermediate or senior)",
+                        s.grade
+                    ),
+                )
+            })?;
+            let team = match &s.team {
+                None => None,
+                Some(t) => Some(*team_codes.get(t.as_str()).ok_or_else(|| {
+                    self.err(
+                        format!("{place} team"),
+                        format!("no [[team]] has code `{t}`"),
+                    )
+                })?),
+            };
+            let min = s.min_shifts.unwrap_or(rules.1 as i64);
+            let max = s.max_shifts.unwrap_or(rules.2 as i64);
+            if min < 0 || max < 0 {
+                return Err(self.err(place, "min_shifts and max_shifts cannot be negative"));
+            }
+            if min > max {
+                return Err(self.err(place, format!("min_shifts {min} is above max_shifts {max}")));
+            }
+            if min as usize > month.days() {
+                return Err(self.err(
+                    format!("{place} min_shifts"),
+                    format!(
+                        "{min} shifts cannot fit in a month of {} days",
+                        month.days()
+                    ),
+                ));
+            }
+            staff.push(Staff {
+                id: s.id.clone(),
+                name: s.name.clone().unwrap_or_default(),
+                grade,
+                team,
+                lead: s.lead,
+                job: s.job.clone().unwrap_or_else(|| "agent".into()),
+                min_shifts: min as u32,
+                max_shifts: max as u32,
+            });
+        }
+        let lookup_staff = |id: &str, place: &str| -> Result<usize, InputError> {
+            staff_index.get(id).copied().ok_or_else(|| {
+                self.err(
+                    place,
+                    format!("unknown staff id `{id}` (not in any [[staff]])"),
+                )
+            })
+        };
+
+        let mut teams = Vec::new();
+        for (i, t) in raw.teams.iter().enumerate() {
+            let place = format!("[[team]] #{} (code \"{}\")", i + 1, t.code);
+            let lead = match &t.lead {
+                Some(id) => Some(lookup_staff(id, &format!("{place} lead"))?),
+                None => None,
+            };
+            teams.push(Team {
+                code: t.code.clone(),
+                name: t.name.clone().unwrap_or_default(),
+                lead,
+            });
+        }
+        for t in &teams {
+            if let Some(l) = t.lead {
+                staff[l].lead = true;
+            }
+        }
+        for (i, s) in staff.iter().enumerate() {
+            if s.lead && s.grade != Grade::Senior {
+                return Err(self.err(
+                    format!("[[staff]] #{} (id \"{}\")", i + 1, s.id),
+                    format!(
+                        "{} is a team lead but grade {}; a lead must be senior",
+                        s.id,
+                        s.grade.name()
+                    ),
+                ));
+            }
+        }
+        for (ti, t) in teams.iter().enumerate() {
+            let has_lead = t.lead.is_some() || staff.iter().any(|s| s.team == Some(ti) && s.lead);
+            if !has_lead {
+                return Err(self.err(
+                    format!("[[team]] #{} (code \"{}\")", ti + 1, t.code),
+                    "team has no lead: set `lead = \"ID\"` or mark a senior member `lead = true`",
+                ));
+            }
+        }
+
+        let shift_of = |code: &str, place: &str| -> Result<usize, InputError> {
+            shift_index.get(code).copied().ok_or_else(|| {
+                self.err(
+                    place,
+                    format!("unknown shift `{code}` (not in any [[shift]])"),
+                )
+            })
+        };
+        let seat_of = |code: &str, place: &str| -> Result<usize, InputError> {
+            seat_index.get(code).copied().ok_or_else(|| {
+                self.err(
+                    place,
+                    format!("unknown seat type `{code}` (not in any [[seat]])"),
+                )
+            })
+        };
+        let date_in_month = |s: &str, place: &str| -> Result<NaiveDate, InputError> {
+            let d = parse_date(s).ok_or_else(|| {
+                self.err(place, format!("`{s}` is not a date (expected YYYY-MM-DD)"))
+            })?;
+            if !month.contains(d) {
+                return Err(self.err(place, format!("{d} is outside the month {month}")));
+            }
+            Ok(d)
+        };
+        let heads = |v: i64, place: &str| -> Result<u32, InputError> {
+            if v < 0 {
+                Err(self.err(place, format!("demand cannot be negative (got {v})")))
+            } else {
+                Ok(v as u32)
+            }
+        };
+
+        let mut demand = Vec::new();
+        for (i, d) in raw.demand.iter().enumerate() {
+            let place = format!(
+                "[[demand]] #{} (shift \"{}\", seat \"{}\")",
+                i + 1,
+                d.shift,
+                d.seat
+            );
+            let weekday = heads(d.weekday.unwrap_or(0), &format!("{place} weekday"))?;
+            let weekend = heads(
+                d.weekend.unwrap_or(weekday as i64),
+                &format!("{place} weekend"),
+            )?;
+            let holiday = heads(
+                d.holiday.unwrap_or(weekend as i64),
+                &format!("{place} holiday"),
+            )?;
+            demand.push(Demand {
+                shift: shift_of(&d.shift, &format!("{place} shift"))?,
+                seat: seat_of(&d.seat, &format!("{place} seat"))?,
+                weekday,
+                weekend,
+                holiday,
+            });
+        }
+        let mut demand_overrides = Vec::new();
+        for (i, o) in raw.demand_override.iter().enumerate() {
+            let place = format!("[[demand_override]] #{}", i + 1);
+            demand_overrides.push(DemandOverride {
+                date: date_in_month(&o.date, &format!("{place} date"))?,
+                shift: shift_of(&o.shift, &format!("{place} shift"))?,
+                seat: seat_of(&o.seat, &format!("{place} seat"))?,
+                heads: heads(o.heads, &format!("{place} heads"))?,
+            });
+        }
+
+        let mut mix = Vec::new();
+        for (i, m) in raw.mix.iter().enumerate() {
+            let place = format!("[[mix]] #{}", i + 1);
+            let shift = if m.shift == "*" {
+                None
+            } else {
+                Some(shift_of(&m.shift, &format!("{place} shift"))?)
+            };
+            let grade = Grade::parse(&m.grade).ok_or_else(|| {
+                self.err(
+                    format!("{place} grade"),
+                    format!("unknown grade `{}`", m.grade),
+                )
+            })?;
+            if m.min < 0 {
+                return Err(self.err(format!("{place} min"), "min cannot be negative"));
+            }
+            mix.push(MixRule {
+                shift,
+                grade,
+                min: m.min as u32,
+            });
+        }
+
+        let mut leave = Vec::new();
+        let mut leave_ids = HashSet::new();
+        for (i, l) in raw.leave.iter().enumerate() {
+            let id = l.id.clone().unwrap_or_else(|| format!("L{}", i + 1));
+            let place = format!("[[leave]] #{} (id \"{}\")", i + 1, id);
+            if !leave_ids.insert(id.clone()) {
+                return Err(self.err(place, "duplicate leave id"));
+            }
+            let who = lookup_staff(&l.staff, &format!("{place} staff"))?;
+            let from = parse_date(&l.from).ok_or_else(|| {
+                self.err(
+                    format!("{place} from"),
+                    format!("`{}` is not a date", l.from),
+                )
+            })?;
+            let to = parse_date(&l.to).ok_or_else(|| {
+                self.err(format!("{place} to"), format!("`{}` is not a date", l.to))
+            })?;
+            if to < from {
+                return Err(self.err(
+                    place,
+                    format!("leave ends ({to}) before it starts ({from})"),
+                ));
+            }
+            if to < month.first_day() || from > month.date(month.days() - 1) {
+                return Err(self.err(place, format!("{from}..{to} is outside the month {month}")));
+            }
+            let kind = LeaveKind::parse(&l.kind).ok_or_else(|| {
+                self.err(
+                    format!("{place} kind"),
+                    format!(
+                        "unknown leave kind `{}` (personal, special, sick or annual)",
+                        l.kind
+                    ),
+                )
+            })?;
+            let requested_at = match &l.requested_at {
+                Some(s) => Some(parse_datetime(s).ok_or_else(|| {
+                    self.err(
+                        format!("{place} requested_at"),
+                        format!("`{s}` is not a date-time (expected YYYY-MM-DDTHH:MM)"),
+                    )
+                })?),
+                None => None,
+            };
+            let filed_by_id = l.filed_by.clone().unwrap_or_else(|| l.staff.clone());
+            let approved_by = match &l.approved_by {
+                Some(a) => Approver::parse(a).ok_or_else(|| {
+                    self.err(format!("{place} approved_by"), format!("unknown approver `{a}` (lead, dept_head, centre_director, management or none)"))
+                })?,
+                None => Approver::None,
+            };
+            leave.push(LeaveRequest {
+                id,
+                staff: who,
+                from,
+                to,
+                kind,
+                requested_at,
+                filed_by: staff_index.get(&filed_by_id).copied(),
+                filed_by_id,
+                approved_by,
+                certificate: l.certificate,
+                emergency: l.emergency,
+            });
+        }
+
+        let mut requests = Vec::new();
+        for (i, r) in raw.request.iter().enumerate() {
+            let place = format!("[[request]] #{}", i + 1);
+            let who = lookup_staff(&r.staff, &format!("{place} staff"))?;
+            let date = date_in_month(&r.date, &format!("{place} date"))?;
+            let wish = match (&r.shift, r.off) {
+                (Some(_), true) => {
+                    return Err(self.err(
+                        place,
+                        "a request is either `off = true` or `shift = \"...\"`, not both",
+                    ));
+                }
+                (Some(code), false) => Wish::Shift(shift_of(code, &format!("{place} shift"))?),
+                (None, true) => Wish::Off,
+                (None, false) => {
+                    return Err(
+                        self.err(place, "a request needs `off = true` or `shift = \"CODE\"`")
+                    );
+                }
+            };
+            let weight = r.weight.unwrap_or(1.0);
+            if !(weight >= 0.0 && weight.is_finite()) {
+                return Err(self.err(format!("{place} weight"), "weight must be zero or positive"));
+            }
+            requests.push(Request {
+                staff: who,
+                date,
+                wish,
+                weight,
+            });
+        }
+
+        let mut events = Vec::new();
+        for (i, e) in raw.event.iter().enumerate() {
+            let place = format!("[[event]] #{} (\"{}\")", i + 1, e.name);
+            let date = date_in_month(&e.date, &format!("{place} date"))?;
+            let start = parse_clock(&e.start).ok_or_else(|| {
+                self.err(
+                    format!("{place} start"),
+                    format!("`{}` is not a time (HH:MM)", e.start),
+                )
+            })?;
+            let mut end = parse_clock(&e.end).ok_or_else(|| {
+                self.err(
+                    format!("{place} end"),
+                    format!("`{}` is not a time (HH:MM)", e.end),
+                )
+            })?;
+            if end <= start {
+                end += 1440;
+            }
+            let (attendees, everyone) = match &e.attendees {
+                RawAttendees::Group(g) if g == "all" => ((0..staff.len()).collect(), true),
+                RawAttendees::Group(g) if g == "leads" => {
+                    ((0..staff.len()).filter(|&s| staff[s].lead).collect(), false)
+                }
+                RawAttendees::Group(g) => {
+                    return Err(self.err(
+                        format!("{place} attendees"),
+                        format!("`{g}`: attendees are a list of ids, \"leads\" or \"all\""),
+                    ));
+                }
+                RawAttendees::Ids(ids) => {
+                    let mut v = Vec::new();
+                    for id in ids {
+                        v.push(lookup_staff(id, &format!("{place} attendees"))?);
+                    }
+                    (v, false)
+                }
+            };
+            events.push(Event {
+                name: e.name.clone(),
+                date,
+                start,
+                end,
+                attendees,
+                everyone,
+            });
+        }
+
+        let mut history = Vec::new();
+        for (i, h) in raw.history.iter().enumerate() {
+            let place = format!("[[history]] #{}", i + 1);
+            let who = lookup_staff(&h.staff, &format!("{place} staff"))?;
+            let date = parse_date(&h.date).ok_or_else(|| {
+                self.err(
+                    format!("{place} date"),
+                    format!("`{}` is not a date", h.date),
+                )
+            })?;
+            if date >= month.first_day() {
+                return Err(self.err(format!("{place} date"), format!("{date} is not before the month {month}; history is the previous month's shifts")));
+            }
+            if (month.first_day() - date).num_days() > 31 {
+                return Err(self.err(
+                    format!("{place} date"),
+                    format!("{date} is more than 31 days before {month}"),
+                ));
+            }
+            let shift = shift_of(&h.shift, &format!("{place} shift"))?;
+            if history
+                .iter()
+                .any(|x: &HistoryShift| x.staff == who && x.date == date)
+            {
+                return Err(self.err(
+                    place,
+                    format!("{} has two history shifts on {date}", h.staff),
+                ));
+            }
+            history.push(HistoryShift {
+                staff: who,
+                date,
+                shift,
+            });
+        }
+
+        let w = &raw.weights;
+        let weights = Weights {
+            request: w.request.unwrap_or(1.0),
+            fair_nights: w.fair_nights.unwrap_or(5.0),
+            fair_weekends: w.fair_weekends.unwrap_or(5.0),
+            over_cover: w.over_cover.unwrap_or(1.0),
+        };
+        for (k, v) in [
+            ("request", weights.request),
+            ("fair_nights", weights.fair_nights),
+            ("fair_weekends", weights.fair_weekends),
+            ("over_cover", weights.over_cover),
+        ] {
+            if !(v >= 0.0 && v.is_finite()) {
+                return Err(self.err(format!("[weights] {k}"), "weights must be zero or positive"));
+            }
+        }
+
+        let traffic = match &raw.traffic {
+            None => None,
+            Some(v) => Some(self.traffic(v.clone(), &seat_index)?),
+        };
+
+        let leads = staff.iter().filter(|s| s.lead).count() as u32;
+        if rules.0.leads_per_shift > leads {
+            return Err(self.err(
+                "[rules] leads_per_shift",
+                format!(
+                    "{} leads per shift, but the scenario has only {leads} leads",
+                    rules.0.leads_per_shift
+                ),
+            ));
+        }
+
+        let mut scenario = Scenario {
+            name: raw
+                .name
+                .clone()
+                .unwrap_or_else(|| format!("roster {month}")),
+            month,
+            rules: rules.0,
+            holidays,
+            workdays,
+            shifts,
+            seats,
+            teams,
+            staff,
+            demand,
+            demand_overrides,
+            mix,
+            leave,
+            requests,
+            events,
+            history,
+            weights,
+            traffic,
+            warnings: Vec::new(),
+            staff_index,
+            shift_index,
+            seat_index,
+        };
+        warnings.extend(history_warnings(&scenario));
+        scenario.warnings = warnings;
+        Ok(scenario)
+    }
+
+    /// Returns the rules and the scenario-wide min/max shifts defaults.
+    fn rules(&self, month: Month) -> Result<(Rules, u32, u32), InputError> {
+        let r = &self.raw.rules;
+        let nonneg = |v: Option<i64>, default: i64, key: &str| -> Result<u32, InputError> {
+            let v = v.unwrap_or(default);
+            if v < 0 {
+                Err(self.err(
+                    format!("[rules] {key}"),
+                    format!("{key} cannot be negative (got {v})"),
+                ))
+            } else {
+                Ok(v as u32)
+            }
+        };
+        let min_rest_hours = r.min_rest_hours.unwrap_or(12.0);
+        if !(0.0..=48.0).contains(&min_rest_hours) {
+            return Err(self.err(
+                "[rules] min_rest_hours",
+                format!("{min_rest_hours} is not between 0 and 48 hours"),
+            ));
+        }
+        let rules = Rules {
+            min_rest_hours,
+            handover_minutes: nonneg(r.handover_minutes, 10, "handover_minutes")?,
+            max_consecutive_days: nonneg(r.max_consecutive_days, 6, "max_consecutive_days")?,
+            max_consecutive_nights: nonneg(r.max_consecutive_nights, 3, "max_consecutive_nights")?,
+            leads_per_shift: nonneg(r.leads_per_shift, 1, "leads_per_shift")?,
+            max_swaps_per_month: nonneg(r.max_swaps_per_month, 2, "max_swaps_per_month")?,
+            swap_grade_gap: nonneg(r.swap_grade_gap, 0, "swap_grade_gap")?,
+            days_off_window: 7,
+        };
+        if rules.handover_minutes > 240 {
+            return Err(self.err(
+                "[rules] handover_minutes",
+                "a handover of more than 4 hours is not a handover",
+            ));
+        }
+        if rules.max_consecutive_days == 0 {
+            return Err(self.err(
+                "[rules] max_consecutive_days",
+                "0 consecutive days would forbid all work",
+            ));
+        }
+        let days = month.days() as i64;
+        let min = nonneg(r.min_shifts, 0, "min_shifts")?;
+        let max = nonneg(r.max_shifts, days, "max_shifts")?;
+        if min > max {
+            return Err(self.err(
+                "[rules]",
+                format!("min_shifts {min} is above max_shifts {max}"),
+            ));
+        }
+        Ok((rules, min, max))
+    }
+
+    fn calendar(&self) -> Result<(BTreeSet<NaiveDate>, BTreeSet<NaiveDate>), InputError> {
+        let parse_all = |v: &[String], key: &str| -> Result<BTreeSet<NaiveDate>, InputError> {
+            v.iter()
+                .enumerate()
+                .map(|(i, s)| {
+                    parse_date(s).ok_or_else(|| {
+                        self.err(
+                            format!("[calendar] {key}[{i}]"),
+                            format!("`{s}` is not a date (YYYY-MM-DD)"),
+                        )
+                    })
+                })
+                .collect()
+        };
+        let holidays = parse_all(&self.raw.calendar.holidays, "holidays")?;
+        let workdays = parse_all(&self.raw.calendar.workdays, "workdays")?;
+        if let Some(d) = holidays.intersection(&workdays).next() {
+            return Err(self.err(
+                "[calendar]",
+                format!("{d} is both a holiday and a make-up workday"),
+            ));
+        }
+        Ok((holidays, workdays))
+    }
+
+    fn shifts(&self) -> Result<Vec<Shift>, InputError> {
+        let mut out: Vec<Shift> = Vec::new();
+        if self.raw.shifts.is_empty() {
+            return Err(self.err("[[shift]]", "the scenario defines no shifts"));
+        }
+        for (i, s) in self.raw.shifts.iter().enumerate() {
+            let place = format!("[[shift]] #{} (code \"{}\")", i + 1, s.code);
+            if s.code.trim().is_empty() {
+                return Err(self.err(place, "shift code is empty"));
+            }
+            if out.iter().any(|o| o.code == s.code) {
+                return Err(self.err(place, "duplicate shift code"));
+            }
+            let start = parse_clock(&s.start).filter(|&m| m < 1440).ok_or_else(|| {
+                self.err(
+                    format!("{place} start"),
+                    format!("`{}` is not a time (HH:MM)", s.start),
+                )
+            })?;
+            let mut end = parse_clock(&s.end).ok_or_else(|| {
+                self.err(
+                    format!("{place} end"),
+                    format!("`{}` is not a time (HH:MM)", s.end),
+                )
+            })?;
+            if end <= start {
+                end += 1440;
+            }
+            // Overlap with 00:00-05:00 of either calendar day the shift touches.
+            let overlaps_night = [0u32, 1440]
+                .iter()
+                .any(|&m| start.max(m) < end.min(m + 300));
+            out.push(Shift {
+                code: s.code.clone(),
+                name: s.name.clone().unwrap_or_default(),
+                start,
+                end,
+                night: s.night.unwrap_or(overlaps_night),
+            });
+        }
+        Ok(out)
+    }
+
+    fn seats(&self) -> Result<Vec<SeatType>, InputError> {
+        let mut out: Vec<SeatType> = Vec::new();
+        if self.raw.seats.is_empty() {
+            return Err(self.err("[[seat]]", "the scenario defines no seat types"));
+        }
+        for (i, s) in self.raw.seats.iter().enumerate() {
+            let place = format!("[[seat]] #{} (code \"{}\")", i + 1, s.code);
+            if out.iter().any(|o| o.code == s.code) {
+                return Err(self.err(place, "duplicate seat code"));
+            }
+            let min_grade = Grade::parse(&s.min_grade).ok_or_else(|| {
+                self.err(
+                    format!("{place} min_grade"),
+                    format!(
+                        "unknown grade `{}` (junior, intermediate or senior)",
+                        s.min_grade
+                    ),
+                )
+            })?;
+            out.push(SeatType {
+                code: s.code.clone(),
+                name: s.name.clone().unwrap_or_default(),
+                min_grade,
+            });
+        }
+        Ok(out)
+    }
+
+    fn traffic(
+        &self,
+        v: toml::Value,
+        seats: &HashMap<String, usize>,
+    ) -> Result<Traffic, InputError> {
+        let t: Traffic = v.try_into().map_err(|e: toml::de::Error| {
+            self.err("[traffic]", e.message().trim().replace('\n', " "))
+        })?;
+        if t.interval_minutes == 0 || 1440 % t.interval_minutes != 0 {
+            return Err(self.err(
+                "[traffic] interval_minutes",
+                "interval_minutes must divide a day (e.g. 15, 30, 60)",
+            ));
+        }
+        for (k, v) in [
+            ("service_level", t.service_level),
+            ("shrinkage", t.shrinkage),
+            ("max_occupancy", t.max_occupancy),
+        ] {
+            if !(0.0..=1.0).contains(&v) {
+                return Err(self.err(
+                    format!("[traffic] {k}"),
+                    format!("{v} is not a fraction between 0 and 1"),
+                ));
+            }
+        }
+        if t.shrinkage >= 1.0 {
+            return Err(self.err(
+                "[traffic] shrinkage",
+                "shrinkage of 1 leaves nobody on the phones",
+            ));
+        }
+        let n = (1440 / t.interval_minutes) as usize;
+        for (i, q) in t.queues.iter().enumerate() {
+            let place = format!("[[traffic.queue]] #{} (seat \"{}\")", i + 1, q.seat);
+            if !seats.contains_key(&q.seat) {
+                return Err(self.err(
+                    format!("{place} seat"),
+                    format!("unknown seat type `{}`", q.seat),
+                ));
+            }
+            if q.aht_seconds.is_nan() || q.aht_seconds <= 0.0 {
+                return Err(self.err(
+                    format!("{place} aht_seconds"),
+                    "handle time must be positive",
+                ));
+            }
+            if q.patience_seconds.is_some_and(|p| p.is_nan() || p <= 0.0) {
+                return Err(self.err(
+                    format!("{place} patience_seconds"),
+                    "patience must be positive",
+                ));
+            }
+            for (key, v) in [
+                ("weekday", Some(&q.weekday)),
+                ("weekend", q.weekend.as_ref()),
+                ("holiday", q.holiday.as_ref()),
+            ] {
+                let Some(v) = v else { continue };
+                if v.len() != n {
+                    return Err(self.err(
+                        format!("{place} {key}"),
+                        format!(
+                            "{} values, but a day has {n} intervals of {} minutes",
+                            v.len(),
+                            t.interval_minutes
+                        ),
+                    ));
+                }
+                if let Some(x) = v.iter().find(|x| x.is_nan() || **x < 0.0) {
+                    return Err(self.err(
+                        format!("{place} {key}"),
+                        format!("expected calls cannot be negative (got {x})"),
+                    ));
+                }
+            }
+        }
+        Ok(t)
+    }
+}
+
+fn index<T>(items: &[T], key: impl Fn(&T) -> &String) -> HashMap<String, usize> {
+    items
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (key(t).clone(), i))
+        .collect()
+}
+
+/// History that leaves a shift of day 1 with nobody allowed to take a lead's place is legal
+/// but almost certainly a mistake: say so before the solver reports infeasibility.
+fn history_warnings(sc: &Scenario) -> Vec<String> {
+    let mut out = Vec::new();
+    let day1 = sc.month.first_day();
+    for k in 0..sc.shifts.len() {
+        let leads: Vec<usize> = sc.leads().collect();
+        if leads.is_empty() || sc.rules.leads_per_shift == 0 {
+            continue;
+        }
+        let free = leads
+            .iter()
+            .filter(|&&l| {
+                !sc.history
+                    .iter()
+                    .any(|h| h.staff == l && sc.too_little_rest((h.date, h.shift), (day1, k)))
+            })
+            .count() as u32;
+        if free < sc.rules.leads_per_shift {
+            out.push(format!(
+                "[[history]]: after the last shifts of the previous month only {free} of {} leads may work {} on {day1}; the shift needs {}",
+                leads.len(),
+                sc.shifts[k].label(),
+                sc.rules.leads_per_shift
+            ));
+        }
+    }
+    out
+}

@@ -1,0 +1,62 @@
+use super::{RosterView, Rule, Violation};
+
+/// ROSTER-COVER: everyone on duty sits at a seat their grade qualifies for, and every day,
+/// shift and seat type has at least its demand of qualified people seated.
+pub struct RosterCover;
+
+impl Rule for RosterCover {
+    fn id(&self) -> &'static str {
+        "ROSTER-COVER"
+    }
+    fn summary(&self) -> &'static str {
+        "qualified seating and demand met per day, shift and seat type"
+    }
+    fn check(&self, v: &RosterView) -> Vec<Violation> {
+        let sc = v.sc;
+        let mut out = Vec::new();
+        for d in &v.duties {
+            if !sc.qualifies(d.staff, d.seat) {
+                let seat = &sc.seats[d.seat];
+                out.push(v.violation(
+                    self.id(),
+                    Some(d.staff),
+                    Some(d.day),
+                    Some(d.shift),
+                    format!(
+                        "{} ({}) is seated at {} which needs {}",
+                        v.who(d.staff),
+                        sc.staff[d.staff].grade.name(),
+                        seat.code,
+                        seat.min_grade.name()
+                    ),
+                ));
+            }
+        }
+        for day in 0..sc.days() {
+            let date = sc.date(day);
+            for k in 0..sc.shifts.len() {
+                for (s, seat) in sc.seats.iter().enumerate() {
+                    let need = sc.demand(date, k, s);
+                    let have = v
+                        .on(day, k)
+                        .filter(|d| d.seat == s && sc.qualifies(d.staff, s))
+                        .count() as u32;
+                    if have < need {
+                        out.push(v.violation(
+                            self.id(),
+                            None,
+                            Some(day),
+                            Some(k),
+                            format!(
+                                "{}: seat {} has {have} of {need} required",
+                                v.when(day, k),
+                                seat.code
+                            ),
+                        ));
+                    }
+                }
+            }
+        }
+        out
+    }
+}

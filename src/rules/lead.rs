@@ -1,0 +1,33 @@
+use super::{RosterView, Rule, Violation};
+
+/// ROSTER-LEAD: every shift of every day has `leads_per_shift` team leads on duty (值班长).
+pub struct RosterLead;
+
+impl Rule for RosterLead {
+    fn id(&self) -> &'static str {
+        "ROSTER-LEAD"
+    }
+    fn summary(&self) -> &'static str {
+        "a team lead on every shift"
+    }
+    fn check(&self, v: &RosterView) -> Vec<Violation> {
+        let sc = v.sc;
+        let need = sc.rules.leads_per_shift;
+        let mut out = Vec::new();
+        for day in 0..sc.days() {
+            for k in 0..sc.shifts.len() {
+                let have = v.on(day, k).filter(|d| sc.staff[d.staff].lead).count() as u32;
+                if have < need {
+                    out.push(v.violation(
+                        self.id(),
+                        None,
+                        Some(day),
+                        Some(k),
+                        format!("{}: {have} of {need} team leads on duty", v.when(day, k)),
+                    ));
+                }
+            }
+        }
+        out
+    }
+}

@@ -1,0 +1,39 @@
+use super::{RosterView, Rule, Violation};
+
+/// ROSTER-LOAD: each person works between their `min_shifts` and `max_shifts` in the month.
+pub struct RosterLoad;
+
+impl Rule for RosterLoad {
+    fn id(&self) -> &'static str {
+        "ROSTER-LOAD"
+    }
+    fn summary(&self) -> &'static str {
+        "shifts per person within min_shifts..max_shifts"
+    }
+    fn check(&self, v: &RosterView) -> Vec<Violation> {
+        let mut out = Vec::new();
+        for (i, p) in v.sc.staff.iter().enumerate() {
+            let n = v.by_staff[i].len() as u32;
+            let bound = if n < p.min_shifts {
+                Some(format!("at least {}", p.min_shifts))
+            } else if n > p.max_shifts {
+                Some(format!("at most {}", p.max_shifts))
+            } else {
+                None
+            };
+            if let Some(bound) = bound {
+                out.push(v.violation(
+                    self.id(),
+                    Some(i),
+                    None,
+                    None,
+                    format!(
+                        "{} works {n} shifts this month; must work {bound}",
+                        v.who(i)
+                    ),
+                ));
+            }
+        }
+        out
+    }
+}

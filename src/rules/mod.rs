@@ -1,0 +1,158 @@
+//! Every roster rule of RULES.md, one file per rule family. Each rule knows its ID, checks a
+//! roster on its own terms (independently of how the solver encodes it) and says what went
+//! wrong in a sentence a team lead understands.
+
+mod consec;
+mod cover;
+mod event;
+mod grade;
+mod lead;
+mod leave;
+mod load;
+mod one;
+mod rest;
+
+use crate::model::{Roster, Scenario};
+use chrono::NaiveDate;
+use serde::Serialize;
+
+pub use consec::RosterConsec;
+pub use cover::RosterCover;
+pub use event::RosterEvent;
+pub use grade::RosterGrade;
+pub use lead::RosterLead;
+pub use leave::RosterLeave;
+pub use load::RosterLoad;
+pub use one::RosterOne;
+pub use rest::RosterRest;
+
+/// One broken rule at one place: who, when, which shift, and why.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Violation {
+    pub rule: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub staff: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date: Option<NaiveDate>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shift: Option<String>,
+    pub message: String,
+}
+
+pub trait Rule {
+    /// The stable ID of RULES.md, e.g. `ROSTER-REST`.
+    fn id(&self) -> &'static str;
+    fn summary(&self) -> &'static str;
+    fn check(&self, view: &RosterView) -> Vec<Violation>;
+}
+
+/// Every roster rule, in the order of RULES.md.
+pub fn roster_rules() -> Vec<Box<dyn Rule + Sync>> {
+    vec![
+        Box::new(RosterOne),
+        Box::new(RosterRest),
+        Box::new(RosterCover),
+        Box::new(RosterLead),
+        Box::new(RosterGrade),
+        Box::new(RosterLeave),
+        Box::new(RosterConsec),
+        Box::new(RosterLoad),
+        Box::new(RosterEvent),
+    ]
+}
+
+/// All violations of every roster rule, sorted by date, rule, staff.
+pub fn check_roster(sc: &Scenario, roster: &Roster) -> Vec<Violation> {
+    let view = RosterView::new(sc, roster);
+    let mut out: Vec<Violation> = roster_rules().iter().flat_map(|r| r.check(&view)).collect();
+    out.sort_by(|a, b| {
+        (a.date, a.rule, &a.staff, &a.shift).cmp(&(b.date, b.rule, &b.staff, &b.shift))
+    });
+    out
+}
+
+/// One assignment with its references resolved to scenario indices.
+#[derive(Debug, Clone, Copy)]
+pub struct Duty {
+    pub staff: usize,
+    pub day: usize,
+    pub shift: usize,
+    pub seat: usize,
+}
+
+/// A roster as the rules see it. Built once; assignments that do not resolve were already
+/// refused by `Roster::validate`, and are skipped here.
+pub struct RosterView<'a> {
+    pub sc: &'a Scenario,
+    pub duties: Vec<Duty>,
+    /// Per person, their duties sorted by start.
+    pub by_staff: Vec<Vec<Duty>>,
+}
+
+impl<'a> RosterView<'a> {
+    pub fn new(sc: &'a Scenario, roster: &Roster) -> Self {
+        let duties: Vec<Duty> = roster
+            .assignments
+            .iter()
+            .filter_map(|a| {
+                Some(Duty {
+                    staff: sc.staff_by_id(&a.staff)?,
+                    day: sc.month.day_index(a.date)?,
+                    shift: sc.shift_by_code(&a.shift)?,
+                    seat: sc.seat_by_code(&a.seat)?,
+                })
+            })
+            .collect();
+        let mut by_staff = vec![Vec::new(); sc.staff.len()];
+        for d in &duties {
+            by_staff[d.staff].push(*d);
+        }
+        for v in &mut by_staff {
+            v.sort_by_key(|d| (d.day, sc.shifts[d.shift].start, d.shift));
+        }
+        RosterView {
+            sc,
+            duties,
+            by_staff,
+        }
+    }
+
+    /// Duties on a day and shift.
+    pub fn on(&self, day: usize, shift: usize) -> impl Iterator<Item = &Duty> {
+        self.duties
+            .iter()
+            .filter(move |d| d.day == day && d.shift == shift)
+    }
+
+    pub fn violation(
+        &self,
+        rule: &'static str,
+        staff: Option<usize>,
+        day: Option<usize>,
+        shift: Option<usize>,
+        message: String,
+    ) -> Violation {
+        Violation {
+            rule,
+            staff: staff.map(|s| self.sc.staff[s].id.clone()),
+            date: day.map(|d| self.sc.date(d)),
+            shift: shift.map(|k| self.sc.shifts[k].code.clone()),
+            message,
+        }
+    }
+
+    /// "王芳 (S01)"
+    pub fn who(&self, staff: usize) -> String {
+        let s = &self.sc.staff[staff];
+        if s.name.is_empty() {
+            s.id.clone()
+        } else {
+            format!("{} ({})", s.name, s.id)
+        }
+    }
+
+    /// "夜班 2026-12-12"
+    pub fn when(&self, day: usize, shift: usize) -> String {
+        format!("{} {}", self.sc.shifts[shift].label(), self.sc.date(day))
+    }
+}

@@ -1,0 +1,257 @@
+//! Why no roster exists, in the department head's terms. The model is solved again with
+//! every demand-side row (cover, lead, grade mix, minimum load) given a shortfall variable,
+//! minimising the total shortfall; what remains short is what cannot be had, and for each
+//! we say who was unavailable and why.
+
+use super::constraints::Shortfall;
+use super::variables::{Unavailable, unavailability};
+use super::{MonthModel, SolveError, SolveOptions, run_backend};
+use crate::model::{Grade, Scenario};
+use good_lp::{Expression, Solution};
+use serde::Serialize;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Conflict {
+    pub rule: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date: Option<chrono::NaiveDate>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shift: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub staff: Option<String>,
+    /// People (or shifts, for ROSTER-LOAD) short.
+    pub short: u32,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Diagnosis {
+    /// The smallest total shortfall any roster must accept.
+    pub total_short: u32,
+    pub conflicts: Vec<Conflict>,
+    /// Month-level arithmetic that already shows the problem, when it does.
+    pub notes: Vec<String>,
+}
+
+impl std::fmt::Display for Diagnosis {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for n in &self.notes {
+            writeln!(f, "{n}")?;
+        }
+        for c in &self.conflicts {
+            writeln!(f, "{}: {}", c.rule, c.message)?;
+        }
+        Ok(())
+    }
+}
+
+pub fn diagnose(sc: &Scenario, opts: &SolveOptions) -> Result<Diagnosis, SolveError> {
+    let model = MonthModel::build(sc, true);
+    let MonthModel {
+        vars,
+        rows,
+        elastic,
+        ..
+    } = model;
+    let total: Expression = elastic.shortfalls.iter().map(|s| s.slack).sum();
+    let Some(result) = run_backend(vars, total, rows, opts)? else {
+        // Only ≤ rows remain hard, and the empty roster meets them all.
+        return Err(SolveError::Solver(
+            "the elastic model is infeasible; please report this scenario".into(),
+        ));
+    };
+    let mut conflicts = Vec::new();
+    let mut total_short = 0;
+    for s in &elastic.shortfalls {
+        let short = result.solution.value(s.slack).round() as u32;
+        if short == 0 {
+            continue;
+        }
+        total_short += short;
+        conflicts.push(explain(sc, s, short));
+    }
+    conflicts.sort_by(|a, b| {
+        (a.date, a.rule, &a.shift, &a.staff).cmp(&(b.date, b.rule, &b.shift, &b.staff))
+    });
+    Ok(Diagnosis {
+        total_short,
+        conflicts,
+        notes: capacity_notes(sc),
+    })
+}
+
+fn people(n: u32, what: &str) -> String {
+    let word = match n {
+        1 => "one",
+        2 => "two",
+        3 => "three",
+        _ => return format!("{n} {what}s"),
+    };
+    format!("{word} {what}{}", if n == 1 { "" } else { "s" })
+}
+
+/// "3 of 6 leads on leave, 1 at 新业务培训"
+fn availability(sc: &Scenario, d: usize, k: usize, group: &[usize], noun: &str) -> String {
+    let mut leave = Vec::new();
+    let mut event = Vec::new();
+    let mut rest = Vec::new();
+    for &i in group {
+        match unavailability(sc, i, d, k) {
+            Some(Unavailable::Leave) => leave.push(sc.staff[i].label()),
+            Some(Unavailable::Event) => event.push(sc.staff[i].label()),
+            Some(Unavailable::HistoryRest) => rest.push(sc.staff[i].label()),
+            _ => {}
+        }
+    }
+    let mut parts = Vec::new();
+    let n = group.len();
+    if !leave.is_empty() {
+        parts.push(format!(
+            "{} of {n} {noun} on leave ({})",
+            leave.len(),
+            leave.join(", ")
+        ));
+    }
+    if !event.is_empty() {
+        parts.push(format!(
+            "{} of {n} {noun} at an event ({})",
+            event.len(),
+            event.join(", ")
+        ));
+    }
+    if !rest.is_empty() {
+        parts.push(format!(
+            "{} of {n} {noun} resting after last month's shifts ({})",
+            rest.len(),
+            rest.join(", ")
+        ));
+    }
+    if parts.is_empty() {
+        format!("all {n} {noun} are needed on other shifts (rest, consecutive-day and load limits)")
+    } else {
+        parts.join("; ")
+    }
+}
+
+fn explain(sc: &Scenario, s: &Shortfall, short: u32) -> Conflict {
+    let date = s.day.map(|d| sc.date(d));
+    let shift = s.shift.map(|k| sc.shifts[k].code.clone());
+    let when = match (s.day, s.shift) {
+        (Some(d), Some(k)) => format!("{} {}", sc.date(d), sc.shifts[k].label()),
+        _ => String::new(),
+    };
+    let at_or_above = |g: Grade| -> Vec<usize> {
+        (0..sc.staff.len())
+            .filter(|&i| sc.staff[i].grade >= g)
+            .collect()
+    };
+    let message = match (s.rule, s.day, s.shift) {
+        ("ROSTER-LEAD", Some(d), Some(k)) => {
+            let leads: Vec<usize> = sc.leads().collect();
+            format!(
+                "{when}: {} short; {}",
+                people(short, "lead"),
+                availability(sc, d, k, &leads, "leads")
+            )
+        }
+        ("ROSTER-COVER", Some(d), Some(k)) => {
+            let g = s.grade.unwrap_or(Grade::Junior);
+            let seats: Vec<&str> = sc
+                .seats
+                .iter()
+                .filter(|x| x.min_grade >= g)
+                .map(|x| x.code.as_str())
+                .collect();
+            format!(
+                "{when}: {} short for seats {} ({} or above); {}",
+                people(short, "person").replace("persons", "people"),
+                seats.join("/"),
+                g.name(),
+                availability(sc, d, k, &at_or_above(g), &format!("{} staff", g.name()))
+            )
+        }
+        ("ROSTER-GRADE", Some(d), Some(k)) => {
+            let g = s.grade.unwrap_or(Grade::Senior);
+            format!(
+                "{when}: {} short at {} or above for the grade mix; {}",
+                people(short, "person").replace("persons", "people"),
+                g.name(),
+                availability(sc, d, k, &at_or_above(g), &format!("{} staff", g.name()))
+            )
+        }
+        ("ROSTER-LOAD", _, _) => {
+            let i = s.staff.expect("load shortfall names a person");
+            let p = &sc.staff[i];
+            let leave_days = (0..sc.days())
+                .filter(|&d| sc.approved_leave_on(i, sc.date(d)).is_some())
+                .count();
+            format!(
+                "{} ({}) can work only {} of the {} shifts min_shifts asks for ({leave_days} days of leave)",
+                p.label(),
+                p.id,
+                p.min_shifts - short.min(p.min_shifts),
+                p.min_shifts
+            )
+        }
+        _ => format!("{when}: {short} short"),
+    };
+    Conflict {
+        rule: s.rule,
+        date,
+        shift,
+        staff: s.staff.map(|i| sc.staff[i].id.clone()),
+        short,
+        message,
+    }
+}
+
+/// Shifts a person could work at most this month: their max_shifts, the days they are not
+/// on leave, and one day off after every longest allowed run.
+fn capacity(sc: &Scenario, i: usize) -> u32 {
+    let free = (0..sc.days())
+        .filter(|&d| sc.approved_leave_on(i, sc.date(d)).is_none())
+        .count() as u32;
+    let run = sc.rules.effective_max_consecutive_days();
+    let by_runs = free - free / (run + 1);
+    sc.staff[i].max_shifts.min(by_runs)
+}
+
+/// Whole-month counts that cannot add up: lead shifts, and seats at each grade level.
+fn capacity_notes(sc: &Scenario) -> Vec<String> {
+    let mut notes = Vec::new();
+    let shifts = (sc.days() * sc.shifts.len()) as u32;
+    let leads: Vec<usize> = sc.leads().collect();
+    let need = shifts * sc.rules.leads_per_shift;
+    let can: u32 = leads.iter().map(|&i| capacity(sc, i)).sum();
+    if can < need {
+        notes.push(format!(
+            "ROSTER-LEAD: {shifts} shifts need {need} lead-shifts, but the {} leads can work at most {can} (max_shifts, leave, days off)",
+            leads.len()
+        ));
+    }
+    let mut levels: Vec<Grade> = sc.seats.iter().map(|s| s.min_grade).collect();
+    levels.sort();
+    levels.dedup();
+    for g in levels {
+        let need: u32 = (0..sc.days())
+            .flat_map(|d| (0..sc.shifts.len()).map(move |k| (d, k)))
+            .map(|(d, k)| {
+                (0..sc.seats.len())
+                    .filter(|&s| sc.seats[s].min_grade >= g)
+                    .map(|s| sc.demand(sc.date(d), k, s))
+                    .sum::<u32>()
+            })
+            .sum();
+        let can: u32 = (0..sc.staff.len())
+            .filter(|&i| sc.staff[i].grade >= g)
+            .map(|i| capacity(sc, i))
+            .sum();
+        if can < need {
+            notes.push(format!(
+                "ROSTER-COVER: seats for {} or above need {need} person-shifts this month, but those staff can work at most {can}",
+                g.name()
+            ));
+        }
+    }
+    notes
+}

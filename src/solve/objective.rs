@@ -1,0 +1,177 @@
+//! The objective of CONTRACT.md, term by term, so the result can be explained as a sum.
+
+use super::variables::ShiftVars;
+use crate::model::{Scenario, Wish};
+use good_lp::{Constraint, Expression, ProblemVariables, constraint, variable};
+use serde::Serialize;
+
+/// The objective's terms, built as expressions over the model's variables.
+pub struct Objective {
+    pub requests: Expression,
+    pub fair_nights: Expression,
+    pub fair_weekends: Expression,
+    pub over_cover: Expression,
+    pub rows: Vec<Constraint>,
+}
+
+/// The objective's value split into its weighted terms.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Breakdown {
+    pub requests: f64,
+    pub fair_nights: f64,
+    pub fair_weekends: f64,
+    pub over_cover: f64,
+}
+
+impl Breakdown {
+    pub fn total(&self) -> f64 {
+        self.requests + self.fair_nights + self.fair_weekends + self.over_cover
+    }
+}
+
+impl Objective {
+    pub fn new(sc: &Scenario, x: &ShiftVars, vars: &mut ProblemVariables) -> Objective {
+        let w = &sc.weights;
+        let (_, days, shifts) = x.dims();
+        let mut rows = Vec::new();
+
+        let mut requests = Expression::from(0.0);
+        for r in &sc.requests {
+            let d = sc.month.day_index(r.date).expect("validated date");
+            let unmet = match r.wish {
+                Wish::Off => x.works(r.staff, d),
+                Wish::Shift(k) => 1.0 - x.sum([(r.staff, d, k)]),
+            };
+            requests += unmet * r.weight;
+        }
+
+        // Fairness ranges per job type. The bounds are integer: shift counts are, and an
+        // integer max/min lets the solver prove a range of 1 where the LP would average.
+        let mut fair_nights = Expression::from(0.0);
+        let mut fair_weekends = Expression::from(0.0);
+        let weekend_days: Vec<usize> = (0..days)
+            .filter(|&d| sc.is_weekend_or_holiday(sc.date(d)))
+            .collect();
+        for job in sc.job_types() {
+            let members: Vec<usize> = (0..sc.staff.len())
+                .filter(|&i| sc.staff[i].job == job)
+                .collect();
+            let bound = days as f64;
+            let n_max = vars.add(variable().integer().min(0.0).max(bound));
+            let n_min = vars.add(variable().integer().min(0.0).max(bound));
+            let w_max = vars.add(variable().integer().min(0.0).max(bound));
+            let w_min = vars.add(variable().integer().min(0.0).max(bound));
+            for &i in &members {
+                let nights = x.sum((0..days).flat_map(|d| {
+                    (0..shifts)
+                        .filter(|&k| sc.shifts[k].night)
+                        .map(move |k| (i, d, k))
+                }));
+                let weekends = x.sum(
+                    weekend_days
+                        .iter()
+                        .flat_map(|&d| (0..shifts).map(move |k| (i, d, k))),
+                );
+                rows.push(constraint!(nights.clone() <= n_max));
+                rows.push(constraint!(nights >= n_min));
+                rows.push(constraint!(weekends.clone() <= w_max));
+                rows.push(constraint!(weekends >= w_min));
+            }
+            fair_nights += (n_max - n_min) * w.fair_nights;
+            fair_weekends += (w_max - w_min) * w.fair_weekends;
+        }
+
+        // Everyone on duty is seated; once demand is met, the excess over all seat types of a
+        // shift is the number on duty minus the total demand.
+        let mut over_cover = Expression::from(0.0);
+        for d in 0..days {
+            let date = sc.date(d);
+            for k in 0..shifts {
+                let demand: u32 = (0..sc.seats.len()).map(|s| sc.demand(date, k, s)).sum();
+                over_cover += (x.on_duty(d, k, |_| true) - demand as f64) * w.over_cover;
+            }
+        }
+
+        Objective {
+            requests: requests * w.request,
+            fair_nights,
+            fair_weekends,
+            over_cover,
+            rows,
+        }
+    }
+
+    pub fn total(&self) -> Expression {
+        self.requests.clone()
+            + self.fair_nights.clone()
+            + self.fair_weekends.clone()
+            + self.over_cover.clone()
+    }
+
+    pub fn breakdown(&self, value: impl Fn(&Expression) -> f64) -> Breakdown {
+        Breakdown {
+            requests: value(&self.requests),
+            fair_nights: value(&self.fair_nights),
+            fair_weekends: value(&self.fair_weekends),
+            over_cover: value(&self.over_cover),
+        }
+    }
+}
+
+/// The objective of any roster, computed from the roster itself (used by `check` and the
+/// tests to confirm the solver's own account).
+pub fn evaluate(sc: &Scenario, roster: &crate::model::Roster) -> Breakdown {
+    let (n, days) = (sc.staff.len(), sc.days());
+    let mut on = vec![vec![None; days]; n];
+    let mut heads = vec![vec![0i64; sc.shifts.len()]; days];
+    for a in &roster.assignments {
+        if let (Some(i), Some(d), Some(k)) = (
+            sc.staff_by_id(&a.staff),
+            sc.month.day_index(a.date),
+            sc.shift_by_code(&a.shift),
+        ) {
+            on[i][d] = Some(k);
+            heads[d][k] += 1;
+        }
+    }
+    let w = &sc.weights;
+    let mut b = Breakdown::default();
+    for r in &sc.requests {
+        let d = sc.month.day_index(r.date).expect("validated");
+        let met = match r.wish {
+            Wish::Off => on[r.staff][d].is_none(),
+            Wish::Shift(k) => on[r.staff][d] == Some(k),
+        };
+        if !met {
+            b.requests += r.weight * w.request;
+        }
+    }
+    for job in sc.job_types() {
+        let members: Vec<usize> = (0..n).filter(|&i| sc.staff[i].job == job).collect();
+        let count = |f: &dyn Fn(usize, usize) -> bool| -> Vec<i64> {
+            members
+                .iter()
+                .map(|&i| {
+                    (0..days)
+                        .filter(|&d| on[i][d].is_some_and(|k| f(d, k)))
+                        .count() as i64
+                })
+                .collect()
+        };
+        let nights = count(&|_, k| sc.shifts[k].night);
+        let weekends = count(&|d, _| sc.is_weekend_or_holiday(sc.date(d)));
+        let range =
+            |v: &[i64]| (v.iter().max().unwrap_or(&0) - v.iter().min().unwrap_or(&0)) as f64;
+        b.fair_nights += range(&nights) * w.fair_nights;
+        b.fair_weekends += range(&weekends) * w.fair_weekends;
+    }
+    for (d, row) in heads.iter().enumerate() {
+        for (k, &h) in row.iter().enumerate() {
+            let demand: i64 = (0..sc.seats.len())
+                .map(|s| sc.demand(sc.date(d), k, s) as i64)
+                .sum();
+            b.over_cover += (h - demand).max(0) as f64 * w.over_cover;
+        }
+    }
+    b
+}

@@ -1,0 +1,94 @@
+//! The decision variables: x[person, day, shift] = 1 when the person works that shift.
+//! A variable exists only where the person may work at all: not on approved leave
+//! (ROSTER-LEAVE), not at an event (ROSTER-EVENT), qualified for some seat type, and rested
+//! after the previous month's last shifts (ROSTER-REST across the boundary).
+
+use crate::model::Scenario;
+use good_lp::{Expression, ProblemVariables, Variable, variable};
+
+pub struct ShiftVars {
+    staff: usize,
+    days: usize,
+    shifts: usize,
+    x: Vec<Option<Variable>>,
+}
+
+/// Why a person cannot work a shift; used to explain infeasibility.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unavailable {
+    Leave,
+    Event,
+    Unqualified,
+    HistoryRest,
+}
+
+pub fn unavailability(sc: &Scenario, i: usize, d: usize, k: usize) -> Option<Unavailable> {
+    let date = sc.date(d);
+    if sc.approved_leave_on(i, date).is_some() {
+        return Some(Unavailable::Leave);
+    }
+    if sc.blocking_event(i, date, k).is_some() {
+        return Some(Unavailable::Event);
+    }
+    if !(0..sc.seats.len()).any(|s| sc.qualifies(i, s)) {
+        return Some(Unavailable::Unqualified);
+    }
+    if sc
+        .history
+        .iter()
+        .any(|h| h.staff == i && sc.too_little_rest((h.date, h.shift), (date, k)))
+    {
+        return Some(Unavailable::HistoryRest);
+    }
+    None
+}
+
+impl ShiftVars {
+    pub fn new(sc: &Scenario, vars: &mut ProblemVariables) -> ShiftVars {
+        let (n, days, shifts) = (sc.staff.len(), sc.days(), sc.shifts.len());
+        let mut x = Vec::with_capacity(n * days * shifts);
+        for i in 0..n {
+            for d in 0..days {
+                for k in 0..shifts {
+                    x.push(
+                        unavailability(sc, i, d, k)
+                            .is_none()
+                            .then(|| vars.add(variable().binary())),
+                    );
+                }
+            }
+        }
+        ShiftVars {
+            staff: n,
+            days,
+            shifts,
+            x,
+        }
+    }
+
+    pub fn get(&self, i: usize, d: usize, k: usize) -> Option<Variable> {
+        self.x[(i * self.days + d) * self.shifts + k]
+    }
+
+    /// Σ x over the given (person, day, shift) triples that have a variable.
+    pub fn sum(&self, cells: impl IntoIterator<Item = (usize, usize, usize)>) -> Expression {
+        cells
+            .into_iter()
+            .filter_map(|(i, d, k)| self.get(i, d, k))
+            .fold(Expression::from(0.0), |e, v| e + v)
+    }
+
+    /// Σ_k x[i, d, k]: 1 when the person works that day.
+    pub fn works(&self, i: usize, d: usize) -> Expression {
+        self.sum((0..self.shifts).map(|k| (i, d, k)))
+    }
+
+    /// Everyone matching `who` on a day and shift.
+    pub fn on_duty(&self, d: usize, k: usize, who: impl Fn(usize) -> bool) -> Expression {
+        self.sum((0..self.staff).filter(|&i| who(i)).map(|i| (i, d, k)))
+    }
+
+    pub fn dims(&self) -> (usize, usize, usize) {
+        (self.staff, self.days, self.shifts)
+    }
+}
