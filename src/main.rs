@@ -28,6 +28,13 @@ enum Command {
     Solve(SolveArgs),
     /// Check a roster against every roster rule.
     Check(CheckArgs),
+    /// One interval's queue by Erlang C (or Erlang A with --patience-s): performance for
+    /// --agents, or the agents needed for --target.
+    Erlang(traffic_cli::ErlangArgs),
+    /// Simulate the month's calls against a roster (or the demand), per interval and seat.
+    Simulate(traffic_cli::SimulateArgs),
+    /// Seats needed per interval and seat type, and the per-shift demand that follows.
+    Advise(traffic_cli::AdviseArgs),
 }
 
 #[derive(clap::Args)]
@@ -79,6 +86,8 @@ macro_rules! say {
     }};
 }
 
+mod traffic_cli;
+
 /// An error with the exit status it deserves.
 struct Exit(u8, anyhow::Error);
 
@@ -99,6 +108,9 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Solve(a) => cmd_solve(a),
         Command::Check(a) => cmd_check(a),
+        Command::Erlang(a) => traffic_cli::cmd_erlang(a),
+        Command::Simulate(a) => traffic_cli::cmd_simulate(a),
+        Command::Advise(a) => traffic_cli::cmd_advise(a),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -1,6 +1,8 @@
 //! Call load: Erlang B/C/A for one interval, a discrete-event simulator of a roster's
 //! calls, and seat advice per interval and shift.
 
+pub mod adapt;
+pub mod advise;
 pub mod erlang;
 pub mod sim;
 

@@ -48,7 +48,7 @@ impl HandleTime {
 }
 
 /// One seat type's calls.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SimQueue {
     pub name: String,
     /// 0 junior, 1 intermediate, 2 senior: the lowest grade that may sit at this seat type.
@@ -63,7 +63,7 @@ pub struct SimQueue {
 }
 
 /// One agent's session: seated at queue `seat` and taking calls in `[start_s, end_s)`.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct SimAgent {
     pub seat: usize,
     pub grade: u8,
@@ -71,7 +71,7 @@ pub struct SimAgent {
     pub end_s: f64,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SimInput {
     pub interval_s: f64,
     pub n_intervals: usize,

@@ -1,0 +1,216 @@
+//! From the scenario (and optionally a roster) to the simulator's plain inputs, and the
+//! simulator's cells back to dates, times and seat codes.
+//!
+//! Presence: an agent takes calls from the shift's start to its end at the seat the roster
+//! gives. The handover (`handover_minutes`) is spent before the start (RULES.md: everyone
+//! reports that long before the shift), so it adds presence, not phone time. Shrinkage
+//! takes a rotating share of each seat type's agents off the phones in every interval.
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use super::TrafficError;
+use super::sim::{CellResult, HandleTime, QueueTotal, SimAgent, SimInput, SimQueue, SimResult};
+use crate::model::{Roster, Scenario, Traffic, format_clock};
+
+/// Simulation settings the scenario does not carry.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SimSettings {
+    /// Coefficient of variation of a lognormal handle time; `None`: exponential.
+    pub handle_cv: Option<f64>,
+    /// Higher seats take lower-seat calls when their own queue is empty.
+    pub overflow: bool,
+    /// Share of calls answered at lower seats that are escalated to the senior seat type.
+    pub escalate: f64,
+}
+
+impl Default for SimSettings {
+    fn default() -> Self {
+        SimSettings {
+            handle_cv: None,
+            overflow: true,
+            escalate: 0.0,
+        }
+    }
+}
+
+pub fn traffic(sc: &Scenario) -> Result<&Traffic, TrafficError> {
+    sc.traffic
+        .as_ref()
+        .ok_or_else(|| TrafficError::Invalid("the scenario has no [traffic] table".into()))
+}
+
+pub fn handle_time(aht: f64, settings: &SimSettings) -> HandleTime {
+    match settings.handle_cv {
+        Some(cv) => HandleTime::Lognormal { mean_s: aht, cv },
+        None => HandleTime::Exponential { mean_s: aht },
+    }
+}
+
+/// The seat type calls are escalated to: the one with the highest minimum grade.
+pub fn senior_seat(sc: &Scenario) -> Option<usize> {
+    (0..sc.seats.len()).max_by_key(|&s| (sc.seats[s].min_grade.rank(), std::cmp::Reverse(s)))
+}
+
+/// One queue per seat type (seat types without a `[[traffic.queue]]` row get no calls, but
+/// their agents can still help lower seats), over every interval of the month.
+pub fn month_input(
+    sc: &Scenario,
+    roster: Option<&Roster>,
+    settings: &SimSettings,
+) -> Result<SimInput, TrafficError> {
+    let t = traffic(sc)?;
+    let per_day = (1440 / t.interval_minutes) as usize;
+    let days = sc.days();
+    let n_intervals = per_day * days;
+    let interval_s = t.interval_minutes as f64 * 60.0;
+    let horizon = n_intervals as f64 * interval_s;
+    let mut queues = Vec::with_capacity(sc.seats.len());
+    for (s, seat) in sc.seats.iter().enumerate() {
+        let row = t.queues.iter().find(|q| q.seat == seat.code);
+        let mut calls = Vec::with_capacity(n_intervals);
+        for day in 0..days {
+            match row {
+                Some(q) => {
+                    let day_calls = q.calls(sc.day_type(sc.date(day)));
+                    if day_calls.len() != per_day {
+                        return Err(TrafficError::Invalid(format!(
+                            "[[traffic.queue]] seat {}: {} values for {} intervals a day",
+                            seat.code,
+                            day_calls.len(),
+                            per_day
+                        )));
+                    }
+                    calls.extend_from_slice(day_calls);
+                }
+                None => calls.extend(std::iter::repeat_n(0.0, per_day)),
+            }
+        }
+        queues.push(SimQueue {
+            name: seat.code.clone(),
+            min_grade: seat.min_grade.rank() as u8,
+            calls,
+            handle: handle_time(row.map_or(300.0, |q| q.aht_seconds), settings),
+            patience_s: row.and_then(|q| q.patience_seconds),
+            escalate: if Some(s) == senior_seat(sc) {
+                0.0
+            } else {
+                settings.escalate
+            },
+        });
+    }
+    let mut agents = Vec::new();
+    let mut push = |date: NaiveDate, shift: usize, seat: usize, grade: u8| {
+        let (start, end) = sc.shift_window(date, shift);
+        let (start_s, end_s) = ((start * 60) as f64, ((end * 60) as f64).min(horizon));
+        if end_s > start_s.max(0.0) {
+            agents.push(SimAgent {
+                seat,
+                grade,
+                start_s: start_s.max(0.0),
+                end_s,
+            });
+        }
+    };
+    match roster {
+        Some(r) => {
+            for a in &r.assignments {
+                let (Some(st), Some(sh), Some(se)) = (
+                    sc.staff_by_id(&a.staff),
+                    sc.shift_by_code(&a.shift),
+                    sc.seat_by_code(&a.seat),
+                ) else {
+                    return Err(TrafficError::Invalid(format!(
+                        "roster assignment {} {} {} {} names something the scenario lacks",
+                        a.staff, a.date, a.shift, a.seat
+                    )));
+                };
+                push(a.date, sh, se, sc.staff[st].grade.rank() as u8);
+            }
+        }
+        None => {
+            for day in 0..days {
+                let date = sc.date(day);
+                for sh in 0..sc.shifts.len() {
+                    for se in 0..sc.seats.len() {
+                        for _ in 0..sc.demand(date, sh, se) {
+                            push(date, sh, se, sc.seats[se].min_grade.rank() as u8);
+                        }
+                    }
+                }
+            }
+        }
+    }
+    Ok(SimInput {
+        interval_s,
+        n_intervals,
+        queues,
+        agents,
+        answer_s: t.answer_seconds,
+        sl_target: t.service_level,
+        shrinkage: t.shrinkage,
+        overflow: settings.overflow,
+        escalate_to: if settings.escalate > 0.0 {
+            senior_seat(sc)
+        } else {
+            None
+        },
+    })
+}
+
+/// A simulated cell with its date, time and seat code.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LabelledCell {
+    pub date: NaiveDate,
+    pub time: String,
+    pub seat: String,
+    #[serde(flatten)]
+    pub cell: CellResult,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SimReport {
+    pub source: &'static str,
+    pub replications: u32,
+    pub seed: u64,
+    pub service_level_target: f64,
+    pub answer_seconds: f64,
+    pub events: u64,
+    pub calls: u64,
+    pub totals: Vec<QueueTotal>,
+    pub below_target: usize,
+    pub cells: Vec<LabelledCell>,
+}
+
+pub fn label(sc: &Scenario, roster_given: bool, result: SimResult) -> SimReport {
+    let t = sc.traffic.as_ref();
+    let minutes = t.map_or(30, |t| t.interval_minutes) as usize;
+    let per_day = 1440 / minutes;
+    let cells: Vec<LabelledCell> = result
+        .cells
+        .into_iter()
+        .filter(|c| c.offered > 0.0 || c.occupancy.is_some())
+        .map(|c| LabelledCell {
+            date: sc.date(c.interval / per_day),
+            time: format_clock(((c.interval % per_day) * minutes) as u32),
+            seat: sc.seats[c.queue].code.clone(),
+            cell: c,
+        })
+        .collect();
+    SimReport {
+        source: if roster_given { "roster" } else { "demand" },
+        replications: result.replications,
+        seed: result.seed,
+        service_level_target: t.map_or(0.8, |t| t.service_level),
+        answer_seconds: t.map_or(20.0, |t| t.answer_seconds),
+        events: result.events,
+        calls: result.calls,
+        totals: result
+            .totals
+            .into_iter()
+            .filter(|q| q.offered > 0.0)
+            .collect(),
+        below_target: cells.iter().filter(|c| c.cell.below_target).count(),
+        cells,
+    }
+}

@@ -1,0 +1,424 @@
+//! The `erlang`, `simulate` and `advise` commands: argument structs and printing. The
+//! library (`roster::traffic`) does the work.
+
+use std::path::PathBuf;
+
+use anyhow::anyhow;
+use roster::model::{Roster, write_atomically};
+use roster::traffic::adapt::{self, SimSettings};
+use roster::traffic::advise::{self, AdviseOptions};
+use roster::traffic::erlang::{self, QueueSpec, Targets};
+use roster::traffic::sim::{self, Estimate, SimOptions};
+
+use super::{Exit, load_scenario};
+
+#[derive(clap::Args)]
+pub struct ErlangArgs {
+    /// Calls offered in the interval.
+    #[arg(long)]
+    calls: f64,
+    /// Interval length in seconds.
+    #[arg(long)]
+    interval_s: f64,
+    /// Mean handle time in seconds.
+    #[arg(long)]
+    aht_s: f64,
+    /// The t of "answered within t" in seconds.
+    #[arg(long)]
+    answer_s: f64,
+    /// Productive agents: report this staffing's performance.
+    #[arg(long, conflicts_with = "target", required_unless_present = "target")]
+    agents: Option<u32>,
+    /// Service-level target: find the agents needed.
+    #[arg(long)]
+    target: Option<f64>,
+    /// Mean patience in seconds (Erlang A); without it callers never hang up (Erlang C).
+    #[arg(long)]
+    patience_s: Option<f64>,
+    /// Share of paid time off the phones (staffing search).
+    #[arg(long, default_value_t = 0.0)]
+    shrinkage: f64,
+    /// Largest occupancy (staffing search).
+    #[arg(long, default_value_t = 1.0)]
+    max_occupancy: f64,
+    /// Largest share of abandoned calls (staffing search, Erlang A).
+    #[arg(long)]
+    max_abandon: Option<f64>,
+    #[arg(long)]
+    json: bool,
+}
+
+/// Simulation settings the scenario does not carry.
+#[derive(clap::Args)]
+pub struct SimFlags {
+    /// Lognormal handle times with this coefficient of variation (default: exponential).
+    #[arg(long)]
+    handle_cv: Option<f64>,
+    /// Higher seats do not take lower-seat calls when their own queue is empty.
+    #[arg(long)]
+    no_overflow: bool,
+    /// Share of calls answered at lower seats that are escalated to the senior seat type.
+    #[arg(long, default_value_t = 0.0)]
+    escalate: f64,
+}
+
+#[derive(clap::Args)]
+pub struct SimulateArgs {
+    scenario: PathBuf,
+    /// The roster to simulate; without it, the scenario's demand is seated.
+    #[arg(long)]
+    roster: Option<PathBuf>,
+    #[arg(long, default_value_t = 100)]
+    replications: u32,
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    #[command(flatten)]
+    sim: SimFlags,
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(clap::Args)]
+pub struct AdviseArgs {
+    scenario: PathBuf,
+    /// Write the per-shift demand as `[[demand]]` rows (TOML) to this file.
+    #[arg(long)]
+    write_demand: Option<PathBuf>,
+    /// Replications of each day type in the simulation check.
+    #[arg(long, default_value_t = 200)]
+    replications: u32,
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    #[command(flatten)]
+    sim: SimFlags,
+    #[arg(long)]
+    json: bool,
+}
+
+fn bad(msg: String) -> Exit {
+    Exit(2, anyhow!(msg))
+}
+
+fn check(flag: &str, v: f64, ok: bool, what: &str) -> Result<(), Exit> {
+    if ok && v.is_finite() {
+        Ok(())
+    } else {
+        Err(bad(format!("{flag} must be {what}, got {v}")))
+    }
+}
+
+fn settings(f: &SimFlags) -> Result<SimSettings, Exit> {
+    if let Some(cv) = f.handle_cv {
+        check("--handle-cv", cv, cv > 0.0, "a positive number")?;
+    }
+    check(
+        "--escalate",
+        f.escalate,
+        (0.0..=1.0).contains(&f.escalate),
+        "a share from 0 to 1",
+    )?;
+    Ok(SimSettings {
+        handle_cv: f.handle_cv,
+        overflow: !f.no_overflow,
+        escalate: f.escalate,
+    })
+}
+
+pub fn cmd_erlang(a: ErlangArgs) -> Result<u8, Exit> {
+    check("--calls", a.calls, a.calls >= 0.0, "0 or more")?;
+    check("--interval-s", a.interval_s, a.interval_s > 0.0, "positive")?;
+    check("--aht-s", a.aht_s, a.aht_s > 0.0, "positive")?;
+    check("--answer-s", a.answer_s, a.answer_s >= 0.0, "0 or more")?;
+    if let Some(p) = a.patience_s {
+        check("--patience-s", p, p > 0.0, "positive")?;
+    }
+    check(
+        "--shrinkage",
+        a.shrinkage,
+        (0.0..1.0).contains(&a.shrinkage),
+        "in [0, 1)",
+    )?;
+    check(
+        "--max-occupancy",
+        a.max_occupancy,
+        a.max_occupancy > 0.0 && a.max_occupancy <= 1.0,
+        "in (0, 1]",
+    )?;
+    if let Some(m) = a.max_abandon {
+        check("--max-abandon", m, (0.0..=1.0).contains(&m), "in [0, 1]")?;
+    }
+    let q = QueueSpec::from_calls(a.calls, a.interval_s, a.aht_s, a.patience_s)
+        .map_err(|e| bad(e.to_string()))?;
+    let value = match (a.agents, a.target) {
+        (Some(n), _) => {
+            if n == 0 {
+                return Err(bad("--agents must be at least 1".into()));
+            }
+            let m = erlang::metrics(&q, n, a.answer_s).map_err(|e| bad(e.to_string()))?;
+            serde_json::to_value(&m)?
+        }
+        (None, Some(sl)) => {
+            check(
+                "--target",
+                sl,
+                (0.0..=1.0).contains(&sl),
+                "a share from 0 to 1",
+            )?;
+            let t = Targets {
+                service_level: sl,
+                answer_s: a.answer_s,
+                max_occupancy: a.max_occupancy,
+                max_abandon: a.max_abandon,
+                shrinkage: a.shrinkage,
+            };
+            let s = erlang::staff(&q, &t).map_err(|e| bad(e.to_string()))?;
+            serde_json::to_value(&s)?
+        }
+        (None, None) => return Err(bad("give --agents N or --target SL".into())),
+    };
+    if a.json {
+        say!("{value}");
+    } else {
+        let obj = value.as_object().expect("an object");
+        for (k, v) in obj {
+            let text = match v {
+                serde_json::Value::Number(n) => {
+                    let f = n.as_f64().unwrap_or(0.0);
+                    if n.is_u64() {
+                        format!("{f}")
+                    } else {
+                        format!("{f:.6}")
+                    }
+                }
+                serde_json::Value::Null => "infinite".into(),
+                serde_json::Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            say!("{k:<22} {text}");
+        }
+    }
+    Ok(0)
+}
+
+fn pct(e: &Option<Estimate>) -> String {
+    match e {
+        Some(e) => format!(
+            "{:5.1}% ±{:.1}",
+            e.mean * 100.0,
+            (e.hi - e.lo) / 2.0 * 100.0
+        ),
+        None => "-".into(),
+    }
+}
+
+fn secs(e: &Option<Estimate>) -> String {
+    match e {
+        Some(e) => format!("{:5.1}s ±{:.1}", e.mean, (e.hi - e.lo) / 2.0),
+        None => "-".into(),
+    }
+}
+
+pub fn cmd_simulate(a: SimulateArgs) -> Result<u8, Exit> {
+    let sc = load_scenario(&a.scenario, a.json)?;
+    let roster = match &a.roster {
+        Some(p) => Some(Roster::load(p, &sc)?),
+        None => None,
+    };
+    if a.replications == 0 {
+        return Err(bad("--replications must be at least 1".into()));
+    }
+    let settings = settings(&a.sim)?;
+    let scen = a.scenario.display();
+    let input = adapt::month_input(&sc, roster.as_ref(), &settings)
+        .map_err(|e| bad(format!("{scen}: {e}")))?;
+    let opts = SimOptions {
+        replications: a.replications,
+        seed: a.seed,
+        ..SimOptions::default()
+    };
+    let start = std::time::Instant::now();
+    let result = sim::simulate(&input, &opts).map_err(|e| bad(format!("{scen}: {e}")))?;
+    let seconds = start.elapsed().as_secs_f64();
+    let report = adapt::label(&sc, roster.is_some(), result);
+    if a.json {
+        say!("{}", serde_json::to_string(&report)?);
+        return Ok(0);
+    }
+    say!(
+        "{} replications (seed {}) of {} against the {}: {} calls, {} events in {:.2} s",
+        report.replications,
+        report.seed,
+        sc.month.first_day().format("%Y-%m"),
+        report.source,
+        report.calls,
+        report.events,
+        seconds
+    );
+    say!(
+        "target: {:.0}% answered within {} s; ± is the 95% confidence half-width",
+        report.service_level_target * 100.0,
+        report.answer_seconds
+    );
+    say!("");
+    say!(
+        "{:<8} {:>9} {:>16} {:>14} {:>14} {:>14}",
+        "seat",
+        "calls/rep",
+        "service level",
+        "ASA",
+        "abandoned",
+        "occupancy"
+    );
+    for t in &report.totals {
+        say!(
+            "{:<8} {:>9.0} {:>16} {:>14} {:>14} {:>14}",
+            t.queue,
+            t.offered,
+            pct(&t.service_level),
+            secs(&t.asa_s),
+            pct(&t.abandon),
+            pct(&t.occupancy)
+        );
+    }
+    say!("");
+    let below: Vec<_> = report
+        .cells
+        .iter()
+        .filter(|c| c.cell.below_target)
+        .collect();
+    if below.is_empty() {
+        say!("every interval meets the target");
+        return Ok(0);
+    }
+    say!(
+        "{} intervals below target (!! = the whole confidence interval is below):",
+        below.len()
+    );
+    say!(
+        "   {:<10} {:<5} {:<8} {:>7} {:>16} {:>14} {:>14} {:>14}",
+        "date",
+        "time",
+        "seat",
+        "calls",
+        "service level",
+        "ASA",
+        "abandoned",
+        "occupancy"
+    );
+    for c in below.iter().take(40) {
+        let sure = c
+            .cell
+            .service_level
+            .is_some_and(|e| e.hi < report.service_level_target);
+        say!(
+            "{} {:<10} {:<5} {:<8} {:>7.1} {:>16} {:>14} {:>14} {:>14}",
+            if sure { "!!" } else { "! " },
+            c.date,
+            c.time,
+            c.seat,
+            c.cell.offered,
+            pct(&c.cell.service_level),
+            secs(&c.cell.asa_s),
+            pct(&c.cell.abandon),
+            pct(&c.cell.occupancy)
+        );
+    }
+    if below.len() > 40 {
+        say!(
+            "   ... and {} more (--json lists every interval)",
+            below.len() - 40
+        );
+    }
+    Ok(0)
+}
+
+pub fn cmd_advise(a: AdviseArgs) -> Result<u8, Exit> {
+    let sc = load_scenario(&a.scenario, a.json)?;
+    if a.replications == 0 {
+        return Err(bad("--replications must be at least 1".into()));
+    }
+    let opts = AdviseOptions {
+        replications: a.replications,
+        seed: a.seed,
+        settings: settings(&a.sim)?,
+        ..AdviseOptions::default()
+    };
+    let advice =
+        advise::advise(&sc, &opts).map_err(|e| bad(format!("{}: {e}", a.scenario.display())))?;
+    if let Some(path) = &a.write_demand {
+        write_atomically(path, advise::demand_toml(&advice).as_bytes())
+            .map_err(|e| Exit(4, anyhow!("cannot write {}: {e}", path.display())))?;
+    }
+    if a.json {
+        say!("{}", serde_json::to_string(&advice)?);
+        return Ok(0);
+    }
+    for w in &advice.warnings {
+        eprintln!("warning: {w}");
+    }
+    say!(
+        "seats per interval for {:.0}% within {} s (Erlang, then simulation with {} replications):",
+        advice.service_level * 100.0,
+        advice.answer_seconds,
+        advice.replications
+    );
+    let mut last = ("", String::new());
+    for i in &advice.intervals {
+        if (i.day_type, i.seat.clone()) != last {
+            say!("");
+            say!("{} / seat {}", i.day_type, i.seat);
+            say!(
+                "  {:<5} {:>6} {:>7} {:>6} {:>6} {:>8}",
+                "time",
+                "calls",
+                "agents",
+                "erlang",
+                "seats",
+                "sim SL"
+            );
+            last = (i.day_type, i.seat.clone());
+        }
+        if i.calls == 0.0 && i.seats == 0 {
+            continue;
+        }
+        say!(
+            "  {:<5} {:>6.1} {:>7} {:>6} {:>6}{} {:>7}",
+            i.time,
+            i.calls,
+            i.erlang_agents,
+            i.erlang_seats,
+            i.seats,
+            if i.seats > i.erlang_seats { "+" } else { " " },
+            i.simulated_sl
+                .map_or("-".into(), |s| format!("{:.1}%", s * 100.0))
+        );
+    }
+    say!("");
+    say!("per-shift demand (seats):");
+    say!(
+        "  {:<6} {:<8} {:>8} {:>8} {:>8}",
+        "shift",
+        "seat",
+        "weekday",
+        "weekend",
+        "holiday"
+    );
+    for d in &advice.demand {
+        say!(
+            "  {:<6} {:<8} {:>8} {:>8} {:>8}",
+            d.shift,
+            d.seat,
+            d.weekday,
+            d.weekend,
+            d.holiday
+        );
+    }
+    if let Some(p) = &a.write_demand {
+        say!(
+            "wrote {} [[demand]] rows to {}",
+            advice.demand.len(),
+            p.display()
+        );
+    }
+    Ok(0)
+}
