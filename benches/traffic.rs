@@ -1,9 +1,9 @@
 //! A month of call traffic × 100 replications (the speed target: ≤ 2 s on 2 cores).
 //!
-//! The month: the traffic fixture's three seat types (CONTRACT.md's call profile on the 189
-//! line, lighter ones on 180 and 96123) scaled to about 3,000 calls a day, December 2026
-//! (31 days, weekday/weekend/holiday profiles), every interval staffed with the seats
-//! Erlang A asks for (after shrinkage 15 %). Exponential handle times and patience, no
+//! The month: the seed scenario's traffic (scenarios/seed-2026-12.toml: December 2026, 31
+//! days with weekday/weekend/holiday profiles on the 189, 180 and 96123 lines, about 1,300
+//! calls a day) scaled to an average of 3,000 calls a day, every interval staffed with the
+//! productive agents Erlang A asks for. Exponential handle times and patience, no
 //! overflow, no escalation and no shrinkage rotation, so that bench/simpy/sim.py runs the
 //! very same model: this bench writes the input to target/traffic_month_input.json for it.
 //!
@@ -19,11 +19,12 @@ use roster::traffic::advise::seat_runs;
 use roster::traffic::erlang::{self, QueueSpec, Targets};
 use roster::traffic::sim::{SimInput, SimOptions, simulate};
 
-const SCALE: f64 = 2.45;
+/// Average calls a day the bench's month is scaled to.
+const CALLS_PER_DAY: f64 = 3000.0;
 
 fn month() -> SimInput {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let sc = Scenario::load(&root.join("tests/data/traffic.toml")).expect("fixture loads");
+    let sc = Scenario::load(&root.join("scenarios/seed-2026-12.toml")).expect("seed scenario loads");
     let mut input = adapt::month_input(&sc, None, &SimSettings::default()).expect("input");
     let t = sc.traffic.as_ref().expect("traffic");
     let targets = Targets {
@@ -34,9 +35,12 @@ fn month() -> SimInput {
         shrinkage: 0.0,
     };
     input.agents.clear();
+    let days = input.n_intervals as f64 * input.interval_s / 86400.0;
+    let seed_per_day = input.queues.iter().flat_map(|q| &q.calls).sum::<f64>() / days;
+    let scale = CALLS_PER_DAY / seed_per_day;
     for (s, q) in input.queues.iter_mut().enumerate() {
         for c in q.calls.iter_mut() {
-            *c *= SCALE;
+            *c *= scale;
         }
         let seats: Vec<u32> = q
             .calls
