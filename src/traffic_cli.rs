@@ -346,8 +346,12 @@ pub fn cmd_advise(a: AdviseArgs) -> Result<u8, Exit> {
     let advice =
         advise::advise(&sc, &opts).map_err(|e| bad(format!("{}: {e}", a.scenario.display())))?;
     if let Some(path) = &a.write_demand {
-        write_atomically(path, advise::demand_toml(&advice).as_bytes())
-            .map_err(|e| Exit(4, anyhow!("cannot write {}: {e}", path.display())))?;
+        write_atomically(path, advise::demand_toml(&advice).as_bytes()).map_err(|e| {
+            bad(format!(
+                "--write-demand {}: cannot write: {e}",
+                path.display()
+            ))
+        })?;
     }
     if a.json {
         say!("{}", serde_json::to_string(&advice)?);

@@ -203,3 +203,42 @@ fn advise_writes_demand_rows_the_scenario_accepts() {
         assert!(t["service_level"]["mean"].as_f64().unwrap() > 0.8, "{t}");
     }
 }
+
+#[test]
+fn simulate_seats_the_roster_when_given() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("r.json");
+    std::fs::write(
+        &path,
+        r#"{"month": "2026-12", "assignments": [
+            {"staff": "S02", "date": "2026-12-01", "shift": "D", "seat": "189"},
+            {"staff": "S01", "date": "2026-12-01", "shift": "D", "seat": "96123"}]}"#,
+    )
+    .unwrap();
+    let v = json(&[
+        "simulate",
+        FIXTURE,
+        "--roster",
+        path.to_str().unwrap(),
+        "--replications",
+        "3",
+        "--json",
+    ]);
+    assert_eq!(v["source"], "roster");
+    let cells = v["cells"].as_array().unwrap();
+    let at = |date: &str, time: &str, seat: &str| {
+        cells
+            .iter()
+            .find(|c| c["date"] == date && c["time"] == time && c["seat"] == seat)
+            .cloned()
+            .unwrap()
+    };
+    // one junior on the 189 line at 10:00 on the 1st: busy, below target
+    let c = at("2026-12-01", "10:00", "189");
+    assert!(c["occupancy"]["mean"].as_f64().unwrap() > 0.5, "{c}");
+    assert_eq!(c["below_target"], true);
+    // nobody on the 2nd: nothing answered
+    let c = at("2026-12-02", "10:00", "189");
+    assert_eq!(c["service_level"]["mean"], 0.0);
+    assert!(c["occupancy"].is_null());
+}

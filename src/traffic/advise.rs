@@ -110,9 +110,11 @@ pub fn advise(sc: &Scenario, opts: &AdviseOptions) -> Result<Advice, TrafficErro
             }
         }
         if let Some(sen) = senior.filter(|_| opts.settings.escalate > 0.0) {
-            for i in 0..per_day {
-                let extra: f64 = (0..nseats).filter(|&s| s != sen).map(|s| calls[s][i]).sum();
-                calls[sen][i] += opts.settings.escalate * extra;
+            let extra: Vec<f64> = (0..per_day)
+                .map(|i| (0..nseats).filter(|&s| s != sen).map(|s| calls[s][i]).sum())
+                .collect();
+            for (c, e) in calls[sen].iter_mut().zip(extra) {
+                *c += opts.settings.escalate * e;
             }
         }
         let row = |s: usize| t.queues.iter().find(|q| q.seat == sc.seats[s].code);
@@ -201,8 +203,8 @@ pub fn advise(sc: &Scenario, opts: &AdviseOptions) -> Result<Advice, TrafficErro
     let mut demand = Vec::new();
     for s in 0..nseats {
         let mut heads = vec![[0u32; 3]; sc.shifts.len()];
-        for d in 0..3 {
-            let need = &seats_needed[d][s];
+        for (d, needs) in seats_needed.iter().enumerate() {
+            let need = &needs[s];
             let h = greedy_cover(need, &cover);
             for (sh, v) in h.iter().enumerate() {
                 heads[sh][d] = *v;
@@ -359,4 +361,36 @@ pub fn demand_toml(advice: &Advice) -> String {
         ));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn greedy_cover_meets_every_need_with_overlapping_shifts() {
+        // 8 intervals; shifts cover 0..4, 2..6 and 4..8 (the last wraps nothing here)
+        let cover = vec![vec![0, 1, 2, 3], vec![2, 3, 4, 5], vec![4, 5, 6, 7]];
+        let need = [1, 1, 3, 3, 2, 2, 1, 0];
+        let heads = greedy_cover(&need, &cover);
+        for (i, &n) in need.iter().enumerate() {
+            let have: u32 = cover
+                .iter()
+                .zip(&heads)
+                .filter(|(c, _)| c.contains(&i))
+                .map(|(_, h)| h)
+                .sum();
+            assert!(have >= n, "interval {i}: {have} < {n} with {heads:?}");
+        }
+        assert!(heads.iter().sum::<u32>() <= 5, "{heads:?}");
+    }
+
+    #[test]
+    fn seat_runs_keep_agents_across_intervals() {
+        let a = seat_runs(0, 0, &[1, 2, 2, 0, 1], 1800.0);
+        assert_eq!(a.len(), 3);
+        assert_eq!((a[0].start_s, a[0].end_s), (0.0, 3.0 * 1800.0));
+        assert_eq!((a[1].start_s, a[1].end_s), (4.0 * 1800.0, 5.0 * 1800.0));
+        assert_eq!((a[2].start_s, a[2].end_s), (1800.0, 3.0 * 1800.0));
+    }
 }

@@ -212,7 +212,11 @@ impl SimInput {
             }
         }
         for a in &self.agents {
-            if a.seat >= self.queues.len() || !(a.start_s <= a.end_s) {
+            if a.seat >= self.queues.len()
+                || a.start_s.is_nan()
+                || a.end_s.is_nan()
+                || a.start_s > a.end_s
+            {
                 return bad(format!("bad agent session {a:?}"));
             }
         }
