@@ -24,7 +24,8 @@ const CALLS_PER_DAY: f64 = 3000.0;
 
 fn month() -> SimInput {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let sc = Scenario::load(&root.join("scenarios/seed-2026-12.toml")).expect("seed scenario loads");
+    let sc =
+        Scenario::load(&root.join("scenarios/seed-2026-12.toml")).expect("seed scenario loads");
     let mut input = adapt::month_input(&sc, None, &SimSettings::default()).expect("input");
     let t = sc.traffic.as_ref().expect("traffic");
     let targets = Targets {
