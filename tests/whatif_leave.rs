@@ -27,11 +27,18 @@ fn request(sc: &Scenario) -> LeaveRequest {
 }
 
 fn base() -> Roster {
-    roster("2026-12", &[("S04", "2026-12-15", "D"), ("S04", "2026-12-16", "D")])
+    roster(
+        "2026-12",
+        &[("S04", "2026-12-15", "D"), ("S04", "2026-12-16", "D")],
+    )
 }
 
 fn broken(sc: &Scenario, r: &Roster, req: &LeaveRequest) -> BTreeSet<&'static str> {
-    check_leave(sc, r, req).violations.iter().map(|v| v.rule).collect()
+    check_leave(sc, r, req)
+        .violations
+        .iter()
+        .map(|v| v.rule)
+        .collect()
 }
 
 fn only(rule: &str) -> BTreeSet<&str> {
@@ -115,7 +122,10 @@ fn only_proxy_fails_for_personal_leave_filed_by_another() {
     assert_eq!(broken(&sc, &base(), &q), only("LEAVE-PROXY"));
     q.kind = LeaveKind::Sick;
     q.certificate = true;
-    assert!(broken(&sc, &base(), &q).is_empty(), "sick leave may be filed by another");
+    assert!(
+        broken(&sc, &base(), &q).is_empty(),
+        "sick leave may be filed by another"
+    );
 }
 
 #[test]
@@ -125,7 +135,10 @@ fn only_cert_fails_for_sick_leave_without_a_certificate() {
     q.kind = LeaveKind::Sick;
     assert_eq!(broken(&sc, &base(), &q), only("LEAVE-CERT"));
     q.emergency = true;
-    assert!(broken(&sc, &base(), &q).is_empty(), "an emergency waives it");
+    assert!(
+        broken(&sc, &base(), &q).is_empty(),
+        "an emergency waives it"
+    );
 }
 
 #[test]
@@ -138,7 +151,11 @@ fn only_night_fails_for_personal_leave_on_a_night_shift() {
     q.approved_by = Approver::Management;
     assert!(broken(&sc, &r, &q).is_empty());
     q.requested_at = parse_datetime("2026-12-15T12:00");
-    assert_eq!(broken(&sc, &r, &q), only("LEAVE-NIGHT"), "not before noon that day");
+    assert_eq!(
+        broken(&sc, &r, &q),
+        only("LEAVE-NIGHT"),
+        "not before noon that day"
+    );
 }
 
 #[test]
@@ -153,7 +170,11 @@ fn only_holiday_fails_for_personal_leave_on_a_public_holiday() {
     q.approved_by = Approver::Management;
     assert!(broken(&sc, &base(), &q).is_empty());
     q.requested_at = parse_datetime("2026-12-23T00:01");
-    assert_eq!(broken(&sc, &base(), &q), only("LEAVE-HOLIDAY"), "less than 2 days ahead");
+    assert_eq!(
+        broken(&sc, &base(), &q),
+        only("LEAVE-HOLIDAY"),
+        "less than 2 days ahead"
+    );
 }
 
 #[test]

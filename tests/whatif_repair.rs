@@ -5,7 +5,9 @@
 mod common;
 
 use common::*;
-use roster::model::{Approver, Assignment, LeaveKind, LeaveRequest, Roster, Scenario, parse_datetime};
+use roster::model::{
+    Approver, Assignment, LeaveKind, LeaveRequest, Roster, Scenario, parse_datetime,
+};
 use roster::rules::check_roster;
 use roster::solve::SolveOptions;
 use roster::whatif::{RepairError, repair::changed_cells, repair_leave};
@@ -126,7 +128,10 @@ fn repair_is_as_small_as_brute_force_says() {
     let g = granted(&sc, &req);
     let rep = repair_leave(&sc, &base, &req, &opts()).expect("repair exists");
     assert!(check_roster(&g, &rep.roster).is_empty());
-    assert_eq!(rep.changed_cells as usize, changed_cells(&base, &rep.roster));
+    assert_eq!(
+        rep.changed_cells as usize,
+        changed_cells(&base, &rep.roster)
+    );
     assert_eq!(rep.changed_cells, 4, "{:?}", rep.changes);
 
     // No set of fewer changes works. Every passing roster has S01 off on the 1st (cell 0,
@@ -169,7 +174,12 @@ fn repair_of_the_tiny_month_passes_check_and_counts_its_changes() {
     let base = tiny_roster();
     let who = &base.assignments[0].staff;
     let d = base.assignments[0].date;
-    let mut req = leave(&sc, who, &d.to_string(), &(d + chrono::Days::new(1)).to_string());
+    let mut req = leave(
+        &sc,
+        who,
+        &d.to_string(),
+        &(d + chrono::Days::new(1)).to_string(),
+    );
     req.requested_at = parse_datetime("2026-11-20T09:00");
     let rep = repair_leave(&sc, base, &req, &opts()).expect("repair exists");
     assert!(check_roster(&granted(&sc, &req), &rep.roster).is_empty());
@@ -206,7 +216,12 @@ fn no_repair_when_everyone_is_away_names_the_rule() {
         Err(RepairError::Blocked(d)) => {
             assert!(!d.conflicts.is_empty());
             assert!(d.conflicts.iter().all(|c| c.rule.starts_with("ROSTER-")));
-            assert!(d.conflicts.iter().any(|c| c.date == Some(date("2027-02-10"))), "{d}");
+            assert!(
+                d.conflicts
+                    .iter()
+                    .any(|c| c.date == Some(date("2027-02-10"))),
+                "{d}"
+            );
         }
         other => panic!("expected no repair, got {:?}", other.map(|r| r.changes)),
     }

@@ -132,6 +132,8 @@ pub fn tiny_roster() -> &'static Roster {
             time_limit: 60.0,
             ..Default::default()
         };
-        roster::solve::solve(&sc, &opts).expect("tiny solves").roster
+        roster::solve::solve(&sc, &opts)
+            .expect("tiny solves")
+            .roster
     })
 }
