@@ -481,7 +481,7 @@ fn cmd_leave(a: LeaveArgs) -> Result<u8, Exit> {
     let outcome = whatif::check_leave(&sc, &base, &req);
     let mut doc = serde_json::to_value(&outcome).expect("serialisable");
     if !a.json {
-        println!("{}", report::leave_text(&sc, &outcome));
+        println!("{}", report::leave_text(&sc, &outcome).trim_end());
     }
     let mut code = if outcome.accepted { 0 } else { 1 };
     if a.repair && outcome.accepted {

@@ -129,18 +129,23 @@ impl LeaveRule for LeaveNotice {
         if ahead >= needed {
             return Vec::new();
         }
-        let report_clock = crate::model::format_clock((report.rem_euclid(1440)) as u32);
+        let report_at = c.sc.month.first_day().and_time(NaiveTime::MIN)
+            + chrono::Duration::minutes(report);
+        let gap = if ahead >= 0 {
+            format!("{} h before", hours(ahead))
+        } else {
+            format!("{} h after", hours(-ahead))
+        };
         vec![c.violation(
             self.id(),
             Some(first),
             format!(
-                "{} asked for {} leave at {}, {} h before reporting for {} at {}; {}",
+                "{} asked for {} leave at {}, {gap} reporting at {} for {}; {}",
                 c.person(),
                 c.req.kind.name(),
                 at.format("%Y-%m-%d %H:%M"),
-                hours(ahead),
+                report_at.format("%Y-%m-%d %H:%M"),
                 when(c.sc, first.0, first.1),
-                report_clock,
                 what
             ),
         )]
