@@ -39,10 +39,17 @@ fn whatif(c: &mut Criterion) {
 
     let (sc, r) = load("scenarios/large-150.toml", 0.05);
     // A mid-month shift and its best taker, so the check runs every rule to the end.
-    let a = r.assignments.iter().find(|x| x.date.to_string() == "2026-12-15").unwrap();
+    let a = r
+        .assignments
+        .iter()
+        .find(|x| x.date.to_string() == "2026-12-15")
+        .unwrap();
     let ai = sc.staff_by_id(&a.staff).unwrap();
     let list = candidates(&sc, &r, ai, a.date).unwrap();
-    let best = list.iter().find(|c| !c.returns.is_empty()).expect("a candidate");
+    let best = list
+        .iter()
+        .find(|c| !c.returns.is_empty())
+        .expect("a candidate");
     let req = SwapRequest {
         a: ai,
         date: a.date,
@@ -59,7 +66,11 @@ fn whatif(c: &mut Criterion) {
     });
 
     let (sc, r) = load("scenarios/seed-2026-12.toml", 0.0);
-    let a = r.assignments.iter().find(|x| x.date.to_string() == "2026-12-14").unwrap();
+    let a = r
+        .assignments
+        .iter()
+        .find(|x| x.date.to_string() == "2026-12-14")
+        .unwrap();
     let leave = LeaveRequest {
         id: "bench".into(),
         staff: sc.staff_by_id(&a.staff).unwrap(),

@@ -129,8 +129,8 @@ impl LeaveRule for LeaveNotice {
         if ahead >= needed {
             return Vec::new();
         }
-        let report_at = c.sc.month.first_day().and_time(NaiveTime::MIN)
-            + chrono::Duration::minutes(report);
+        let report_at =
+            c.sc.month.first_day().and_time(NaiveTime::MIN) + chrono::Duration::minutes(report);
         let gap = if ahead >= 0 {
             format!("{} h before", hours(ahead))
         } else {
