@@ -226,3 +226,27 @@ fn no_repair_when_everyone_is_away_names_the_rule() {
         other => panic!("expected no repair, got {:?}", other.map(|r| r.changes)),
     }
 }
+
+#[test]
+fn repair_on_the_shared_tiny_scenario_passes_check() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/tiny.toml");
+    let sc = Scenario::load(&path).expect("scenarios/tiny.toml");
+    let base = roster::solve::solve(&sc, &opts()).expect("solves").roster;
+    // Two days of leave for whoever works the 10th's first shift.
+    let a = base
+        .assignments
+        .iter()
+        .find(|a| a.date == date("2026-12-10"))
+        .unwrap();
+    let req = leave(&sc, &a.staff, "2026-12-10", "2026-12-11");
+    let rep = repair_leave(&sc, &base, &req, &opts()).expect("repair exists");
+    assert!(check_roster(&granted(&sc, &req), &rep.roster).is_empty());
+    assert_eq!(
+        rep.changed_cells as usize,
+        changed_cells(&base, &rep.roster)
+    );
+    assert!(
+        !rep.roster.assignments.iter().any(|x| x.staff == a.staff
+            && (x.date == date("2026-12-10") || x.date == date("2026-12-11")))
+    );
+}
