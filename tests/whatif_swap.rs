@@ -306,7 +306,8 @@ fn every_candidate_and_return_is_accepted_when_asked() {
 proptest! {
     #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
 
-    /// Whatever the swap, if every SWAP-* rule accepts it, the new roster passes `check`.
+    /// Whatever the swap, if every SWAP-* rule accepts it, the new roster passes `check`;
+    /// if not, every violation names a person, a date and a shift.
     #[test]
     fn accepted_swaps_pass_check(a in 0usize..8, b in 0usize..8, pick in 0usize..200, ret in proptest::option::of(0usize..200)) {
         let sc = tiny();
@@ -323,6 +324,9 @@ proptest! {
             approved: true,
         };
         let out = check_swap(&sc, r, &req).unwrap();
+        for v in &out.violations {
+            prop_assert!(v.staff.is_some() && v.date.is_some() && v.shift.is_some(), "{:?}", v);
+        }
         if out.accepted {
             let new = out.roster.unwrap();
             let v = check_roster(&sc, &new);

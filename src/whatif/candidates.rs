@@ -221,5 +221,5 @@ fn rest_margin(sc: &Scenario, idx: &RosterIndex, p: &SwapPlan) -> Option<f64> {
             best = Some(best.map_or(m, |b| b.min(m)));
         }
     }
-    best.map(|m| m as f64 / 60.0)
+    best.map(|m| (m as f64 / 60.0 * 100.0).round() / 100.0)
 }

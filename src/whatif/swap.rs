@@ -534,7 +534,7 @@ impl SwapRule for SwapRest {
         c.introduced()
             .iter()
             .filter(|v| v.rule == "ROSTER-ONE" || v.rule == "ROSTER-REST")
-            .map(|v| wrap(self.id(), v))
+            .map(|v| wrap(self.id(), v, c))
             .collect()
     }
 }
@@ -615,20 +615,41 @@ impl SwapRule for SwapRoster {
         c.introduced()
             .iter()
             .filter(|v| !matches!(v.rule, "ROSTER-ONE" | "ROSTER-REST" | "ROSTER-LEAVE"))
-            .map(|v| wrap(self.id(), v))
+            .map(|v| wrap(self.id(), v, c))
             .collect()
     }
 }
 
-/// A roster violation restated as the swap's: "after the swap, …: ROSTER-REST".
-fn wrap(rule: &'static str, v: &Violation) -> Violation {
-    Violation {
+/// A roster violation restated as the swap's: "after the swap, …: ROSTER-REST". Every
+/// violation names a person, a date and a shift: a shift-level one (cover, lead) names
+/// the person taking that shift; a month-level one (load) the shift the person moves.
+fn wrap(rule: &'static str, v: &Violation, c: &SwapCtx) -> Violation {
+    let sc = c.sc;
+    let moves = c.plan.moves();
+    let mut out = Violation {
         rule,
         staff: v.staff.clone(),
         date: v.date,
         shift: v.shift.clone(),
         message: format!("after the swap, {}: {}", v.message, v.rule),
+    };
+    if out.staff.is_none()
+        && let Some(&(_, _, _, taker)) = moves
+            .iter()
+            .find(|m| Some(m.0) == v.date && v.shift.as_deref() == Some(&sc.shifts[m.1].code))
+    {
+        out.staff = Some(sc.staff[taker].id.clone());
     }
+    if out.date.is_none()
+        && let Some(&(d, k, _, _)) = moves.iter().find(|m| {
+            let ids = [&sc.staff[m.2].id, &sc.staff[m.3].id];
+            v.staff.as_ref().is_some_and(|s| ids.contains(&s))
+        })
+    {
+        out.date = Some(d);
+        out.shift = Some(sc.shifts[k].code.clone());
+    }
+    out
 }
 
 /// One person's week around the swap, before and after: shift codes, `-` for a day off.
