@@ -304,7 +304,7 @@ fn every_candidate_and_return_is_accepted_when_asked() {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 600, ..ProptestConfig::default() })]
 
     /// Whatever the swap, if every SWAP-* rule accepts it, the new roster passes `check`;
     /// if not, every violation names a person, a date and a shift.
