@@ -257,3 +257,41 @@ fn bad_leave_input_exits_2() {
         assert!(err.contains(needle), "{err}");
     }
 }
+
+#[test]
+fn leave_with_no_possible_repair_exits_1_names_the_rule_and_writes_nothing() {
+    let (dir, path) = setup();
+    let out = dir.path().join("repaired.json");
+    // 24 days of leave leave S01 short of min_shifts whatever the roster.
+    let mut cmd = roster_cmd();
+    cmd.arg("leave").args(args(
+        &path,
+        &[
+            "--staff",
+            "S01",
+            "--from",
+            "2026-12-01",
+            "--to",
+            "2026-12-24",
+            "--kind",
+            "special",
+            "--requested-at",
+            "2026-11-01T09:00",
+            "--approved-by",
+            "management",
+            "--repair",
+            "--json",
+            "--out",
+            &out.display().to_string(),
+        ],
+    ));
+    let res = cmd.assert().code(1);
+    let doc = json(&res.get_output().stdout);
+    assert_eq!(doc["accepted"], true);
+    assert_eq!(doc["repair"]["status"], "infeasible");
+    assert_eq!(
+        doc["repair"]["diagnosis"]["conflicts"][0]["rule"],
+        "ROSTER-LOAD"
+    );
+    assert!(!out.exists());
+}
