@@ -28,6 +28,11 @@ enum Command {
     Solve(SolveArgs),
     /// Check a roster against every roster rule.
     Check(CheckArgs),
+    /// May A give a shift to B (换班), and take B's back on another day (还班)? Or, with
+    /// --candidates, who could take it.
+    Swap(SwapArgs),
+    /// May this leave be granted (LEAVE-*)? With --repair, re-roster with the fewest changes.
+    Leave(LeaveArgs),
 }
 
 #[derive(clap::Args)]
@@ -99,6 +104,8 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Solve(a) => cmd_solve(a),
         Command::Check(a) => cmd_check(a),
+        Command::Swap(a) => cmd_swap(a),
+        Command::Leave(a) => cmd_leave(a),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -266,4 +273,252 @@ fn cmd_check(a: CheckArgs) -> Result<u8, Exit> {
         say!("{} violation(s)", violations.len());
     }
     Ok(if violations.is_empty() { 0 } else { 1 })
+}
+
+#[derive(clap::Args)]
+struct SwapArgs {
+    scenario: PathBuf,
+    roster: PathBuf,
+    /// Who gives their shift away (A).
+    #[arg(long)]
+    staff: String,
+    /// The date of A's shift (YYYY-MM-DD).
+    #[arg(long)]
+    date: String,
+    /// Who takes it (B).
+    #[arg(long, required_unless_present = "candidates")]
+    with: Option<String>,
+    /// The date of B's shift that A takes in return; without it the return is pending.
+    #[arg(long, conflicts_with = "candidates")]
+    return_date: Option<String>,
+    /// Both people's team leads have approved (SWAP-APPROVAL); without it the swap is
+    /// judged but rejected under SWAP-APPROVAL.
+    #[arg(long)]
+    approved: bool,
+    /// List everyone who could take the shift, with the return dates that would pass.
+    #[arg(long, conflicts_with = "with")]
+    candidates: bool,
+    /// Where to write the roster after an accepted swap [default: ROSTER, updated in place].
+    #[arg(long)]
+    out: Option<PathBuf>,
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(clap::Args)]
+struct LeaveArgs {
+    scenario: PathBuf,
+    roster: PathBuf,
+    #[arg(long)]
+    staff: String,
+    /// First day of leave (YYYY-MM-DD).
+    #[arg(long)]
+    from: String,
+    /// Last day of leave (YYYY-MM-DD).
+    #[arg(long)]
+    to: String,
+    /// personal, special, sick or annual.
+    #[arg(long)]
+    kind: String,
+    /// When the request was made (YYYY-MM-DDTHH:MM).
+    #[arg(long)]
+    requested_at: String,
+    /// lead, dept_head, centre_director, management or none.
+    #[arg(long)]
+    approved_by: String,
+    /// Who filed it [default: the person on leave]; any id or name.
+    #[arg(long)]
+    filed_by: Option<String>,
+    /// A medical certificate is attached (LEAVE-CERT).
+    #[arg(long)]
+    certificate: bool,
+    /// An emergency (LEAVE-CERT waives the certificate).
+    #[arg(long)]
+    emergency: bool,
+    /// Re-roster with the fewest changed assignments so every roster rule holds again.
+    #[arg(long)]
+    repair: bool,
+    /// Time limit for the repair, seconds.
+    #[arg(long, default_value_t = 60.0)]
+    time_limit: f64,
+    /// Where to write the repaired roster [default: ROSTER, updated in place].
+    #[arg(long)]
+    out: Option<PathBuf>,
+    #[arg(long)]
+    json: bool,
+}
+
+fn bad(e: roster::whatif::BadRequest) -> Exit {
+    Exit(2, e.into())
+}
+
+fn cmd_swap(a: SwapArgs) -> Result<u8, Exit> {
+    use roster::whatif;
+    let sc = load_scenario(&a.scenario, a.json)?;
+    let base = Roster::load(&a.roster, &sc)?;
+    let staff = whatif::staff_arg(&sc, "--staff", &a.staff).map_err(bad)?;
+    let date = whatif::date_in_month(&sc, "--date", &a.date).map_err(bad)?;
+    if a.candidates {
+        let list = whatif::candidates(&sc, &base, staff, date).map_err(bad)?;
+        if a.json {
+            println!(
+                "{}",
+                serde_json::json!({"staff": a.staff, "date": date, "candidates": list})
+            );
+        } else {
+            println!("{}", report::candidates_table(&sc, &a.staff, date, &list));
+        }
+        return Ok(0);
+    }
+    let with = a.with.as_deref().unwrap_or_default();
+    let req = whatif::SwapRequest {
+        a: staff,
+        date,
+        b: whatif::staff_arg(&sc, "--with", with).map_err(bad)?,
+        return_date: a
+            .return_date
+            .as_deref()
+            .map(|d| whatif::date_in_month(&sc, "--return-date", d))
+            .transpose()
+            .map_err(bad)?,
+        approved: a.approved,
+    };
+    let outcome = whatif::check_swap(&sc, &base, &req).map_err(bad)?;
+    let out = a.out.clone().unwrap_or_else(|| a.roster.clone());
+    if let Some(r) = &outcome.roster {
+        r.save(&out)
+            .with_context(|| format!("cannot write {}", out.display()))?;
+    }
+    if a.json {
+        let mut v = serde_json::to_value(&outcome).expect("serialisable");
+        if outcome.accepted {
+            v["out"] = serde_json::json!(out);
+        }
+        println!("{v}");
+    } else {
+        println!("{}", report::swap_text(&sc, &outcome));
+        if outcome.accepted {
+            println!("wrote {}", out.display());
+        }
+    }
+    Ok(if outcome.accepted { 0 } else { 1 })
+}
+
+fn cmd_leave(a: LeaveArgs) -> Result<u8, Exit> {
+    use roster::model::{Approver, LeaveKind, LeaveRequest, parse_date, parse_datetime};
+    use roster::whatif::{self, BadRequest, RepairError};
+    let sc = load_scenario(&a.scenario, a.json)?;
+    let base = Roster::load(&a.roster, &sc)?;
+    let staff = whatif::staff_arg(&sc, "--staff", &a.staff).map_err(bad)?;
+    let date = |flag: &'static str, s: &str| {
+        parse_date(s).ok_or_else(|| {
+            bad(BadRequest::new(
+                flag,
+                format!("`{s}` is not a date (expected YYYY-MM-DD)"),
+            ))
+        })
+    };
+    let (from, to) = (date("--from", &a.from)?, date("--to", &a.to)?);
+    if to < from {
+        return Err(bad(BadRequest::new(
+            "--to",
+            format!("leave ends ({to}) before it starts ({from})"),
+        )));
+    }
+    if !sc.month.dates().any(|d| from <= d && d <= to) {
+        return Err(bad(BadRequest::new(
+            "--from",
+            format!("{from}..{to} has no day in the month {}", sc.month),
+        )));
+    }
+    let kind = LeaveKind::parse(&a.kind).ok_or_else(|| {
+        bad(BadRequest::new(
+            "--kind",
+            format!(
+                "unknown leave kind `{}` (personal, special, sick or annual)",
+                a.kind
+            ),
+        ))
+    })?;
+    let requested_at = parse_datetime(&a.requested_at).ok_or_else(|| {
+        bad(BadRequest::new(
+            "--requested-at",
+            format!(
+                "`{}` is not a date-time (expected YYYY-MM-DDTHH:MM)",
+                a.requested_at
+            ),
+        ))
+    })?;
+    let approved_by = Approver::parse(&a.approved_by).ok_or_else(|| {
+        bad(BadRequest::new(
+            "--approved-by",
+            format!(
+                "unknown approver `{}` (lead, dept_head, centre_director, management or none)",
+                a.approved_by
+            ),
+        ))
+    })?;
+    if a.repair && (a.time_limit.is_nan() || a.time_limit <= 0.0) {
+        return Err(bad(BadRequest::new(
+            "--time-limit",
+            "must be a positive number of seconds",
+        )));
+    }
+    let filed_by_id = a.filed_by.clone().unwrap_or_else(|| a.staff.clone());
+    let req = LeaveRequest {
+        id: "request".into(),
+        staff,
+        from,
+        to,
+        kind,
+        requested_at: Some(requested_at),
+        filed_by: sc.staff_by_id(&filed_by_id),
+        filed_by_id,
+        approved_by,
+        certificate: a.certificate,
+        emergency: a.emergency,
+    };
+    let outcome = whatif::check_leave(&sc, &base, &req);
+    let mut doc = serde_json::to_value(&outcome).expect("serialisable");
+    if !a.json {
+        println!("{}", report::leave_text(&sc, &outcome).trim_end());
+    }
+    let mut code = if outcome.accepted { 0 } else { 1 };
+    if a.repair && outcome.accepted {
+        let opts = SolveOptions {
+            time_limit: a.time_limit,
+            ..SolveOptions::default()
+        };
+        match whatif::repair_leave(&sc, &base, &req, &opts) {
+            Ok(rep) => {
+                let out = a.out.clone().unwrap_or_else(|| a.roster.clone());
+                rep.roster
+                    .save(&out)
+                    .with_context(|| format!("cannot write {}", out.display()))?;
+                if a.json {
+                    doc["repair"] = serde_json::to_value(&rep).expect("serialisable");
+                    doc["repair"]["out"] = serde_json::json!(out);
+                } else {
+                    println!("{}", report::repair_text(&rep));
+                    println!("wrote {}", out.display());
+                }
+            }
+            Err(RepairError::Blocked(d)) => {
+                code = 1;
+                if a.json {
+                    doc["repair"] = serde_json::json!({"status": "infeasible", "diagnosis": d});
+                } else {
+                    println!(
+                        "No repair exists: with this leave granted, no roster meets every rule."
+                    );
+                    println!("{}", report::diagnosis_text(&d));
+                }
+            }
+            Err(RepairError::Solve(e)) => return Err(Exit(4, e.into())),
+        }
+    }
+    if a.json {
+        println!("{doc}");
+    }
+    Ok(code)
 }

@@ -3,9 +3,11 @@
 
 mod grid;
 mod text;
+mod whatif;
 
 pub use grid::roster_grid;
 pub use text::{pad, width};
+pub use whatif::{candidates_table, leave_text, repair_text, swap_text};
 
 use crate::rules::Violation;
 use crate::solve::{Diagnosis, Solved};

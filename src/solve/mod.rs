@@ -7,11 +7,14 @@
 mod constraints;
 mod diagnose;
 mod objective;
+mod repair;
 mod seating;
 mod variables;
 
 pub use diagnose::{Conflict, Diagnosis};
 pub use objective::{Breakdown, evaluate};
+pub use repair::{Repaired, repair};
+pub use seating::seat as seat_shift;
 
 use crate::model::{Roster, Scenario, SolverInfo};
 use constraints::Elastic;
