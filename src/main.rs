@@ -28,6 +28,10 @@ enum Command {
     Solve(SolveArgs),
     /// Check a roster against every roster rule.
     Check(CheckArgs),
+    /// Draw a chart of a roster: coverage, the month as a heat map, service level, fairness.
+    Plot(PlotArgs),
+    /// Write one self-contained HTML page: summary, rule check, charts, each person's month.
+    Report(ReportArgs),
 }
 
 #[derive(clap::Args)]
@@ -65,6 +69,37 @@ struct CheckArgs {
     json: bool,
 }
 
+#[derive(clap::Args)]
+struct PlotArgs {
+    scenario: PathBuf,
+    roster: PathBuf,
+    /// The chart file; its extension (.svg or .png) picks the format.
+    #[arg(long)]
+    out: PathBuf,
+    /// Which chart: coverage, roster, service or fairness.
+    #[arg(long, default_value = "coverage", value_parser = ["coverage", "roster", "service", "fairness"])]
+    kind: String,
+    /// Coverage of one day (YYYY-MM-DD) instead of the whole month.
+    #[arg(long)]
+    date: Option<String>,
+    /// Service level per interval as JSON (a list of series, see `roster::plot::ServiceSeries`),
+    /// for `--kind service` until the simulator is built in.
+    #[arg(long)]
+    service: Option<PathBuf>,
+}
+
+#[derive(clap::Args)]
+struct ReportArgs {
+    scenario: PathBuf,
+    roster: PathBuf,
+    /// The HTML file to write.
+    #[arg(long)]
+    out: PathBuf,
+    /// Service level per interval as JSON, to include the service chart.
+    #[arg(long)]
+    service: Option<PathBuf>,
+}
+
 /// An error with the exit status it deserves.
 struct Exit(u8, anyhow::Error);
 
@@ -85,6 +120,8 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Solve(a) => cmd_solve(a),
         Command::Check(a) => cmd_check(a),
+        Command::Plot(a) => cmd_plot(a),
+        Command::Report(a) => cmd_report(a),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -251,4 +288,68 @@ fn cmd_check(a: CheckArgs) -> Result<u8, Exit> {
         println!("{} violation(s)", violations.len());
     }
     Ok(if violations.is_empty() { 0 } else { 1 })
+}
+
+fn bad(msg: String) -> Exit {
+    Exit(2, anyhow::anyhow!(msg))
+}
+
+/// Reads `--service FILE`: the simulator's per-interval service level as JSON.
+fn load_service(path: &Path) -> Result<Vec<roster::plot::ServiceSeries>, Exit> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| bad(format!("--service {}: cannot read: {e}", path.display())))?;
+    serde_json::from_str(&text).map_err(|e| {
+        bad(format!(
+            "--service {}: line {}, column {}: not a list of service series: {e}",
+            path.display(),
+            e.line(),
+            e.column()
+        ))
+    })
+}
+
+fn cmd_plot(a: PlotArgs) -> Result<u8, Exit> {
+    use roster::plot::{self, Format, Kind, PlotError};
+    // Flags first, so a typo costs no file reading.
+    let format = Format::from_path(&a.out).map_err(|e| bad(format!("--out {e}")))?;
+    let kind = Kind::parse(&a.kind).expect("clap allows only known kinds");
+    let sc = load_scenario(&a.scenario, false)?;
+    let date = match &a.date {
+        None => None,
+        Some(s) => match roster::model::parse_date(s) {
+            Some(d) if sc.month.contains(d) => Some(d),
+            Some(d) => return Err(bad(format!("--date {d} is outside the month {}", sc.month))),
+            None => return Err(bad(format!("--date `{s}` is not a date (YYYY-MM-DD)"))),
+        },
+    };
+    if date.is_some() && kind != Kind::Coverage {
+        return Err(bad("--date applies only to --kind coverage".into()));
+    }
+    let roster = Roster::load(&a.roster, &sc)?;
+    let service = a.service.as_deref().map(load_service).transpose()?;
+    let bytes = match plot::plot(&sc, &roster, kind, date, service.as_deref(), format) {
+        Ok(b) => b,
+        Err(PlotError::NoData(msg)) => {
+            return Err(bad(format!(
+                "{msg}; give its output with --service FILE.json, or plot coverage, roster or fairness"
+            )));
+        }
+        Err(e) => return Err(Exit(4, e.into())),
+    };
+    write_atomically(&a.out, &bytes)
+        .with_context(|| format!("cannot write {}", a.out.display()))?;
+    println!("wrote {} ({} chart)", a.out.display(), kind.name());
+    Ok(0)
+}
+
+fn cmd_report(a: ReportArgs) -> Result<u8, Exit> {
+    let sc = load_scenario(&a.scenario, false)?;
+    let roster = Roster::load(&a.roster, &sc)?;
+    let service = a.service.as_deref().map(load_service).transpose()?;
+    let html = report::html::report_html(&sc, &roster, service.as_deref())
+        .map_err(|e| Exit(4, e.into()))?;
+    write_atomically(&a.out, html.as_bytes())
+        .with_context(|| format!("cannot write {}", a.out.display()))?;
+    println!("wrote {}", a.out.display());
+    Ok(0)
 }
