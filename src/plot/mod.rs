@@ -221,6 +221,19 @@ pub fn ink_on(bg: RGBColor) -> RGBColor {
     if l < 140.0 { WHITE } else { BLACK }
 }
 
+/// A rectangle's outline as a closed path: plotters' SVG backend drops the stroke width of
+/// rectangles (every outline comes out 1 px), but keeps it for paths.
+pub(crate) fn frame<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    [(x0, y0), (x1, y1)]: [(i32, i32); 2],
+    colour: RGBColor,
+    width: u32,
+) -> Result<(), PlotError> {
+    let points = vec![(x0, y0), (x1, y0), (x1, y1), (x0, y1), (x0, y0)];
+    area.draw(&PathElement::new(points, colour.stroke_width(width)))
+        .map_err(draw_err)
+}
+
 /// How a legend entry is drawn.
 pub(crate) enum Mark {
     Fill(RGBColor),
@@ -251,11 +264,7 @@ pub(crate) fn legend<DB: DrawingBackend>(
             Mark::Boxed(fill, border) => {
                 area.draw(&Rectangle::new([(x0, y0), (x1, y1)], fill.filled()))
                     .map_err(draw_err)?;
-                area.draw(&Rectangle::new(
-                    [(x0, y0), (x1, y1)],
-                    border.stroke_width(2),
-                ))
-                .map_err(draw_err)?;
+                frame(area, [(x0, y0), (x1, y1)], *border, 2)?;
             }
             Mark::Line(c) => {
                 area.draw(&PathElement::new(vec![(x0, y), (x1, y)], c.stroke_width(3)))

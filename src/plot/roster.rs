@@ -215,9 +215,11 @@ impl Chart for RosterChart<'_> {
                     }
                 }
                 if self.swapped.contains(&(i, d)) {
-                    rect(
-                        [(cx + 1, y + 1), (cx + cw - 1, y + ROW_H as i32 - 1)],
-                        BLACK.stroke_width(3),
+                    super::frame(
+                        root,
+                        [(cx + 2, y + 2), (cx + cw - 2, y + ROW_H as i32 - 2)],
+                        BLACK,
+                        3,
                     )?;
                 }
             }

@@ -30,6 +30,9 @@ pub struct ServiceSeries {
     #[serde(default)]
     pub answer_seconds: Option<f64>,
     pub interval_minutes: u32,
+    /// Confidence level of the band, e.g. 0.95; shown in the legend when given.
+    #[serde(default)]
+    pub confidence: Option<f64>,
     pub points: Vec<ServicePoint>,
 }
 
@@ -71,13 +74,21 @@ impl Chart for ServiceChart {
             font_at(22.0, HPos::Center, VPos::Top),
         ))
         .map_err(draw_err)?;
+        // Name the confidence level only when every panel has the same one.
+        let level = self.series.first().and_then(|s| s.confidence);
+        let band = match level {
+            Some(c) if self.series.iter().all(|s| s.confidence == level) => {
+                format!("{:.0} % confidence band", c * 100.0)
+            }
+            _ => "confidence band".to_string(),
+        };
         super::legend(
             root,
             60,
             50,
             &[
                 (Mark::Line(BAND), "simulated mean".into()),
-                (Mark::Band(BAND), "95 % confidence band".into()),
+                (Mark::Band(BAND), band),
                 (Mark::Dashed(ALARM), "target".into()),
                 (Mark::Fill(ALARM), "interval below target".into()),
             ],
