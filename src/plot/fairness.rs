@@ -140,17 +140,22 @@ impl Chart for FairnessChart<'_> {
             .unwrap_or(0)
             .max(1) as f64
             + 1.0;
+        // Spreads are per job type, so name the job when there is more than one.
+        let jobs = sc.job_types().len();
         let labels: Vec<String> = self
             .rows
             .iter()
-            .map(|r| person_label(sc, r.staff))
+            .map(|r| match jobs {
+                1 => person_label(sc, r.staff),
+                _ => format!("{} ({})", person_label(sc, r.staff), sc.staff[r.staff].job),
+            })
             .collect();
         let body = root.margin(95, 5, 5, 5);
         // Rows run top to bottom in roster order, so the y axis counts down.
         let mut chart = ChartBuilder::on(&body)
             .margin_right(30)
             .x_label_area_size(45)
-            .y_label_area_size(150)
+            .y_label_area_size(if jobs > 1 { 190 } else { 150 })
             .build_cartesian_2d(
                 0.0..xmax,
                 Keyed::new(n as f64 - 0.5..-0.5, (0..n).map(|i| i as f64)),
@@ -191,13 +196,14 @@ impl Chart for FairnessChart<'_> {
                         BAR_COLOURS[j].filled(),
                     ))
                     .map_err(draw_err)?;
+                    // A missing bar reads as zero; labelling it too only adds clutter.
+                    plot.draw(&Text::new(
+                        format!("{v}"),
+                        (v as f64 + 0.06, (y0 + y1) / 2.0),
+                        font_at(11.0, HPos::Left, VPos::Center),
+                    ))
+                    .map_err(draw_err)?;
                 }
-                plot.draw(&Text::new(
-                    format!("{v}"),
-                    (v as f64 + 0.08, (y0 + y1) / 2.0),
-                    font_at(10.0, HPos::Left, VPos::Center),
-                ))
-                .map_err(draw_err)?;
             }
         }
         Ok(())
