@@ -59,6 +59,9 @@ struct SolveArgs {
     /// Print one JSON document on stdout instead of tables.
     #[arg(long)]
     json: bool,
+    /// Show the MIP solver's own log (on stdout), to see where a slow solve spends time.
+    #[arg(long)]
+    solver_log: bool,
 }
 
 #[derive(clap::Args)]
@@ -98,6 +101,17 @@ struct ReportArgs {
     /// Service level per interval as JSON, to include the service chart.
     #[arg(long)]
     service: Option<PathBuf>,
+}
+
+/// Prints a line on stdout; a reader that went away (`roster solve ... | head`) ends the
+/// program quietly instead of panicking.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write;
+        if writeln!(std::io::stdout().lock(), $($arg)*).is_err() {
+            std::process::exit(0);
+        }
+    }};
 }
 
 /// An error with the exit status it deserves.
@@ -166,6 +180,7 @@ fn cmd_solve(a: SolveArgs) -> Result<u8, Exit> {
         time_limit: a.time_limit,
         gap: a.gap,
         threads: a.threads.max(1),
+        solver_log: a.solver_log,
     };
     let out = a.out.clone().unwrap_or_else(|| {
         let stem = a
@@ -196,12 +211,12 @@ fn cmd_solve(a: SolveArgs) -> Result<u8, Exit> {
         Ok(s) => s,
         Err(SolveError::Infeasible(d)) => {
             if a.json {
-                println!(
+                say!(
                     "{}",
                     serde_json::json!({"status": "infeasible", "diagnosis": d})
                 );
             } else {
-                println!("{}", report::diagnosis_text(&d));
+                say!("{}", report::diagnosis_text(&d));
             }
             return Ok(3);
         }
@@ -238,14 +253,14 @@ fn cmd_solve(a: SolveArgs) -> Result<u8, Exit> {
         let mut v = serde_json::to_value(&solved).expect("serialisable");
         v["roster"] = serde_json::to_value(&solved.roster).expect("serialisable");
         v["out"] = serde_json::json!(out);
-        println!("{v}");
+        say!("{v}");
     } else {
-        println!("{}  {}", sc.name, sc.month);
-        println!("{}", report::solve_summary(&solved));
-        println!("{}", report::roster_grid(&sc, &solved.roster));
-        println!("wrote {}", out.display());
+        say!("{}  {}", sc.name, sc.month);
+        say!("{}", report::solve_summary(&solved));
+        say!("{}", report::roster_grid(&sc, &solved.roster));
+        say!("wrote {}", out.display());
         if let Some(csv) = &a.csv {
-            println!("wrote {}", csv.display());
+            say!("wrote {}", csv.display());
         }
     }
     Ok(0)
@@ -272,20 +287,20 @@ fn cmd_check(a: CheckArgs) -> Result<u8, Exit> {
     let violations = rules::check_roster(&sc, &roster);
     if a.json {
         let objective = solve::evaluate(&sc, &roster);
-        println!(
+        say!(
             "{}",
             serde_json::json!({"ok": violations.is_empty(), "violations": violations, "objective": objective.total(), "breakdown": objective})
         );
     } else if violations.is_empty() {
-        println!(
+        say!(
             "{}: no rule is broken ({} assignments checked against {} rules)",
             a.roster.display(),
             roster.assignments.len(),
             rules::roster_rules().len()
         );
     } else {
-        println!("{}", report::violations_table(&violations));
-        println!("{} violation(s)", violations.len());
+        say!("{}", report::violations_table(&violations));
+        say!("{} violation(s)", violations.len());
     }
     Ok(if violations.is_empty() { 0 } else { 1 })
 }
@@ -338,7 +353,7 @@ fn cmd_plot(a: PlotArgs) -> Result<u8, Exit> {
     };
     write_atomically(&a.out, &bytes)
         .with_context(|| format!("cannot write {}", a.out.display()))?;
-    println!("wrote {} ({} chart)", a.out.display(), kind.name());
+    say!("wrote {} ({} chart)", a.out.display(), kind.name());
     Ok(0)
 }
 
@@ -350,6 +365,6 @@ fn cmd_report(a: ReportArgs) -> Result<u8, Exit> {
         .map_err(|e| Exit(4, e.into()))?;
     write_atomically(&a.out, html.as_bytes())
         .with_context(|| format!("cannot write {}", a.out.display()))?;
-    println!("wrote {}", a.out.display());
+    say!("wrote {}", a.out.display());
     Ok(0)
 }

@@ -64,6 +64,10 @@ pub fn diagnosis_text(d: &Diagnosis) -> String {
         "No roster satisfies every rule. The least that must give is {} (shortfalls below):\n",
         d.total_short
     );
+    for n in &d.notes {
+        out.push_str(n);
+        out.push('\n');
+    }
     let mut t = Table::new();
     t.set_content_arrangement(ContentArrangement::Dynamic);
     t.set_header(vec!["rule", "date", "shift", "staff", "short", "why"]);

@@ -29,10 +29,15 @@ pub struct Diagnosis {
     /// The smallest total shortfall any roster must accept.
     pub total_short: u32,
     pub conflicts: Vec<Conflict>,
+    /// Month-level arithmetic that already shows the problem, when it does.
+    pub notes: Vec<String>,
 }
 
 impl std::fmt::Display for Diagnosis {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for n in &self.notes {
+            writeln!(f, "{n}")?;
+        }
         for c in &self.conflicts {
             writeln!(f, "{}: {}", c.rule, c.message)?;
         }
@@ -71,6 +76,7 @@ pub fn diagnose(sc: &Scenario, opts: &SolveOptions) -> Result<Diagnosis, SolveEr
     Ok(Diagnosis {
         total_short,
         conflicts,
+        notes: capacity_notes(sc),
     })
 }
 
@@ -197,4 +203,55 @@ fn explain(sc: &Scenario, s: &Shortfall, short: u32) -> Conflict {
         short,
         message,
     }
+}
+
+/// Shifts a person could work at most this month: their max_shifts, the days they are not
+/// on leave, and one day off after every longest allowed run.
+fn capacity(sc: &Scenario, i: usize) -> u32 {
+    let free = (0..sc.days())
+        .filter(|&d| sc.approved_leave_on(i, sc.date(d)).is_none())
+        .count() as u32;
+    let run = sc.rules.effective_max_consecutive_days();
+    let by_runs = free - free / (run + 1);
+    sc.staff[i].max_shifts.min(by_runs)
+}
+
+/// Whole-month counts that cannot add up: lead shifts, and seats at each grade level.
+fn capacity_notes(sc: &Scenario) -> Vec<String> {
+    let mut notes = Vec::new();
+    let shifts = (sc.days() * sc.shifts.len()) as u32;
+    let leads: Vec<usize> = sc.leads().collect();
+    let need = shifts * sc.rules.leads_per_shift;
+    let can: u32 = leads.iter().map(|&i| capacity(sc, i)).sum();
+    if can < need {
+        notes.push(format!(
+            "ROSTER-LEAD: {shifts} shifts need {need} lead-shifts, but the {} leads can work at most {can} (max_shifts, leave, days off)",
+            leads.len()
+        ));
+    }
+    let mut levels: Vec<Grade> = sc.seats.iter().map(|s| s.min_grade).collect();
+    levels.sort();
+    levels.dedup();
+    for g in levels {
+        let need: u32 = (0..sc.days())
+            .flat_map(|d| (0..sc.shifts.len()).map(move |k| (d, k)))
+            .map(|(d, k)| {
+                (0..sc.seats.len())
+                    .filter(|&s| sc.seats[s].min_grade >= g)
+                    .map(|s| sc.demand(sc.date(d), k, s))
+                    .sum::<u32>()
+            })
+            .sum();
+        let can: u32 = (0..sc.staff.len())
+            .filter(|&i| sc.staff[i].grade >= g)
+            .map(|i| capacity(sc, i))
+            .sum();
+        if can < need {
+            notes.push(format!(
+                "ROSTER-COVER: seats for {} or above need {need} person-shifts this month, but those staff can work at most {can}",
+                g.name()
+            ));
+        }
+    }
+    notes
 }

@@ -58,6 +58,8 @@ pub struct SolveOptions {
     /// Solver threads (HiGHS; CBC built without threads ignores it). Results do not depend
     /// on it for CBC, which is deterministic serially.
     pub threads: u32,
+    /// Let the solver print its own log (to stdout), for diagnosing slow solves.
+    pub solver_log: bool,
 }
 
 impl Default for SolveOptions {
@@ -67,6 +69,7 @@ impl Default for SolveOptions {
             time_limit: 300.0,
             gap: 0.0,
             threads: 1,
+            solver_log: false,
         }
     }
 }
@@ -193,8 +196,9 @@ fn run_backend(
     match opts.backend {
         Backend::Cbc => {
             let mut problem = vars.minimise(objective).using(good_lp::coin_cbc);
-            problem.set_parameter("log", "0");
-            problem.set_parameter("slogLevel", "0");
+            let log = if opts.solver_log { "1" } else { "0" };
+            problem.set_parameter("log", log);
+            problem.set_parameter("slogLevel", log);
             if opts.threads > 1 {
                 problem.set_parameter("threads", &opts.threads.to_string());
             }
@@ -242,7 +246,7 @@ fn highs_backend(
         problem.add_constraint(r);
     }
     let problem = problem
-        .set_verbose(false)
+        .set_verbose(opts.solver_log)
         .set_threads(opts.threads)
         .set_option("random_seed", 0)
         .with_time_limit(opts.time_limit)
