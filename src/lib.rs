@@ -7,6 +7,7 @@
 extern crate cbc_src;
 
 pub mod model;
+pub mod plot;
 pub mod report;
 pub mod rules;
 pub mod solve;

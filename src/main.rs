@@ -33,6 +33,10 @@ enum Command {
     Swap(SwapArgs),
     /// May this leave be granted (LEAVE-*)? With --repair, re-roster with the fewest changes.
     Leave(LeaveArgs),
+    /// Draw a chart of a roster: coverage, the month as a heat map, service level, fairness.
+    Plot(PlotArgs),
+    /// Write one self-contained HTML page: summary, rule check, charts, each person's month.
+    Report(ReportArgs),
 }
 
 #[derive(clap::Args)]
@@ -73,6 +77,37 @@ struct CheckArgs {
     json: bool,
 }
 
+#[derive(clap::Args)]
+struct PlotArgs {
+    scenario: PathBuf,
+    roster: PathBuf,
+    /// The chart file; its extension (.svg or .png) picks the format.
+    #[arg(long)]
+    out: PathBuf,
+    /// Which chart: coverage, roster, service or fairness.
+    #[arg(long, default_value = "coverage", value_parser = ["coverage", "roster", "service", "fairness"])]
+    kind: String,
+    /// Coverage of one day (YYYY-MM-DD) instead of the whole month.
+    #[arg(long)]
+    date: Option<String>,
+    /// Service level per interval as JSON (a list of series, see `roster::plot::ServiceSeries`),
+    /// for `--kind service` until the simulator is built in.
+    #[arg(long)]
+    service: Option<PathBuf>,
+}
+
+#[derive(clap::Args)]
+struct ReportArgs {
+    scenario: PathBuf,
+    roster: PathBuf,
+    /// The HTML file to write.
+    #[arg(long)]
+    out: PathBuf,
+    /// Service level per interval as JSON, to include the service chart.
+    #[arg(long)]
+    service: Option<PathBuf>,
+}
+
 /// Prints a line on stdout; a reader that went away (`roster solve ... | head`) ends the
 /// program quietly instead of panicking.
 macro_rules! say {
@@ -106,6 +141,8 @@ fn main() -> ExitCode {
         Command::Check(a) => cmd_check(a),
         Command::Swap(a) => cmd_swap(a),
         Command::Leave(a) => cmd_leave(a),
+        Command::Plot(a) => cmd_plot(a),
+        Command::Report(a) => cmd_report(a),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -348,10 +385,6 @@ struct LeaveArgs {
     json: bool,
 }
 
-fn bad(e: roster::whatif::BadRequest) -> Exit {
-    Exit(2, e.into())
-}
-
 fn cmd_swap(a: SwapArgs) -> Result<u8, Exit> {
     use roster::whatif;
     let sc = load_scenario(&a.scenario, a.json)?;
@@ -361,12 +394,12 @@ fn cmd_swap(a: SwapArgs) -> Result<u8, Exit> {
     if a.candidates {
         let list = whatif::candidates(&sc, &base, staff, date).map_err(bad)?;
         if a.json {
-            println!(
+            say!(
                 "{}",
                 serde_json::json!({"staff": a.staff, "date": date, "candidates": list})
             );
         } else {
-            println!("{}", report::candidates_table(&sc, &a.staff, date, &list));
+            say!("{}", report::candidates_table(&sc, &a.staff, date, &list));
         }
         return Ok(0);
     }
@@ -394,11 +427,11 @@ fn cmd_swap(a: SwapArgs) -> Result<u8, Exit> {
         if outcome.accepted {
             v["out"] = serde_json::json!(out);
         }
-        println!("{v}");
+        say!("{v}");
     } else {
-        println!("{}", report::swap_text(&sc, &outcome));
+        say!("{}", report::swap_text(&sc, &outcome));
         if outcome.accepted {
-            println!("wrote {}", out.display());
+            say!("wrote {}", out.display());
         }
     }
     Ok(if outcome.accepted { 0 } else { 1 })
@@ -481,7 +514,7 @@ fn cmd_leave(a: LeaveArgs) -> Result<u8, Exit> {
     let outcome = whatif::check_leave(&sc, &base, &req);
     let mut doc = serde_json::to_value(&outcome).expect("serialisable");
     if !a.json {
-        println!("{}", report::leave_text(&sc, &outcome).trim_end());
+        say!("{}", report::leave_text(&sc, &outcome).trim_end());
     }
     let mut code = if outcome.accepted { 0 } else { 1 };
     if a.repair && outcome.accepted {
@@ -499,8 +532,8 @@ fn cmd_leave(a: LeaveArgs) -> Result<u8, Exit> {
                     doc["repair"] = serde_json::to_value(&rep).expect("serialisable");
                     doc["repair"]["out"] = serde_json::json!(out);
                 } else {
-                    println!("{}", report::repair_text(&rep));
-                    println!("wrote {}", out.display());
+                    say!("{}", report::repair_text(&rep));
+                    say!("wrote {}", out.display());
                 }
             }
             Err(RepairError::Blocked(d)) => {
@@ -508,17 +541,80 @@ fn cmd_leave(a: LeaveArgs) -> Result<u8, Exit> {
                 if a.json {
                     doc["repair"] = serde_json::json!({"status": "infeasible", "diagnosis": d});
                 } else {
-                    println!(
-                        "No repair exists: with this leave granted, no roster meets every rule."
-                    );
-                    println!("{}", report::diagnosis_text(&d));
+                    say!("No repair exists: with this leave granted, no roster meets every rule.");
+                    say!("{}", report::diagnosis_text(&d));
                 }
             }
             Err(RepairError::Solve(e)) => return Err(Exit(4, e.into())),
         }
     }
     if a.json {
-        println!("{doc}");
+        say!("{doc}");
     }
     Ok(code)
+}
+
+/// A bad flag or request: exit 2 with the one message.
+fn bad(msg: impl std::fmt::Display) -> Exit {
+    Exit(2, anyhow::anyhow!("{msg}"))
+}
+
+/// Reads `--service FILE`: the simulator's per-interval service level as JSON.
+fn load_service(path: &Path) -> Result<Vec<roster::plot::ServiceSeries>, Exit> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| bad(format!("--service {}: cannot read: {e}", path.display())))?;
+    serde_json::from_str(&text).map_err(|e| {
+        bad(format!(
+            "--service {}: line {}, column {}: not a list of service series: {e}",
+            path.display(),
+            e.line(),
+            e.column()
+        ))
+    })
+}
+
+fn cmd_plot(a: PlotArgs) -> Result<u8, Exit> {
+    use roster::plot::{self, Format, Kind, PlotError};
+    // Flags first, so a typo costs no file reading.
+    let format = Format::from_path(&a.out).map_err(|e| bad(format!("--out {e}")))?;
+    let kind = Kind::parse(&a.kind).expect("clap allows only known kinds");
+    let sc = load_scenario(&a.scenario, false)?;
+    let date = match &a.date {
+        None => None,
+        Some(s) => match roster::model::parse_date(s) {
+            Some(d) if sc.month.contains(d) => Some(d),
+            Some(d) => return Err(bad(format!("--date {d} is outside the month {}", sc.month))),
+            None => return Err(bad(format!("--date `{s}` is not a date (YYYY-MM-DD)"))),
+        },
+    };
+    if date.is_some() && kind != Kind::Coverage {
+        return Err(bad("--date applies only to --kind coverage"));
+    }
+    let roster = Roster::load(&a.roster, &sc)?;
+    let service = a.service.as_deref().map(load_service).transpose()?;
+    let bytes = match plot::plot(&sc, &roster, kind, date, service.as_deref(), format) {
+        Ok(b) => b,
+        Err(PlotError::NoData(msg)) => {
+            return Err(bad(format!(
+                "{msg}; give its output with --service FILE.json, or plot coverage, roster or fairness"
+            )));
+        }
+        Err(e) => return Err(Exit(4, e.into())),
+    };
+    write_atomically(&a.out, &bytes)
+        .with_context(|| format!("cannot write {}", a.out.display()))?;
+    say!("wrote {} ({} chart)", a.out.display(), kind.name());
+    Ok(0)
+}
+
+fn cmd_report(a: ReportArgs) -> Result<u8, Exit> {
+    let sc = load_scenario(&a.scenario, false)?;
+    let roster = Roster::load(&a.roster, &sc)?;
+    let service = a.service.as_deref().map(load_service).transpose()?;
+    let html = report::html::report_html(&sc, &roster, service.as_deref())
+        .map_err(|e| Exit(4, e.into()))?;
+    write_atomically(&a.out, html.as_bytes())
+        .with_context(|| format!("cannot write {}", a.out.display()))?;
+    say!("wrote {}", a.out.display());
+    Ok(0)
 }

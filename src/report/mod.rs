@@ -2,6 +2,7 @@
 //! summaries of solve and check. JSON output is the serde form of the library's types.
 
 mod grid;
+pub mod html;
 mod text;
 mod whatif;
 

@@ -67,7 +67,14 @@ pub fn repair(sc: &Scenario, base: &Roster, opts: &SolveOptions) -> Result<Repai
     let count = changes.eval_with(sol).round();
     let bound = match result.status {
         Status::Optimal => count,
-        _ => result.bound.unwrap_or(count).min(count).ceil(),
+        // The solver's bound lacks the constant term (the forced changes); add it back.
+        _ => (result
+            .bound
+            .map_or(count, |(b, own)| b + (count - own))
+            .min(count)
+            .max(0.0)
+            - 1e-6)
+            .ceil(),
     };
 
     let mut assignments = Vec::new();
