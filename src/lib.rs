@@ -7,7 +7,9 @@
 extern crate cbc_src;
 
 pub mod model;
+pub mod plot;
 pub mod report;
 pub mod rules;
 pub mod solve;
 pub mod traffic;
+pub mod whatif;

@@ -28,6 +28,15 @@ enum Command {
     Solve(SolveArgs),
     /// Check a roster against every roster rule.
     Check(CheckArgs),
+    /// May A give a shift to B (换班), and take B's back on another day (还班)? Or, with
+    /// --candidates, who could take it.
+    Swap(SwapArgs),
+    /// May this leave be granted (LEAVE-*)? With --repair, re-roster with the fewest changes.
+    Leave(LeaveArgs),
+    /// Draw a chart of a roster: coverage, the month as a heat map, service level, fairness.
+    Plot(PlotArgs),
+    /// Write one self-contained HTML page: summary, rule check, charts, each person's month.
+    Report(ReportArgs),
     /// One interval's queue by Erlang C (or Erlang A with --patience-s): performance for
     /// --agents, or the agents needed for --target.
     Erlang(traffic_cli::ErlangArgs),
@@ -75,6 +84,37 @@ struct CheckArgs {
     json: bool,
 }
 
+#[derive(clap::Args)]
+struct PlotArgs {
+    scenario: PathBuf,
+    roster: PathBuf,
+    /// The chart file; its extension (.svg or .png) picks the format.
+    #[arg(long)]
+    out: PathBuf,
+    /// Which chart: coverage, roster, service or fairness.
+    #[arg(long, default_value = "coverage", value_parser = ["coverage", "roster", "service", "fairness"])]
+    kind: String,
+    /// Coverage of one day (YYYY-MM-DD) instead of the whole month.
+    #[arg(long)]
+    date: Option<String>,
+    /// Service level per interval as JSON (a list of series, see `roster::plot::ServiceSeries`),
+    /// for `--kind service` until the simulator is built in.
+    #[arg(long)]
+    service: Option<PathBuf>,
+}
+
+#[derive(clap::Args)]
+struct ReportArgs {
+    scenario: PathBuf,
+    roster: PathBuf,
+    /// The HTML file to write.
+    #[arg(long)]
+    out: PathBuf,
+    /// Service level per interval as JSON, to include the service chart.
+    #[arg(long)]
+    service: Option<PathBuf>,
+}
+
 /// Prints a line on stdout; a reader that went away (`roster solve ... | head`) ends the
 /// program quietly instead of panicking.
 macro_rules! say {
@@ -108,6 +148,10 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Solve(a) => cmd_solve(a),
         Command::Check(a) => cmd_check(a),
+        Command::Swap(a) => cmd_swap(a),
+        Command::Leave(a) => cmd_leave(a),
+        Command::Plot(a) => cmd_plot(a),
+        Command::Report(a) => cmd_report(a),
         Command::Erlang(a) => traffic_cli::cmd_erlang(a),
         Command::Simulate(a) => traffic_cli::cmd_simulate(a),
         Command::Advise(a) => traffic_cli::cmd_advise(a),
@@ -278,4 +322,311 @@ fn cmd_check(a: CheckArgs) -> Result<u8, Exit> {
         say!("{} violation(s)", violations.len());
     }
     Ok(if violations.is_empty() { 0 } else { 1 })
+}
+
+#[derive(clap::Args)]
+struct SwapArgs {
+    scenario: PathBuf,
+    roster: PathBuf,
+    /// Who gives their shift away (A).
+    #[arg(long)]
+    staff: String,
+    /// The date of A's shift (YYYY-MM-DD).
+    #[arg(long)]
+    date: String,
+    /// Who takes it (B).
+    #[arg(long, required_unless_present = "candidates")]
+    with: Option<String>,
+    /// The date of B's shift that A takes in return; without it the return is pending.
+    #[arg(long, conflicts_with = "candidates")]
+    return_date: Option<String>,
+    /// Both people's team leads have approved (SWAP-APPROVAL); without it the swap is
+    /// judged but rejected under SWAP-APPROVAL.
+    #[arg(long)]
+    approved: bool,
+    /// List everyone who could take the shift, with the return dates that would pass.
+    #[arg(long, conflicts_with = "with")]
+    candidates: bool,
+    /// Where to write the roster after an accepted swap [default: ROSTER, updated in place].
+    #[arg(long)]
+    out: Option<PathBuf>,
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(clap::Args)]
+struct LeaveArgs {
+    scenario: PathBuf,
+    roster: PathBuf,
+    #[arg(long)]
+    staff: String,
+    /// First day of leave (YYYY-MM-DD).
+    #[arg(long)]
+    from: String,
+    /// Last day of leave (YYYY-MM-DD).
+    #[arg(long)]
+    to: String,
+    /// personal, special, sick or annual.
+    #[arg(long)]
+    kind: String,
+    /// When the request was made (YYYY-MM-DDTHH:MM).
+    #[arg(long)]
+    requested_at: String,
+    /// lead, dept_head, centre_director, management or none.
+    #[arg(long)]
+    approved_by: String,
+    /// Who filed it [default: the person on leave]; any id or name.
+    #[arg(long)]
+    filed_by: Option<String>,
+    /// A medical certificate is attached (LEAVE-CERT).
+    #[arg(long)]
+    certificate: bool,
+    /// An emergency (LEAVE-CERT waives the certificate).
+    #[arg(long)]
+    emergency: bool,
+    /// Re-roster with the fewest changed assignments so every roster rule holds again.
+    #[arg(long)]
+    repair: bool,
+    /// Time limit for the repair, seconds.
+    #[arg(long, default_value_t = 60.0)]
+    time_limit: f64,
+    /// Where to write the repaired roster [default: ROSTER, updated in place].
+    #[arg(long)]
+    out: Option<PathBuf>,
+    #[arg(long)]
+    json: bool,
+}
+
+fn cmd_swap(a: SwapArgs) -> Result<u8, Exit> {
+    use roster::whatif;
+    let sc = load_scenario(&a.scenario, a.json)?;
+    let base = Roster::load(&a.roster, &sc)?;
+    let staff = whatif::staff_arg(&sc, "--staff", &a.staff).map_err(bad)?;
+    let date = whatif::date_in_month(&sc, "--date", &a.date).map_err(bad)?;
+    if a.candidates {
+        let list = whatif::candidates(&sc, &base, staff, date).map_err(bad)?;
+        if a.json {
+            say!(
+                "{}",
+                serde_json::json!({"staff": a.staff, "date": date, "candidates": list})
+            );
+        } else {
+            say!("{}", report::candidates_table(&sc, &a.staff, date, &list));
+        }
+        return Ok(0);
+    }
+    let with = a.with.as_deref().unwrap_or_default();
+    let req = whatif::SwapRequest {
+        a: staff,
+        date,
+        b: whatif::staff_arg(&sc, "--with", with).map_err(bad)?,
+        return_date: a
+            .return_date
+            .as_deref()
+            .map(|d| whatif::date_in_month(&sc, "--return-date", d))
+            .transpose()
+            .map_err(bad)?,
+        approved: a.approved,
+    };
+    let outcome = whatif::check_swap(&sc, &base, &req).map_err(bad)?;
+    let out = a.out.clone().unwrap_or_else(|| a.roster.clone());
+    if let Some(r) = &outcome.roster {
+        r.save(&out)
+            .with_context(|| format!("cannot write {}", out.display()))?;
+    }
+    if a.json {
+        let mut v = serde_json::to_value(&outcome).expect("serialisable");
+        if outcome.accepted {
+            v["out"] = serde_json::json!(out);
+        }
+        say!("{v}");
+    } else {
+        say!("{}", report::swap_text(&sc, &outcome));
+        if outcome.accepted {
+            say!("wrote {}", out.display());
+        }
+    }
+    Ok(if outcome.accepted { 0 } else { 1 })
+}
+
+fn cmd_leave(a: LeaveArgs) -> Result<u8, Exit> {
+    use roster::model::{Approver, LeaveKind, LeaveRequest, parse_date, parse_datetime};
+    use roster::whatif::{self, BadRequest, RepairError};
+    let sc = load_scenario(&a.scenario, a.json)?;
+    let base = Roster::load(&a.roster, &sc)?;
+    let staff = whatif::staff_arg(&sc, "--staff", &a.staff).map_err(bad)?;
+    let date = |flag: &'static str, s: &str| {
+        parse_date(s).ok_or_else(|| {
+            bad(BadRequest::new(
+                flag,
+                format!("`{s}` is not a date (expected YYYY-MM-DD)"),
+            ))
+        })
+    };
+    let (from, to) = (date("--from", &a.from)?, date("--to", &a.to)?);
+    if to < from {
+        return Err(bad(BadRequest::new(
+            "--to",
+            format!("leave ends ({to}) before it starts ({from})"),
+        )));
+    }
+    if !sc.month.dates().any(|d| from <= d && d <= to) {
+        return Err(bad(BadRequest::new(
+            "--from",
+            format!("{from}..{to} has no day in the month {}", sc.month),
+        )));
+    }
+    let kind = LeaveKind::parse(&a.kind).ok_or_else(|| {
+        bad(BadRequest::new(
+            "--kind",
+            format!(
+                "unknown leave kind `{}` (personal, special, sick or annual)",
+                a.kind
+            ),
+        ))
+    })?;
+    let requested_at = parse_datetime(&a.requested_at).ok_or_else(|| {
+        bad(BadRequest::new(
+            "--requested-at",
+            format!(
+                "`{}` is not a date-time (expected YYYY-MM-DDTHH:MM)",
+                a.requested_at
+            ),
+        ))
+    })?;
+    let approved_by = Approver::parse(&a.approved_by).ok_or_else(|| {
+        bad(BadRequest::new(
+            "--approved-by",
+            format!(
+                "unknown approver `{}` (lead, dept_head, centre_director, management or none)",
+                a.approved_by
+            ),
+        ))
+    })?;
+    if a.repair && (a.time_limit.is_nan() || a.time_limit <= 0.0) {
+        return Err(bad(BadRequest::new(
+            "--time-limit",
+            "must be a positive number of seconds",
+        )));
+    }
+    let filed_by_id = a.filed_by.clone().unwrap_or_else(|| a.staff.clone());
+    let req = LeaveRequest {
+        id: "request".into(),
+        staff,
+        from,
+        to,
+        kind,
+        requested_at: Some(requested_at),
+        filed_by: sc.staff_by_id(&filed_by_id),
+        filed_by_id,
+        approved_by,
+        certificate: a.certificate,
+        emergency: a.emergency,
+    };
+    let outcome = whatif::check_leave(&sc, &base, &req);
+    let mut doc = serde_json::to_value(&outcome).expect("serialisable");
+    if !a.json {
+        say!("{}", report::leave_text(&sc, &outcome).trim_end());
+    }
+    let mut code = if outcome.accepted { 0 } else { 1 };
+    if a.repair && outcome.accepted {
+        let opts = SolveOptions {
+            time_limit: a.time_limit,
+            ..SolveOptions::default()
+        };
+        match whatif::repair_leave(&sc, &base, &req, &opts) {
+            Ok(rep) => {
+                let out = a.out.clone().unwrap_or_else(|| a.roster.clone());
+                rep.roster
+                    .save(&out)
+                    .with_context(|| format!("cannot write {}", out.display()))?;
+                if a.json {
+                    doc["repair"] = serde_json::to_value(&rep).expect("serialisable");
+                    doc["repair"]["out"] = serde_json::json!(out);
+                } else {
+                    say!("{}", report::repair_text(&rep));
+                    say!("wrote {}", out.display());
+                }
+            }
+            Err(RepairError::Blocked(d)) => {
+                code = 1;
+                if a.json {
+                    doc["repair"] = serde_json::json!({"status": "infeasible", "diagnosis": d});
+                } else {
+                    say!("No repair exists: with this leave granted, no roster meets every rule.");
+                    say!("{}", report::diagnosis_text(&d));
+                }
+            }
+            Err(RepairError::Solve(e)) => return Err(Exit(4, e.into())),
+        }
+    }
+    if a.json {
+        say!("{doc}");
+    }
+    Ok(code)
+}
+
+/// A bad flag or request: exit 2 with the one message.
+fn bad(msg: impl std::fmt::Display) -> Exit {
+    Exit(2, anyhow::anyhow!("{msg}"))
+}
+
+/// Reads `--service FILE`: the simulator's per-interval service level as JSON.
+fn load_service(path: &Path) -> Result<Vec<roster::plot::ServiceSeries>, Exit> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| bad(format!("--service {}: cannot read: {e}", path.display())))?;
+    serde_json::from_str(&text).map_err(|e| {
+        bad(format!(
+            "--service {}: line {}, column {}: not a list of service series: {e}",
+            path.display(),
+            e.line(),
+            e.column()
+        ))
+    })
+}
+
+fn cmd_plot(a: PlotArgs) -> Result<u8, Exit> {
+    use roster::plot::{self, Format, Kind, PlotError};
+    // Flags first, so a typo costs no file reading.
+    let format = Format::from_path(&a.out).map_err(|e| bad(format!("--out {e}")))?;
+    let kind = Kind::parse(&a.kind).expect("clap allows only known kinds");
+    let sc = load_scenario(&a.scenario, false)?;
+    let date = match &a.date {
+        None => None,
+        Some(s) => match roster::model::parse_date(s) {
+            Some(d) if sc.month.contains(d) => Some(d),
+            Some(d) => return Err(bad(format!("--date {d} is outside the month {}", sc.month))),
+            None => return Err(bad(format!("--date `{s}` is not a date (YYYY-MM-DD)"))),
+        },
+    };
+    if date.is_some() && kind != Kind::Coverage {
+        return Err(bad("--date applies only to --kind coverage"));
+    }
+    let roster = Roster::load(&a.roster, &sc)?;
+    let service = a.service.as_deref().map(load_service).transpose()?;
+    let bytes = match plot::plot(&sc, &roster, kind, date, service.as_deref(), format) {
+        Ok(b) => b,
+        Err(PlotError::NoData(msg)) => {
+            return Err(bad(format!(
+                "{msg}; give its output with --service FILE.json, or plot coverage, roster or fairness"
+            )));
+        }
+        Err(e) => return Err(Exit(4, e.into())),
+    };
+    write_atomically(&a.out, &bytes)
+        .with_context(|| format!("cannot write {}", a.out.display()))?;
+    say!("wrote {} ({} chart)", a.out.display(), kind.name());
+    Ok(0)
+}
+
+fn cmd_report(a: ReportArgs) -> Result<u8, Exit> {
+    let sc = load_scenario(&a.scenario, false)?;
+    let roster = Roster::load(&a.roster, &sc)?;
+    let service = a.service.as_deref().map(load_service).transpose()?;
+    let html = report::html::report_html(&sc, &roster, service.as_deref())
+        .map_err(|e| Exit(4, e.into()))?;
+    write_atomically(&a.out, html.as_bytes())
+        .with_context(|| format!("cannot write {}", a.out.display()))?;
+    say!("wrote {}", a.out.display());
+    Ok(0)
 }

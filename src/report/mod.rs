@@ -2,10 +2,13 @@
 //! summaries of solve and check. JSON output is the serde form of the library's types.
 
 mod grid;
+pub mod html;
 mod text;
+mod whatif;
 
 pub use grid::roster_grid;
 pub use text::{pad, width};
+pub use whatif::{candidates_table, leave_text, repair_text, swap_text};
 
 use crate::rules::Violation;
 use crate::solve::{Diagnosis, Solved};

@@ -7,11 +7,14 @@
 mod constraints;
 mod diagnose;
 mod objective;
+mod repair;
 mod seating;
 mod variables;
 
 pub use diagnose::{Conflict, Diagnosis};
 pub use objective::{Breakdown, evaluate};
+pub use repair::{Repaired, repair};
+pub use seating::seat as seat_shift;
 
 use crate::model::{Roster, Scenario, SolverInfo};
 use constraints::Elastic;
@@ -184,7 +187,9 @@ impl MonthModel {
 struct RawResult<S: Solution> {
     solution: S,
     status: Status,
-    bound: Option<f64>,
+    /// The solver's best bound and its own objective value for the incumbent, both
+    /// without the objective's constant term (solvers drop it).
+    bound: Option<(f64, f64)>,
 }
 
 fn run_backend(
@@ -199,6 +204,17 @@ fn run_backend(
             let log = if opts.solver_log { "1" } else { "0" };
             problem.set_parameter("log", log);
             problem.set_parameter("slogLevel", log);
+            // The time limit is the user's wall clock, not CPU time.
+            problem.set_parameter("timeMode", "elapsed");
+            // Expert knob for tuning: ROSTER_CBC_OPTIONS="strong=5 cuts=root" passes
+            // parameters straight to CBC.
+            if let Ok(extra) = std::env::var("ROSTER_CBC_OPTIONS") {
+                for kv in extra.split_whitespace() {
+                    if let Some((k, v)) = kv.split_once('=') {
+                        problem.set_parameter(k, v);
+                    }
+                }
+            }
             if opts.threads > 1 {
                 problem.set_parameter("threads", &opts.threads.to_string());
             }
@@ -226,7 +242,7 @@ fn run_backend(
             }
             Ok(Some(RawResult {
                 status,
-                bound: Some(bound),
+                bound: Some((bound, raw.obj_value())),
                 solution: Box::new(sol),
             }))
         }
@@ -327,10 +343,23 @@ pub fn solve(sc: &Scenario, opts: &SolveOptions) -> Result<Solved, SolveError> {
     let sol = &result.solution;
     let value = |e: &Expression| e.eval_with(sol);
     let obj = value(&total);
-    let bound = result.bound.unwrap_or(obj).min(obj);
     // Objective terms are integer multiples of the weights; snap float noise.
     let objective_value = (obj * 1e6).round() / 1e6;
-    let bound = if result.status == Status::Optimal {
+    let mut bound = match result.bound {
+        Some((b, own)) => b + (obj - own),
+        None => obj,
+    }
+    .min(obj);
+    // With integral weights every roster's objective is an integer, so the bound rounds up.
+    if integral_weights(sc) {
+        bound = (bound - 1e-6).ceil();
+    }
+    let status = if bound >= objective_value - 1e-6 {
+        Status::Optimal
+    } else {
+        result.status
+    };
+    let bound = if status == Status::Optimal {
         objective_value
     } else {
         (bound * 1e6).round() / 1e6
@@ -348,7 +377,7 @@ pub fn solve(sc: &Scenario, opts: &SolveOptions) -> Result<Solved, SolveError> {
         &x,
         sol,
         Some(SolverInfo {
-            status: result.status.name().to_string(),
+            status: status.name().to_string(),
             objective: objective_value,
             bound,
             seconds: (seconds * 100.0).round() / 100.0,
@@ -357,7 +386,7 @@ pub fn solve(sc: &Scenario, opts: &SolveOptions) -> Result<Solved, SolveError> {
         }),
     );
     Ok(Solved {
-        status: result.status,
+        status,
         objective: objective_value,
         bound,
         gap,
@@ -366,6 +395,15 @@ pub fn solve(sc: &Scenario, opts: &SolveOptions) -> Result<Solved, SolveError> {
         size,
         roster,
     })
+}
+
+fn integral_weights(sc: &Scenario) -> bool {
+    let w = &sc.weights;
+    let integral = |v: f64| (v - v.round()).abs() < 1e-9;
+    [w.request, w.fair_nights, w.fair_weekends, w.over_cover]
+        .into_iter()
+        .all(integral)
+        && sc.requests.iter().all(|r| integral(r.weight * w.request))
 }
 
 fn build_roster(

@@ -35,12 +35,16 @@ impl Objective {
         let (_, days, shifts) = x.dims();
         let mut rows = Vec::new();
 
+        // Solvers drop an objective's constant term, and then measure their relative gap
+        // against the wrong total; a column fixed at 1 carries the constant instead.
+        let one = vars.add(variable().min(1.0).max(1.0));
+
         let mut requests = Expression::from(0.0);
         for r in &sc.requests {
             let d = sc.month.day_index(r.date).expect("validated date");
             let unmet = match r.wish {
                 Wish::Off => x.works(r.staff, d),
-                Wish::Shift(k) => 1.0 - x.sum([(r.staff, d, k)]),
+                Wish::Shift(k) => one - x.sum([(r.staff, d, k)]),
             };
             requests += unmet * r.weight;
         }
@@ -57,10 +61,22 @@ impl Objective {
                 .filter(|&i| sc.staff[i].job == job)
                 .collect();
             let bound = days as f64;
-            let n_max = vars.add(variable().integer().min(0.0).max(bound));
+            // When every lead has this job type, the leads alone must work every night (and
+            // weekend) shift's lead quota, so the busiest of them works at least the rounded-up
+            // share. The LP only knows the fractional share; this closes most of the
+            // fairness gap at the root.
+            let (night_floor, weekend_floor) = lead_share_floors(sc, &job, &weekend_days);
+            let n_max = vars.add(variable().integer().min(night_floor.min(bound)).max(bound));
             let n_min = vars.add(variable().integer().min(0.0).max(bound));
-            let w_max = vars.add(variable().integer().min(0.0).max(bound));
+            let w_max = vars.add(
+                variable()
+                    .integer()
+                    .min(weekend_floor.min(bound))
+                    .max(bound),
+            );
             let w_min = vars.add(variable().integer().min(0.0).max(bound));
+            let mut all_nights = Expression::from(0.0);
+            let mut all_weekends = Expression::from(0.0);
             for &i in &members {
                 let nights = x.sum((0..days).flat_map(|d| {
                     (0..shifts)
@@ -72,11 +88,25 @@ impl Objective {
                         .iter()
                         .flat_map(|&d| (0..shifts).map(move |k| (i, d, k))),
                 );
+                all_nights += nights.clone();
+                all_weekends += weekends.clone();
                 rows.push(constraint!(nights.clone() <= n_max));
                 rows.push(constraint!(nights >= n_min));
                 rows.push(constraint!(weekends.clone() <= w_max));
                 rows.push(constraint!(weekends >= w_min));
             }
+            let m = members.len() as f64;
+            rows.extend(spread_is_zero_only_on_multiples(
+                vars, all_nights, n_max, n_min, m, bound,
+            ));
+            rows.extend(spread_is_zero_only_on_multiples(
+                vars,
+                all_weekends,
+                w_max,
+                w_min,
+                m,
+                bound,
+            ));
             fair_nights += (n_max - n_min) * w.fair_nights;
             fair_weekends += (w_max - w_min) * w.fair_weekends;
         }
@@ -88,7 +118,7 @@ impl Objective {
             let date = sc.date(d);
             for k in 0..shifts {
                 let demand: u32 = (0..sc.seats.len()).map(|s| sc.demand(date, k, s)).sum();
-                over_cover += (x.on_duty(d, k, |_| true) - demand as f64) * w.over_cover;
+                over_cover += (x.on_duty(d, k, |_| true) - demand as f64 * one) * w.over_cover;
             }
         }
 
@@ -116,6 +146,42 @@ impl Objective {
             over_cover: value(&self.over_cover),
         }
     }
+}
+
+/// A spread (max − min) of 0 means everyone has the same count c, so the total is m·c. The
+/// LP relaxation averages fractional counts and sees no spread at all; one binary `equal`
+/// and an integer `c` let the solver prove a spread of at least 1 with a branch or two,
+/// instead of exploring many nodes. No integer roster is cut off: an equal split sets
+/// equal = 1 and c to the common count, any other has spread ≥ 1.
+fn spread_is_zero_only_on_multiples(
+    vars: &mut ProblemVariables,
+    total: Expression,
+    max: good_lp::Variable,
+    min: good_lp::Variable,
+    members: f64,
+    days: f64,
+) -> Vec<Constraint> {
+    let equal = vars.add(variable().binary());
+    let c = vars.add(variable().integer().min(0.0).max(days));
+    let big = members * days;
+    vec![
+        constraint!(max - min + equal >= 1),
+        constraint!(total.clone() - members * c <= big - big * equal),
+        constraint!(total - members * c >= big * equal - big),
+    ]
+}
+
+fn lead_share_floors(sc: &Scenario, job: &str, weekend_days: &[usize]) -> (f64, f64) {
+    let leads: Vec<usize> = sc.leads().collect();
+    if leads.is_empty() || leads.iter().any(|&i| sc.staff[i].job != job) {
+        return (0.0, 0.0);
+    }
+    let per_shift = sc.rules.leads_per_shift as f64;
+    let nights = sc.shifts.iter().filter(|s| s.night).count() as f64;
+    let n = leads.len() as f64;
+    let night_quota = per_shift * nights * sc.days() as f64;
+    let weekend_quota = per_shift * sc.shifts.len() as f64 * weekend_days.len() as f64;
+    ((night_quota / n).ceil(), (weekend_quota / n).ceil())
 }
 
 /// The objective of any roster, computed from the roster itself (used by `check` and the

@@ -1,0 +1,180 @@
+//! Text for the what-if commands: swap verdicts with both people's weeks, candidate lists,
+//! leave verdicts and repair change lists.
+
+use crate::model::Scenario;
+use crate::whatif::{Candidate, LeaveOutcome, Repair, SwapOutcome};
+use chrono::{Datelike, NaiveDate};
+use comfy_table::{ContentArrangement, Table};
+
+fn who(sc: &Scenario, id: &str) -> String {
+    match sc.staff_by_id(id).map(|i| &sc.staff[i]) {
+        Some(p) if !p.name.is_empty() => format!("{} ({})", p.name, p.id),
+        _ => id.to_string(),
+    }
+}
+
+fn shift_label(sc: &Scenario, code: &str) -> String {
+    sc.shift_by_code(code)
+        .map(|k| sc.shifts[k].label().to_string())
+        .unwrap_or_else(|| code.to_string())
+}
+
+pub fn swap_text(sc: &Scenario, o: &SwapOutcome) -> String {
+    let s = &o.swap;
+    let mut out = format!(
+        "{}: {} gives {} {} to {}",
+        if o.accepted { "accepted" } else { "rejected" },
+        who(sc, &s.a),
+        shift_label(sc, &s.shift),
+        s.date,
+        who(sc, &s.b)
+    );
+    match (s.return_date, &s.return_shift) {
+        (Some(d), Some(k)) => out.push_str(&format!(
+            "; {} returns {} {d}\n",
+            who(sc, &s.b),
+            shift_label(sc, k)
+        )),
+        _ => out.push_str("; the return is pending\n"),
+    }
+    if !o.violations.is_empty() {
+        out.push_str(&bullets(&o.violations));
+    }
+    let mut t = Table::new();
+    t.set_content_arrangement(ContentArrangement::Dynamic);
+    let mut header = vec![if o.accepted { "" } else { "(if it went ahead)" }.to_string()];
+    if let Some(w) = o.weeks.first() {
+        header.extend(w.dates.iter().map(day_header));
+    }
+    t.set_header(header);
+    for w in &o.weeks {
+        let name = if w.name.is_empty() { &w.staff } else { &w.name };
+        for (tag, cells) in [("before", &w.before), ("after", &w.after)] {
+            let mut row = vec![format!("{name} {tag}")];
+            row.extend(cells.iter().cloned());
+            t.add_row(row);
+        }
+    }
+    out.push_str(&t.to_string());
+    out
+}
+
+fn day_header(d: &NaiveDate) -> String {
+    const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+    format!(
+        "{:02}-{:02} {}",
+        d.month(),
+        d.day(),
+        DAYS[d.weekday().num_days_from_monday() as usize]
+    )
+}
+
+pub fn candidates_table(sc: &Scenario, staff: &str, date: NaiveDate, list: &[Candidate]) -> String {
+    if list.is_empty() {
+        return format!(
+            "nobody can take the shift of {} on {date} under the swap rules",
+            who(sc, staff)
+        );
+    }
+    let mut t = Table::new();
+    t.set_content_arrangement(ContentArrangement::Dynamic);
+    t.set_header(vec![
+        "#",
+        "who",
+        "one-way",
+        "fairness drift",
+        "rest margin h",
+        "return dates accepted",
+    ]);
+    for (n, c) in list.iter().enumerate() {
+        let returns: Vec<String> = c
+            .returns
+            .iter()
+            .map(|r| format!("{} {}", &r.date.to_string()[5..], r.shift))
+            .collect();
+        t.add_row(vec![
+            (n + 1).to_string(),
+            who(sc, &c.staff),
+            if c.one_way { "yes" } else { "no" }.into(),
+            format!("{:+}", c.fairness_drift),
+            c.rest_margin_hours
+                .map(|h| format!("{h:.1}"))
+                .unwrap_or_else(|| "-".into()),
+            if returns.is_empty() {
+                "none".into()
+            } else {
+                returns.join(", ")
+            },
+        ]);
+    }
+    format!(
+        "who could take the shift of {} on {date} (best first):\n{t}",
+        who(sc, staff)
+    )
+}
+
+pub fn leave_text(sc: &Scenario, o: &LeaveOutcome) -> String {
+    let affected: Vec<String> = o
+        .affected
+        .iter()
+        .map(|a| format!("{} {}", shift_label(sc, &a.shift), a.date))
+        .collect();
+    let mut out = format!(
+        "{}: {} leave for {} from {} to {} ({} day(s)); rostered shifts affected: {}\n",
+        if o.accepted { "accepted" } else { "rejected" },
+        o.kind.name(),
+        who(sc, &o.staff),
+        o.from,
+        o.to,
+        o.days,
+        if affected.is_empty() {
+            "none".into()
+        } else {
+            affected.join(", ")
+        }
+    );
+    out.push_str(&bullets(&o.violations));
+    out
+}
+
+/// One line per broken rule: ID, who, when, then the sentence.
+fn bullets(vs: &[crate::rules::Violation]) -> String {
+    let mut out = String::new();
+    for v in vs {
+        let at: Vec<String> = [
+            v.staff.clone(),
+            v.date.map(|d| d.to_string()),
+            v.shift.clone(),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        out.push_str(&format!("  {} [{}]: {}\n", v.rule, at.join(" "), v.message));
+    }
+    out
+}
+
+pub fn repair_text(r: &Repair) -> String {
+    let mut out = String::new();
+    if !r.broken.is_empty() {
+        let rules: std::collections::BTreeSet<&str> = r.broken.iter().map(|v| v.rule).collect();
+        out.push_str(&format!(
+            "with the leave granted the roster breaks {} rule(s) ({}); repair:\n",
+            r.broken.len(),
+            rules.into_iter().collect::<Vec<_>>().join(", ")
+        ));
+    }
+    out.push_str(&format!(
+        "{} changed assignment(s) ({}, {:.2} s)",
+        r.changed_cells,
+        r.status.name(),
+        r.seconds
+    ));
+    if r.changes.is_empty() {
+        out.push_str(": none needed");
+    }
+    for c in &r.changes {
+        out.push_str(&format!("\n  {}", c.message));
+    }
+    out
+}

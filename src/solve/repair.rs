@@ -1,0 +1,129 @@
+//! Minimal-change repair: the month's model with every roster rule hard, and the objective
+//! replaced by the number of (person, day, shift) cells that differ from a base roster. Used
+//! after late leave, when a published roster must change as little as possible.
+
+use super::{
+    ModelSize, MonthModel, SolveError, SolveOptions, Status, diagnose, run_backend, seating,
+};
+use crate::model::{Roster, Scenario, SolverInfo};
+use good_lp::{Expression, Solution};
+use serde::Serialize;
+use std::time::Instant;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Repaired {
+    pub status: Status,
+    /// Cells changed: a person taken off a shift or put on one counts one each.
+    pub changes: u32,
+    pub bound: f64,
+    pub seconds: f64,
+    pub size: ModelSize,
+    #[serde(skip)]
+    pub roster: Roster,
+}
+
+/// The roster closest to `base` (fewest changed cells) that satisfies every roster rule of
+/// `sc`. Shifts whose crew is unchanged keep their seats; changed shifts are re-seated.
+pub fn repair(sc: &Scenario, base: &Roster, opts: &SolveOptions) -> Result<Repaired, SolveError> {
+    let started = Instant::now();
+    let model = MonthModel::build(sc, false);
+    let size = model.size();
+    let MonthModel { vars, x, rows, .. } = model;
+    let (n, days, shifts) = x.dims();
+    let cell = |i: usize, d: usize, k: usize| (i * days + d) * shifts + k;
+    let mut base_on = vec![false; n * days * shifts];
+    for a in &base.assignments {
+        if let (Some(i), Some(d), Some(k)) = (
+            sc.staff_by_id(&a.staff),
+            sc.month.day_index(a.date),
+            sc.shift_by_code(&a.shift),
+        ) {
+            base_on[cell(i, d, k)] = true;
+        }
+    }
+    // A base shift with no variable (now on leave, at an event) must go: a fixed cost.
+    let mut forced = 0.0;
+    let mut changes = Expression::from(0.0);
+    for i in 0..n {
+        for d in 0..days {
+            for k in 0..shifts {
+                match (base_on[cell(i, d, k)], x.get(i, d, k)) {
+                    (true, Some(v)) => {
+                        changes += 1.0;
+                        changes -= v;
+                    }
+                    (true, None) => forced += 1.0,
+                    (false, Some(v)) => changes += v,
+                    (false, None) => {}
+                }
+            }
+        }
+    }
+    changes += forced;
+    let Some(result) = run_backend(vars, changes.clone(), rows, opts)? else {
+        return Err(SolveError::Infeasible(diagnose::diagnose(sc, opts)?));
+    };
+    let sol = &result.solution;
+    let count = changes.eval_with(sol).round();
+    let bound = match result.status {
+        Status::Optimal => count,
+        // The solver's bound lacks the constant term (the forced changes); add it back.
+        _ => (result
+            .bound
+            .map_or(count, |(b, own)| b + (count - own))
+            .min(count)
+            .max(0.0)
+            - 1e-6)
+            .ceil(),
+    };
+
+    let mut assignments = Vec::new();
+    for d in 0..days {
+        let date = sc.date(d);
+        for k in 0..shifts {
+            let on: Vec<usize> = (0..n)
+                .filter(|&i| x.get(i, d, k).is_some_and(|v| sol.value(v) > 0.5))
+                .collect();
+            let code = &sc.shifts[k].code;
+            let kept: Vec<_> = base
+                .assignments
+                .iter()
+                .filter(|a| a.date == date && &a.shift == code)
+                .cloned()
+                .collect();
+            let mut base_crew: Vec<usize> = kept
+                .iter()
+                .filter_map(|a| sc.staff_by_id(&a.staff))
+                .collect();
+            base_crew.sort_unstable();
+            if base_crew == on && kept.len() == on.len() {
+                assignments.extend(kept);
+            } else {
+                assignments.extend(seating::seat(sc, d, k, &on));
+            }
+        }
+    }
+    let seconds = started.elapsed().as_secs_f64();
+    let mut roster = Roster {
+        month: sc.month.to_string(),
+        assignments,
+        swaps: base.swaps.clone(),
+        solver: Some(SolverInfo {
+            status: result.status.name().to_string(),
+            objective: count,
+            bound,
+            seconds: (seconds * 100.0).round() / 100.0,
+            gap: None,
+            backend: Some(opts.backend.name().to_string()),
+        }),
+    };
+    roster.sort(sc);
+    Ok(Repaired {
+        status: result.status,
+        changes: count as u32,
+        bound,
+        seconds,
+        size,
+        roster,
+    })
+}

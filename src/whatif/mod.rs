@@ -1,0 +1,73 @@
+//! What-if questions a lead asks before approving a change: may these two swap (换班/还班),
+//! who could take this shift, may this person take leave, and how to repair the roster
+//! after late leave with the fewest changed assignments.
+//!
+//! The SWAP-* and LEAVE-* rules of RULES.md live here, one type per rule ID (`SwapSkill`
+//! has `id() == "SWAP-SKILL"`), reporting through the same `rules::Violation` as the
+//! roster checker so the CLI and JSON speak one language.
+
+pub mod candidates;
+pub mod leave;
+pub mod repair;
+pub mod swap;
+
+pub use candidates::{Candidate, ReturnOption, candidates};
+pub use leave::{LeaveOutcome, LeaveRule, check_leave, leave_rules};
+pub use repair::{Change, Repair, RepairError, repair_leave};
+pub use swap::{SwapOutcome, SwapPlan, SwapRequest, SwapRule, WeekRow, check_swap, swap_rules};
+
+use crate::model::Scenario;
+use chrono::NaiveDate;
+
+/// A request that cannot be judged because it does not make sense against the scenario and
+/// roster: names the flag and what is wrong. The CLI maps it to exit status 2.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{flag}: {message}")]
+pub struct BadRequest {
+    pub flag: &'static str,
+    pub message: String,
+}
+
+impl BadRequest {
+    pub fn new(flag: &'static str, message: impl Into<String>) -> Self {
+        BadRequest {
+            flag,
+            message: message.into(),
+        }
+    }
+}
+
+/// Resolves a staff id given on the command line.
+pub fn staff_arg(sc: &Scenario, flag: &'static str, id: &str) -> Result<usize, BadRequest> {
+    sc.staff_by_id(id)
+        .ok_or_else(|| BadRequest::new(flag, format!("unknown staff id `{id}`")))
+}
+
+/// A date given on the command line that must fall inside the scenario's month.
+pub fn date_in_month(sc: &Scenario, flag: &'static str, s: &str) -> Result<NaiveDate, BadRequest> {
+    let d = crate::model::parse_date(s).ok_or_else(|| {
+        BadRequest::new(flag, format!("`{s}` is not a date (expected YYYY-MM-DD)"))
+    })?;
+    if !sc.month.contains(d) {
+        return Err(BadRequest::new(
+            flag,
+            format!("{d} is outside the month {}", sc.month),
+        ));
+    }
+    Ok(d)
+}
+
+/// "王芳 (S01)", or the id alone when the scenario gives no name.
+pub(crate) fn who(sc: &Scenario, staff: usize) -> String {
+    let s = &sc.staff[staff];
+    if s.name.is_empty() {
+        s.id.clone()
+    } else {
+        format!("{} ({})", s.name, s.id)
+    }
+}
+
+/// "夜班 2026-12-12"
+pub(crate) fn when(sc: &Scenario, date: NaiveDate, shift: usize) -> String {
+    format!("{} {}", sc.shifts[shift].label(), date)
+}

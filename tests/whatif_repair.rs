@@ -1,0 +1,252 @@
+//! Minimal-change repair after leave: the repaired roster passes `check` with the leave
+//! granted, and no smaller set of changes would do (brute force on a tiny month).
+
+#[path = "whatif_data/common.rs"]
+mod common;
+
+use common::*;
+use roster::model::{
+    Approver, Assignment, LeaveKind, LeaveRequest, Roster, Scenario, parse_datetime,
+};
+use roster::rules::check_roster;
+use roster::solve::SolveOptions;
+use roster::whatif::{RepairError, repair::changed_cells, repair_leave};
+
+/// February 2027, one day shift needing one lead; three leads who may each work at most
+/// what they work now (S01 10, S02 and S03 9), so covering S01's leave sets off a chain.
+const MICRO: &str = r#"
+name = "micro"
+month = "2027-02"
+[rules]
+min_shifts = 9
+[[shift]]
+code = "D"
+start = "08:00"
+end = "16:00"
+[[seat]]
+code = "189"
+min_grade = "junior"
+[[staff]]
+id = "S01"
+grade = "senior"
+lead = true
+max_shifts = 10
+[[staff]]
+id = "S02"
+grade = "senior"
+lead = true
+max_shifts = 9
+[[staff]]
+id = "S03"
+grade = "senior"
+lead = true
+max_shifts = 9
+[[demand]]
+shift = "D"
+seat = "189"
+weekday = 1
+weekend = 1
+"#;
+
+/// Day i goes to S0(i mod 3 + 1).
+fn micro_roster(sc: &Scenario) -> Roster {
+    Roster {
+        month: "2027-02".into(),
+        assignments: (0..sc.days())
+            .map(|d| Assignment {
+                staff: sc.staff[d % 3].id.clone(),
+                date: sc.date(d),
+                shift: "D".into(),
+                seat: "189".into(),
+            })
+            .collect(),
+        swaps: Vec::new(),
+        solver: None,
+    }
+}
+
+fn leave(sc: &Scenario, who: &str, from: &str, to: &str) -> LeaveRequest {
+    LeaveRequest {
+        id: "request".into(),
+        staff: sc.staff_by_id(who).unwrap(),
+        from: date(from),
+        to: date(to),
+        kind: LeaveKind::Sick,
+        requested_at: parse_datetime("2027-01-20T09:00"),
+        filed_by: sc.staff_by_id(who),
+        filed_by_id: who.into(),
+        approved_by: Approver::CentreDirector,
+        certificate: true,
+        emergency: false,
+    }
+}
+
+fn granted(sc: &Scenario, req: &LeaveRequest) -> Scenario {
+    let mut g = sc.clone();
+    g.leave.push(req.clone());
+    g
+}
+
+fn opts() -> SolveOptions {
+    SolveOptions {
+        time_limit: 60.0,
+        ..Default::default()
+    }
+}
+
+/// Does flipping these (person, day) cells of the base give a roster that passes?
+fn passes_with_flips(sc: &Scenario, base: &[bool], flips: &[usize]) -> bool {
+    let days = sc.days();
+    let mut on = base.to_vec();
+    for &f in flips {
+        on[f] = !on[f];
+    }
+    let assignments = (0..on.len())
+        .filter(|&c| on[c])
+        .map(|c| Assignment {
+            staff: sc.staff[c / days].id.clone(),
+            date: sc.date(c % days),
+            shift: "D".into(),
+            seat: "189".into(),
+        })
+        .collect();
+    let r = Roster {
+        month: sc.month.to_string(),
+        assignments,
+        swaps: Vec::new(),
+        solver: None,
+    };
+    check_roster(sc, &r).is_empty()
+}
+
+#[test]
+fn repair_is_as_small_as_brute_force_says() {
+    let sc = scenario(MICRO);
+    let base = micro_roster(&sc);
+    assert!(check_roster(&sc, &base).is_empty());
+    let req = leave(&sc, "S01", "2027-02-01", "2027-02-01");
+    let g = granted(&sc, &req);
+    let rep = repair_leave(&sc, &base, &req, &opts()).expect("repair exists");
+    assert!(check_roster(&g, &rep.roster).is_empty());
+    assert_eq!(
+        rep.changed_cells as usize,
+        changed_cells(&base, &rep.roster)
+    );
+    assert_eq!(rep.changed_cells, 4, "{:?}", rep.changes);
+
+    // No set of fewer changes works. Every passing roster has S01 off on the 1st (cell 0,
+    // ROSTER-LEAVE), so every candidate set holds that flip; try it with every 0, 1 or 2
+    // other flipped cells.
+    let days = sc.days();
+    let cells = sc.staff.len() * days;
+    let mut on = vec![false; cells];
+    for a in &base.assignments {
+        on[sc.staff_by_id(&a.staff).unwrap() * days + sc.month.day_index(a.date).unwrap()] = true;
+    }
+    let forced = 0;
+    assert!(on[forced]);
+    assert!(!passes_with_flips(&g, &on, &[]));
+    let mut tried = 1;
+    assert!(!passes_with_flips(&g, &on, &[forced]));
+    for x in 1..cells {
+        assert!(!passes_with_flips(&g, &on, &[forced, x]));
+        tried += 1;
+        for y in x + 1..cells {
+            assert!(!passes_with_flips(&g, &on, &[forced, x, y]), "{x} {y}");
+            tried += 1;
+        }
+    }
+    assert_eq!(tried, 1 + 83 + 83 * 82 / 2);
+    // And four flips do: the repair's own.
+    let mut flips: Vec<usize> = rep
+        .changes
+        .iter()
+        .map(|c| sc.staff_by_id(&c.staff).unwrap() * days + sc.month.day_index(c.date).unwrap())
+        .collect();
+    flips.sort();
+    assert_eq!(flips.len(), 4);
+    assert!(passes_with_flips(&g, &on, &flips));
+}
+
+#[test]
+fn repair_of_the_tiny_month_passes_check_and_counts_its_changes() {
+    let sc = tiny();
+    let base = tiny_roster();
+    let who = &base.assignments[0].staff;
+    let d = base.assignments[0].date;
+    let mut req = leave(
+        &sc,
+        who,
+        &d.to_string(),
+        &(d + chrono::Days::new(1)).to_string(),
+    );
+    req.requested_at = parse_datetime("2026-11-20T09:00");
+    let rep = repair_leave(&sc, base, &req, &opts()).expect("repair exists");
+    assert!(check_roster(&granted(&sc, &req), &rep.roster).is_empty());
+    assert_eq!(rep.changed_cells as usize, changed_cells(base, &rep.roster));
+    assert!(rep.changes.iter().all(|c| c.from != c.to));
+    assert!(rep.broken.iter().any(|v| v.rule == "ROSTER-LEAVE"));
+    // Each shift the leave removes must be covered again: at least two changes per shift
+    // removed, since the tiny month's demand is met exactly.
+    assert!(rep.changed_cells >= 2);
+}
+
+#[test]
+fn leave_on_a_free_day_needs_no_change() {
+    let sc = scenario(MICRO);
+    let base = micro_roster(&sc);
+    // S01 works days 0, 3, 6…: the 2nd is free.
+    let req = leave(&sc, "S01", "2027-02-02", "2027-02-02");
+    let rep = repair_leave(&sc, &base, &req, &opts()).unwrap();
+    assert_eq!(rep.changed_cells, 0);
+    assert!(rep.changes.is_empty());
+    assert_eq!(rep.roster.assignments, base.assignments);
+}
+
+#[test]
+fn no_repair_when_everyone_is_away_names_the_rule() {
+    let sc = scenario(MICRO);
+    let base = micro_roster(&sc);
+    let mut sc2 = sc.clone();
+    for who in ["S02", "S03"] {
+        sc2.leave.push(leave(&sc, who, "2027-02-10", "2027-02-10"));
+    }
+    let req = leave(&sc, "S01", "2027-02-10", "2027-02-10");
+    match repair_leave(&sc2, &base, &req, &opts()) {
+        Err(RepairError::Blocked(d)) => {
+            assert!(!d.conflicts.is_empty());
+            assert!(d.conflicts.iter().all(|c| c.rule.starts_with("ROSTER-")));
+            assert!(
+                d.conflicts
+                    .iter()
+                    .any(|c| c.date == Some(date("2027-02-10"))),
+                "{d}"
+            );
+        }
+        other => panic!("expected no repair, got {:?}", other.map(|r| r.changes)),
+    }
+}
+
+#[test]
+fn repair_on_the_shared_tiny_scenario_passes_check() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/tiny.toml");
+    let sc = Scenario::load(&path).expect("scenarios/tiny.toml");
+    let base = roster::solve::solve(&sc, &opts()).expect("solves").roster;
+    // Two days of leave for whoever works the 10th's first shift.
+    let a = base
+        .assignments
+        .iter()
+        .find(|a| a.date == date("2026-12-10"))
+        .unwrap();
+    let req = leave(&sc, &a.staff, "2026-12-10", "2026-12-11");
+    let rep = repair_leave(&sc, &base, &req, &opts()).expect("repair exists");
+    assert!(check_roster(&granted(&sc, &req), &rep.roster).is_empty());
+    assert_eq!(
+        rep.changed_cells as usize,
+        changed_cells(&base, &rep.roster)
+    );
+    assert!(
+        !rep.roster.assignments.iter().any(|x| x.staff == a.staff
+            && (x.date == date("2026-12-10") || x.date == date("2026-12-11")))
+    );
+}

@@ -1,0 +1,336 @@
+//! SWAP-* rules: for each, a swap where only that rule fails; plus the property that every
+//! accepted swap leaves a roster that passes `check`, and that every listed candidate is
+//! accepted when asked.
+
+#[path = "whatif_data/common.rs"]
+mod common;
+
+use common::*;
+use proptest::prelude::*;
+use roster::model::{Roster, Scenario};
+use roster::rules::check_roster;
+use roster::whatif::{SwapRequest, candidates, check_swap, swap_rules};
+use std::collections::BTreeSet;
+
+fn ask(sc: &Scenario, a: &str, d: &str, b: &str, ret: Option<&str>) -> SwapRequest {
+    SwapRequest {
+        a: sc.staff_by_id(a).unwrap(),
+        date: date(d),
+        b: sc.staff_by_id(b).unwrap(),
+        return_date: ret.map(date),
+        approved: true,
+    }
+}
+
+/// The rule IDs a swap breaks.
+fn broken(sc: &Scenario, r: &Roster, req: &SwapRequest) -> BTreeSet<&'static str> {
+    check_swap(sc, r, req)
+        .expect("well-formed request")
+        .violations
+        .iter()
+        .map(|v| v.rule)
+        .collect()
+}
+
+fn only(rule: &str) -> BTreeSet<&str> {
+    BTreeSet::from([rule])
+}
+
+/// S01 works D on the 10th, S04 D on the 12th: a clean exchange.
+fn base() -> Roster {
+    roster(
+        "2026-12",
+        &[("S01", "2026-12-10", "D"), ("S04", "2026-12-12", "D")],
+    )
+}
+
+#[test]
+fn every_swap_rule_has_its_id() {
+    let ids: Vec<&str> = swap_rules().iter().map(|r| r.id()).collect();
+    for id in [
+        "SWAP-SKILL",
+        "SWAP-APPROVAL",
+        "SWAP-LIMIT",
+        "SWAP-CONSEC",
+        "SWAP-REST",
+        "SWAP-LEAVE",
+        "SWAP-HOLIDAY",
+        "SWAP-ROSTER",
+    ] {
+        assert!(ids.contains(&id), "{id} missing");
+    }
+}
+
+#[test]
+fn clean_swap_and_return_is_accepted_and_recorded() {
+    let sc = free();
+    let out = check_swap(
+        &sc,
+        &base(),
+        &ask(&sc, "S01", "2026-12-10", "S04", Some("2026-12-12")),
+    )
+    .unwrap();
+    assert!(out.accepted, "{:?}", out.violations);
+    let r = out.roster.unwrap();
+    assert_eq!(r.swaps.len(), 1);
+    assert_eq!(r.swaps[0].return_date, Some(date("2026-12-12")));
+    let has = |s: &str, d: &str| {
+        r.assignments
+            .iter()
+            .any(|a| a.staff == s && a.date == date(d))
+    };
+    assert!(has("S04", "2026-12-10") && has("S01", "2026-12-12"));
+    assert!(!has("S01", "2026-12-10") && !has("S04", "2026-12-12"));
+    assert!(check_roster(&sc, &r).is_empty());
+}
+
+#[test]
+fn only_skill_fails_for_another_job_type() {
+    let sc = free();
+    let r = base();
+    assert_eq!(
+        broken(&sc, &r, &ask(&sc, "S01", "2026-12-10", "S05", None)),
+        only("SWAP-SKILL")
+    );
+}
+
+#[test]
+fn only_skill_fails_for_a_grade_gap() {
+    let sc = free();
+    let r = base();
+    assert_eq!(
+        broken(&sc, &r, &ask(&sc, "S01", "2026-12-10", "S03", None)),
+        only("SWAP-SKILL")
+    );
+}
+
+#[test]
+fn only_approval_fails_without_the_leads() {
+    let sc = free();
+    let mut req = ask(&sc, "S01", "2026-12-10", "S04", Some("2026-12-12"));
+    req.approved = false;
+    assert_eq!(broken(&sc, &base(), &req), only("SWAP-APPROVAL"));
+}
+
+#[test]
+fn only_limit_fails_on_the_third_swap() {
+    let sc = free();
+    let mut r = base();
+    r.swaps = vec![
+        swap("S01", "S02", "2026-12-01", "N"),
+        swap("S02", "S01", "2026-12-20", "D"),
+    ];
+    assert_eq!(
+        broken(
+            &sc,
+            &r,
+            &ask(&sc, "S01", "2026-12-10", "S04", Some("2026-12-12"))
+        ),
+        only("SWAP-LIMIT")
+    );
+}
+
+#[test]
+fn only_consec_fails_next_to_an_earlier_swap() {
+    let sc = free();
+    let mut r = base();
+    r.swaps = vec![swap("S04", "S02", "2026-12-11", "N")];
+    assert_eq!(
+        broken(&sc, &r, &ask(&sc, "S01", "2026-12-10", "S04", None)),
+        only("SWAP-CONSEC")
+    );
+}
+
+#[test]
+fn only_consec_fails_for_a_shift_obtained_in_a_swap() {
+    let sc = free();
+    let mut r = base();
+    // S01 got D on the 10th from S02; it may not pass on.
+    r.swaps = vec![swap("S02", "S01", "2026-12-10", "D")];
+    let out = check_swap(&sc, &r, &ask(&sc, "S01", "2026-12-10", "S04", None)).unwrap();
+    let rules: BTreeSet<_> = out.violations.iter().map(|v| v.rule).collect();
+    assert_eq!(rules, only("SWAP-CONSEC"));
+    assert!(
+        out.violations
+            .iter()
+            .any(|v| v.message.contains("obtained"))
+    );
+}
+
+#[test]
+fn only_rest_fails_after_a_night() {
+    let sc = free();
+    let mut r = base();
+    r.assignments
+        .push(roster("2026-12", &[("S04", "2026-12-09", "N")]).assignments[0].clone());
+    let out = check_swap(&sc, &r, &ask(&sc, "S01", "2026-12-10", "S04", None)).unwrap();
+    let rules: BTreeSet<_> = out.violations.iter().map(|v| v.rule).collect();
+    assert_eq!(rules, only("SWAP-REST"));
+    let msg = &out.violations[0].message;
+    assert!(
+        msg.contains("刘洋") && msg.contains("ROSTER-REST") && msg.contains("0 h rest"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn only_rest_fails_for_two_shifts_a_day() {
+    let sc = free();
+    let r = roster(
+        "2026-12",
+        &[("S01", "2026-12-10", "N"), ("S04", "2026-12-10", "D")],
+    );
+    assert_eq!(
+        broken(&sc, &r, &ask(&sc, "S01", "2026-12-10", "S04", None)),
+        only("SWAP-REST")
+    );
+}
+
+#[test]
+fn only_leave_fails_when_the_taker_is_on_leave() {
+    let sc = free();
+    let r = roster("2026-12", &[("S01", "2026-12-20", "D")]);
+    assert_eq!(
+        broken(&sc, &r, &ask(&sc, "S01", "2026-12-20", "S02", None)),
+        only("SWAP-LEAVE")
+    );
+}
+
+#[test]
+fn only_holiday_fails_on_a_public_holiday() {
+    let sc = free();
+    let r = roster("2026-12", &[("S01", "2026-12-25", "D")]);
+    assert_eq!(
+        broken(&sc, &r, &ask(&sc, "S01", "2026-12-25", "S04", None)),
+        only("SWAP-HOLIDAY")
+    );
+}
+
+#[test]
+fn only_roster_fails_for_a_seventh_day_in_a_row() {
+    let sc = free();
+    let mut duties = vec![("S01", "2026-12-10", "D")];
+    let days = [
+        "2026-12-04",
+        "2026-12-05",
+        "2026-12-06",
+        "2026-12-07",
+        "2026-12-08",
+        "2026-12-09",
+    ];
+    duties.extend(days.iter().map(|d| ("S04", *d, "D")));
+    let r = roster("2026-12", &duties);
+    let out = check_swap(&sc, &r, &ask(&sc, "S01", "2026-12-10", "S04", None)).unwrap();
+    let rules: BTreeSet<_> = out.violations.iter().map(|v| v.rule).collect();
+    assert_eq!(rules, only("SWAP-ROSTER"));
+    assert!(out.violations[0].message.ends_with("ROSTER-CONSEC"));
+}
+
+#[test]
+fn roster_violations_already_there_do_not_block_a_swap() {
+    let sc = free();
+    let mut r = base();
+    // S03 already works back to back; that is not this swap's doing.
+    r.assignments.extend(
+        roster(
+            "2026-12",
+            &[("S03", "2026-12-10", "N"), ("S03", "2026-12-11", "D")],
+        )
+        .assignments,
+    );
+    assert!(!check_roster(&sc, &r).is_empty());
+    assert!(
+        broken(
+            &sc,
+            &r,
+            &ask(&sc, "S01", "2026-12-10", "S04", Some("2026-12-12"))
+        )
+        .is_empty()
+    );
+}
+
+#[test]
+fn a_date_without_a_shift_is_bad_input() {
+    let sc = free();
+    let err = check_swap(&sc, &base(), &ask(&sc, "S01", "2026-12-11", "S04", None)).unwrap_err();
+    assert_eq!(err.flag, "--date");
+    let err = check_swap(
+        &sc,
+        &base(),
+        &ask(&sc, "S01", "2026-12-10", "S04", Some("2026-12-13")),
+    )
+    .unwrap_err();
+    assert_eq!(err.flag, "--return-date");
+}
+
+#[test]
+fn every_candidate_and_return_is_accepted_when_asked() {
+    let sc = tiny();
+    let r = tiny_roster();
+    let a = sc.staff_by_id("S01").unwrap();
+    let d = r
+        .assignments
+        .iter()
+        .find(|x| x.staff == "S01")
+        .unwrap()
+        .date;
+    let list = candidates(&sc, r, a, d).unwrap();
+    assert!(!list.is_empty());
+    for c in &list {
+        let b = sc.staff_by_id(&c.staff).unwrap();
+        let req = |ret| SwapRequest {
+            a,
+            date: d,
+            b,
+            return_date: ret,
+            approved: true,
+        };
+        assert_eq!(check_swap(&sc, r, &req(None)).unwrap().accepted, c.one_way);
+        for o in &c.returns {
+            let out = check_swap(&sc, r, &req(Some(o.date))).unwrap();
+            assert!(
+                out.accepted,
+                "{} return {}: {:?}",
+                c.staff, o.date, out.violations
+            );
+            assert!(check_roster(&sc, &out.roster.unwrap()).is_empty());
+        }
+    }
+    // Best first: drift never decreases down the list.
+    assert!(
+        list.windows(2)
+            .all(|w| w[0].fairness_drift <= w[1].fairness_drift)
+    );
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 600, ..ProptestConfig::default() })]
+
+    /// Whatever the swap, if every SWAP-* rule accepts it, the new roster passes `check`;
+    /// if not, every violation names a person, a date and a shift.
+    #[test]
+    fn accepted_swaps_pass_check(a in 0usize..8, b in 0usize..8, pick in 0usize..200, ret in proptest::option::of(0usize..200)) {
+        let sc = tiny();
+        let r = tiny_roster();
+        prop_assume!(a != b);
+        let id = |i: usize| sc.staff[i].id.clone();
+        let days_of = |i: usize| -> Vec<_> { r.assignments.iter().filter(|x| x.staff == id(i)).map(|x| x.date).collect() };
+        let (da, db) = (days_of(a), days_of(b));
+        prop_assume!(!da.is_empty() && !db.is_empty());
+        let req = SwapRequest {
+            a, b,
+            date: da[pick % da.len()],
+            return_date: ret.map(|n| db[n % db.len()]),
+            approved: true,
+        };
+        let out = check_swap(&sc, r, &req).unwrap();
+        for v in &out.violations {
+            prop_assert!(v.staff.is_some() && v.date.is_some() && v.shift.is_some(), "{:?}", v);
+        }
+        if out.accepted {
+            let new = out.roster.unwrap();
+            let v = check_roster(&sc, &new);
+            prop_assert!(v.is_empty(), "{:?}", v);
+        }
+    }
+}
