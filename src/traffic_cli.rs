@@ -74,6 +74,9 @@ pub struct SimulateArgs {
     seed: u64,
     #[command(flatten)]
     sim: SimFlags,
+    /// Also write the service level per interval for `roster plot --kind service --service`.
+    #[arg(long)]
+    service_out: Option<PathBuf>,
     #[arg(long)]
     json: bool,
 }
@@ -240,6 +243,15 @@ pub fn cmd_simulate(a: SimulateArgs) -> Result<u8, Exit> {
     let result = sim::simulate(&input, &opts).map_err(|e| bad(format!("{scen}: {e}")))?;
     let seconds = start.elapsed().as_secs_f64();
     let report = adapt::label(&sc, roster.is_some(), result);
+    if let Some(path) = &a.service_out {
+        let series = adapt::service_series(&sc, &report);
+        write_atomically(path, serde_json::to_string_pretty(&series)?.as_bytes()).map_err(|e| {
+            bad(format!(
+                "--service-out {}: cannot write: {e}",
+                path.display()
+            ))
+        })?;
+    }
     if a.json {
         say!("{}", serde_json::to_string(&report)?);
         return Ok(0);

@@ -242,3 +242,70 @@ fn simulate_seats_the_roster_when_given() {
     assert_eq!(c["service_level"]["mean"], 0.0);
     assert!(c["occupancy"].is_null());
 }
+
+#[test]
+fn simulated_service_level_feeds_the_service_chart() {
+    let dir = tempfile::tempdir().unwrap();
+    let roster_path = dir.path().join("r.json");
+    std::fs::write(
+        &roster_path,
+        r#"{"month": "2026-12", "assignments": [
+            {"staff": "S02", "date": "2026-12-01", "shift": "D", "seat": "189"}]}"#,
+    )
+    .unwrap();
+    let series = dir.path().join("service.json");
+    let out = roster()
+        .args([
+            "simulate",
+            FIXTURE,
+            "--roster",
+            roster_path.to_str().unwrap(),
+        ])
+        .args([
+            "--replications",
+            "2",
+            "--service-out",
+            series.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: Value = serde_json::from_str(&std::fs::read_to_string(&series).unwrap()).unwrap();
+    let panels = v.as_array().unwrap();
+    assert!(
+        panels
+            .iter()
+            .any(|p| p["label"].as_str().unwrap().starts_with("189"))
+    );
+    // intervals where no call came in any replication have no service level to show
+    let points = |p: &Value| p["points"].as_array().unwrap().len();
+    assert!(panels.iter().all(|p| (1..=48).contains(&points(p))));
+    assert!(panels.iter().any(|p| points(p) == 48));
+    let svg = dir.path().join("service.svg");
+    let out = roster()
+        .args([
+            "plot",
+            FIXTURE,
+            roster_path.to_str().unwrap(),
+            "--kind",
+            "service",
+        ])
+        .args([
+            "--service",
+            series.to_str().unwrap(),
+            "--out",
+            svg.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(std::fs::metadata(&svg).unwrap().len() > 1000);
+}

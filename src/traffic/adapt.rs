@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use super::TrafficError;
 use super::sim::{CellResult, HandleTime, QueueTotal, SimAgent, SimInput, SimQueue, SimResult};
-use crate::model::{Roster, Scenario, Traffic, format_clock};
+use crate::model::{DayType, Roster, Scenario, Traffic, format_clock};
 
 /// Simulation settings the scenario does not carry.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -213,4 +213,56 @@ pub fn label(sc: &Scenario, roster_given: bool, result: SimResult) -> SimReport 
         below_target: cells.iter().filter(|c| c.cell.below_target).count(),
         cells,
     }
+}
+
+/// The simulated service level as the plot module's series (`roster plot --kind service
+/// --service FILE`): one panel per seat type and day type present in the month, each
+/// interval of the day averaged over the month's days of that type (the band is the average
+/// of those days' 95 % confidence intervals).
+pub fn service_series(sc: &Scenario, report: &SimReport) -> Vec<crate::plot::ServiceSeries> {
+    use std::collections::BTreeMap;
+    let minutes = sc.traffic.as_ref().map_or(30, |t| t.interval_minutes);
+    let mut out = Vec::new();
+    for day_type in [DayType::Weekday, DayType::Weekend, DayType::Holiday] {
+        for seat in &sc.seats {
+            // start minute -> (sum mean, sum lo, sum hi, n)
+            let mut acc: BTreeMap<u32, (f64, f64, f64, u32)> = BTreeMap::new();
+            for c in &report.cells {
+                if c.seat != seat.code || sc.day_type(c.date) != day_type {
+                    continue;
+                }
+                let Some(e) = c.cell.service_level else {
+                    continue;
+                };
+                let Some(start) = crate::model::parse_clock(&c.time) else {
+                    continue;
+                };
+                let a = acc.entry(start).or_insert((0.0, 0.0, 0.0, 0));
+                a.0 += e.mean;
+                a.1 += e.lo.max(0.0);
+                a.2 += e.hi.min(1.0);
+                a.3 += 1;
+            }
+            if acc.is_empty() {
+                continue;
+            }
+            out.push(crate::plot::ServiceSeries {
+                label: format!("{} {}, {}", seat.code, seat.name, day_type.name()),
+                target: report.service_level_target,
+                answer_seconds: Some(report.answer_seconds),
+                interval_minutes: minutes,
+                confidence: Some(0.95),
+                points: acc
+                    .into_iter()
+                    .map(|(start, (m, lo, hi, n))| crate::plot::ServicePoint {
+                        start_minute: start,
+                        mean: m / n as f64,
+                        low: lo / n as f64,
+                        high: hi / n as f64,
+                    })
+                    .collect(),
+            });
+        }
+    }
+    out
 }
