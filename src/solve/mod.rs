@@ -88,6 +88,16 @@ pub enum Status {
     TimeLimit,
 }
 
+impl From<good_lp::solvers::SolutionStatus> for Status {
+    fn from(s: good_lp::solvers::SolutionStatus) -> Status {
+        match s {
+            good_lp::solvers::SolutionStatus::Optimal => Status::Optimal,
+            good_lp::solvers::SolutionStatus::GapLimit => Status::GapLimit,
+            good_lp::solvers::SolutionStatus::TimeLimit => Status::TimeLimit,
+        }
+    }
+}
+
 impl Status {
     pub fn name(self) -> &'static str {
         match self {
@@ -231,11 +241,7 @@ fn run_backend(
             };
             let raw = sol.model();
             let bound = raw.best_possible_value();
-            let status = match sol.status() {
-                good_lp::solvers::SolutionStatus::Optimal => Status::Optimal,
-                good_lp::solvers::SolutionStatus::GapLimit => Status::GapLimit,
-                good_lp::solvers::SolutionStatus::TimeLimit => Status::TimeLimit,
-            };
+            let status = Status::from(sol.status());
             let has_solution = raw.obj_value().is_finite() && raw.obj_value() < 1e49;
             if status == Status::TimeLimit && !has_solution {
                 return Err(SolveError::NoSolutionInTime(opts.time_limit));
@@ -272,11 +278,7 @@ fn highs_backend(
         Ok(sol) => sol,
         Err(e) => return map_resolution_error(e),
     };
-    let status = match sol.status() {
-        good_lp::solvers::SolutionStatus::Optimal => Status::Optimal,
-        good_lp::solvers::SolutionStatus::GapLimit => Status::GapLimit,
-        good_lp::solvers::SolutionStatus::TimeLimit => Status::TimeLimit,
-    };
+    let status = Status::from(sol.status());
     Ok(Some(RawResult {
         status,
         bound: None,
