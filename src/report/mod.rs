@@ -33,7 +33,12 @@ pub fn solve_summary(s: &Solved) -> String {
     ]);
     t.add_row(vec!["  over-cover".to_string(), num(b.over_cover)]);
     t.add_row(vec!["best bound".to_string(), num(s.bound)]);
-    t.add_row(vec!["gap".to_string(), format!("{:.2} %", s.gap * 100.0)]);
+    let gap = if s.gap.is_nan() {
+        "unknown (the backend reports no bound)".to_string()
+    } else {
+        format!("{:.2} %", s.gap * 100.0)
+    };
+    t.add_row(vec!["gap".to_string(), gap]);
     t.add_row(vec!["seconds".to_string(), format!("{:.2}", s.seconds)]);
     t.add_row(vec![
         "model".to_string(),
@@ -88,6 +93,9 @@ pub fn diagnosis_text(d: &Diagnosis) -> String {
 }
 
 fn num(v: f64) -> String {
+    if v.is_nan() {
+        return "unknown".into();
+    }
     if (v - v.round()).abs() < 1e-9 {
         format!("{}", v.round() as i64)
     } else {

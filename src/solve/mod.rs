@@ -88,6 +88,16 @@ pub enum Status {
     TimeLimit,
 }
 
+impl From<good_lp::solvers::SolutionStatus> for Status {
+    fn from(s: good_lp::solvers::SolutionStatus) -> Status {
+        match s {
+            good_lp::solvers::SolutionStatus::Optimal => Status::Optimal,
+            good_lp::solvers::SolutionStatus::GapLimit => Status::GapLimit,
+            good_lp::solvers::SolutionStatus::TimeLimit => Status::TimeLimit,
+        }
+    }
+}
+
 impl Status {
     pub fn name(self) -> &'static str {
         match self {
@@ -231,11 +241,7 @@ fn run_backend(
             };
             let raw = sol.model();
             let bound = raw.best_possible_value();
-            let status = match sol.status() {
-                good_lp::solvers::SolutionStatus::Optimal => Status::Optimal,
-                good_lp::solvers::SolutionStatus::GapLimit => Status::GapLimit,
-                good_lp::solvers::SolutionStatus::TimeLimit => Status::TimeLimit,
-            };
+            let status = Status::from(sol.status());
             let has_solution = raw.obj_value().is_finite() && raw.obj_value() < 1e49;
             if status == Status::TimeLimit && !has_solution {
                 return Err(SolveError::NoSolutionInTime(opts.time_limit));
@@ -261,8 +267,8 @@ fn highs_backend(
     for r in rows {
         problem.add_constraint(r);
     }
+    problem.set_verbose(opts.solver_log);
     let problem = problem
-        .set_verbose(opts.solver_log)
         .set_threads(opts.threads)
         .set_option("random_seed", 0)
         .with_time_limit(opts.time_limit)
@@ -272,11 +278,7 @@ fn highs_backend(
         Ok(sol) => sol,
         Err(e) => return map_resolution_error(e),
     };
-    let status = match sol.status() {
-        good_lp::solvers::SolutionStatus::Optimal => Status::Optimal,
-        good_lp::solvers::SolutionStatus::GapLimit => Status::GapLimit,
-        good_lp::solvers::SolutionStatus::TimeLimit => Status::TimeLimit,
-    };
+    let status = Status::from(sol.status());
     Ok(Some(RawResult {
         status,
         bound: None,
@@ -345,11 +347,18 @@ pub fn solve(sc: &Scenario, opts: &SolveOptions) -> Result<Solved, SolveError> {
     let obj = value(&total);
     // Objective terms are integer multiples of the weights; snap float noise.
     let objective_value = (obj * 1e6).round() / 1e6;
-    let mut bound = match result.bound {
-        Some((b, own)) => b + (obj - own),
-        None => obj,
-    }
-    .min(obj);
+    // A backend that reports no bound proves nothing beyond its own status.
+    let reported = match (result.bound, result.status) {
+        (Some((b, own)), _) => b + (obj - own),
+        (None, Status::Optimal) => obj,
+        (None, _) => f64::NAN,
+    };
+    // f64::min and max would quietly replace an unknown (NaN) bound by the other side.
+    let mut bound = if reported.is_nan() {
+        reported
+    } else {
+        reported.min(obj)
+    };
     // With integral weights every roster's objective is an integer, so the bound rounds up.
     if integral_weights(sc) {
         bound = (bound - 1e-6).ceil();
@@ -364,7 +373,9 @@ pub fn solve(sc: &Scenario, opts: &SolveOptions) -> Result<Solved, SolveError> {
     } else {
         (bound * 1e6).round() / 1e6
     };
-    let gap = if objective_value.abs() < 1e-9 {
+    let gap = if bound.is_nan() {
+        f64::NAN
+    } else if objective_value.abs() < 1e-9 {
         0.0
     } else {
         ((objective_value - bound) / objective_value.abs()).max(0.0)
