@@ -177,7 +177,7 @@ fn load_scenario(path: &Path, quiet: bool) -> Result<Scenario, Exit> {
 
 fn cmd_solve(a: SolveArgs) -> Result<u8, Exit> {
     let sc = load_scenario(&a.scenario, a.json)?;
-    if !(a.time_limit > 0.0) {
+    if a.time_limit.is_nan() || a.time_limit <= 0.0 {
         return Err(Exit(
             2,
             anyhow::anyhow!("--time-limit must be a positive number of seconds"),
