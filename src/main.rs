@@ -97,10 +97,16 @@ struct PlotArgs {
     /// Coverage of one day (YYYY-MM-DD) instead of the whole month.
     #[arg(long)]
     date: Option<String>,
-    /// Service level per interval as JSON (a list of series, see `roster::plot::ServiceSeries`),
-    /// for `--kind service` until the simulator is built in.
+    /// Service level per interval as JSON (`roster simulate --service-out`); without it,
+    /// `--kind service` simulates the roster here.
     #[arg(long)]
     service: Option<PathBuf>,
+    /// Replications when the service chart simulates the roster itself.
+    #[arg(long, default_value_t = 100)]
+    replications: u32,
+    /// Seed of that simulation; the same seed gives the same chart.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
 }
 
 #[derive(clap::Args)]
@@ -110,9 +116,16 @@ struct ReportArgs {
     /// The HTML file to write.
     #[arg(long)]
     out: PathBuf,
-    /// Service level per interval as JSON, to include the service chart.
+    /// Service level per interval as JSON (`roster simulate --service-out`); without it the
+    /// roster is simulated here when the scenario has a `[traffic]` table.
     #[arg(long)]
     service: Option<PathBuf>,
+    /// Replications of that simulation.
+    #[arg(long, default_value_t = 100)]
+    replications: u32,
+    /// Seed of that simulation.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
 }
 
 /// Prints a line on stdout; a reader that went away (`roster solve ... | head`) ends the
@@ -571,6 +584,21 @@ fn bad(msg: impl std::fmt::Display) -> Exit {
     Exit(2, anyhow::anyhow!("{msg}"))
 }
 
+/// Runs the call simulator on the roster for the service chart.
+fn simulate_service(
+    path: &Path,
+    sc: &Scenario,
+    roster: &Roster,
+    replications: u32,
+    seed: u64,
+) -> Result<Vec<roster::plot::ServiceSeries>, Exit> {
+    if replications == 0 {
+        return Err(bad("--replications must be at least 1"));
+    }
+    roster::traffic::adapt::simulated_service(sc, roster, replications, seed)
+        .map_err(|e| bad(format!("{}: {e}", path.display())))
+}
+
 /// Reads `--service FILE`: the simulator's per-interval service level as JSON.
 fn load_service(path: &Path) -> Result<Vec<roster::plot::ServiceSeries>, Exit> {
     let text = std::fs::read_to_string(path)
@@ -603,7 +631,17 @@ fn cmd_plot(a: PlotArgs) -> Result<u8, Exit> {
         return Err(bad("--date applies only to --kind coverage"));
     }
     let roster = Roster::load(&a.roster, &sc)?;
-    let service = a.service.as_deref().map(load_service).transpose()?;
+    let service = match &a.service {
+        Some(p) => Some(load_service(p)?),
+        None if kind == Kind::Service => Some(simulate_service(
+            &a.scenario,
+            &sc,
+            &roster,
+            a.replications,
+            a.seed,
+        )?),
+        None => None,
+    };
     let bytes = match plot::plot(&sc, &roster, kind, date, service.as_deref(), format) {
         Ok(b) => b,
         Err(PlotError::NoData(msg)) => {
@@ -622,7 +660,17 @@ fn cmd_plot(a: PlotArgs) -> Result<u8, Exit> {
 fn cmd_report(a: ReportArgs) -> Result<u8, Exit> {
     let sc = load_scenario(&a.scenario, false)?;
     let roster = Roster::load(&a.roster, &sc)?;
-    let service = a.service.as_deref().map(load_service).transpose()?;
+    let service = match &a.service {
+        Some(p) => Some(load_service(p)?),
+        None if sc.traffic.is_some() => Some(simulate_service(
+            &a.scenario,
+            &sc,
+            &roster,
+            a.replications,
+            a.seed,
+        )?),
+        None => None,
+    };
     let html = report::html::report_html(&sc, &roster, service.as_deref())
         .map_err(|e| Exit(4, e.into()))?;
     write_atomically(&a.out, html.as_bytes())

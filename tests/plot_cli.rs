@@ -100,7 +100,32 @@ fn coverage_is_the_default_and_takes_a_date() {
 }
 
 #[test]
-fn service_needs_the_simulator_or_its_output() {
+fn service_simulates_the_roster_when_the_scenario_has_traffic() {
+    let dir = tempfile::tempdir().unwrap();
+    let roster = dir.path().join("tiny.json");
+    roster_cmd()
+        .args(["solve", "scenarios/tiny.toml", "--out"])
+        .arg(&roster)
+        .assert()
+        .success();
+    let out = dir.path().join("service.svg");
+    roster_cmd()
+        .args(["plot", "scenarios/tiny.toml"])
+        .arg(&roster)
+        .args(["--kind", "service", "--replications", "20", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let svg = std::fs::read_to_string(&out).unwrap();
+    assert!(
+        svg.contains("Service level") && svg.contains("target"),
+        "{}",
+        &svg[..svg.len().min(400)]
+    );
+}
+
+#[test]
+fn service_needs_traffic_or_the_simulators_output() {
     let f = files();
     let out = f.dir.path().join("service.svg");
     roster_cmd()
@@ -110,8 +135,7 @@ fn service_needs_the_simulator_or_its_output() {
         .arg(&out)
         .assert()
         .code(2)
-        .stderr(contains("needs the simulator"))
-        .stderr(contains("--service"));
+        .stderr(contains("no [traffic] table"));
     only_inputs(f.dir.path());
     roster_cmd()
         .arg("plot")

@@ -266,3 +266,22 @@ pub fn service_series(sc: &Scenario, report: &SimReport) -> Vec<crate::plot::Ser
     }
     out
 }
+
+/// Simulates the month's calls against a roster with default settings and returns the
+/// service-level series the charts draw: what `roster plot --kind service` and the report
+/// show when no simulation output is given.
+pub fn simulated_service(
+    sc: &Scenario,
+    roster: &Roster,
+    replications: u32,
+    seed: u64,
+) -> Result<Vec<crate::plot::ServiceSeries>, TrafficError> {
+    let input = month_input(sc, Some(roster), &SimSettings::default())?;
+    let opts = super::sim::SimOptions {
+        replications,
+        seed,
+        ..super::sim::SimOptions::default()
+    };
+    let result = super::sim::simulate(&input, &opts)?;
+    Ok(service_series(sc, &label(sc, true, result)))
+}
