@@ -54,7 +54,7 @@ pub fn diagnose(sc: &Scenario, opts: &SolveOptions) -> Result<Diagnosis, SolveEr
         ..
     } = model;
     let total: Expression = elastic.shortfalls.iter().map(|s| s.slack).sum();
-    let Some(result) = run_backend(vars, total, rows, opts)? else {
+    let Some(result) = run_backend(vars, total, rows, opts, None)? else {
         // Only ≤ rows remain hard, and the empty roster meets them all.
         return Err(SolveError::Solver(
             "the elastic model is infeasible; please report this scenario".into(),

@@ -6,6 +6,7 @@
 
 mod constraints;
 mod diagnose;
+mod fairness;
 mod objective;
 mod repair;
 mod seating;
@@ -20,6 +21,7 @@ use crate::model::{Roster, Scenario, SolverInfo};
 use constraints::Elastic;
 use good_lp::{
     Constraint, Expression, ProblemVariables, Solution, SolverModel, WithMipGap, WithTimeLimit,
+    constraint,
 };
 use serde::Serialize;
 use std::time::Instant;
@@ -207,10 +209,15 @@ fn run_backend(
     objective: Expression,
     rows: Vec<Constraint>,
     opts: &SolveOptions,
+    cutoff: Option<f64>,
 ) -> Result<Option<RawResult<Box<dyn SolutionValues>>>, SolveError> {
     match opts.backend {
         Backend::Cbc => {
             let mut problem = vars.minimise(objective).using(good_lp::coin_cbc);
+            // Only rosters strictly better than this are wanted: none proves the rest.
+            if let Some(c) = cutoff {
+                problem.set_parameter("cutoff", &c.to_string());
+            }
             let log = if opts.solver_log { "1" } else { "0" };
             problem.set_parameter("log", log);
             problem.set_parameter("slogLevel", log);
@@ -327,20 +334,76 @@ fn map_resolution_error<T>(e: good_lp::ResolutionError) -> Result<Option<T>, Sol
 
 /// Solves the month. Every roster returned satisfies every roster rule; the caller can
 /// confirm with `rules::check_roster`.
+///
+/// When the time limit would end the search short of a proof, the first part of the time
+/// goes to the plain model and the rest to proving the fairness spreads (`fairness`),
+/// which is where large centres lose their bound.
 pub fn solve(sc: &Scenario, opts: &SolveOptions) -> Result<Solved, SolveError> {
     let started = Instant::now();
+    let probe = fairness::can_probe(sc, opts);
+    let first = SolveOptions {
+        time_limit: if probe {
+            opts.time_limit * FIRST_SHARE
+        } else {
+            opts.time_limit
+        },
+        ..opts.clone()
+    };
+    let Some(solved) = solve_once(sc, &first, &Fixes::default(), started)? else {
+        return Err(SolveError::Infeasible(diagnose::diagnose(sc, opts)?));
+    };
+    if !probe || solved.status != Status::TimeLimit {
+        return Ok(solved);
+    }
+    fairness::prove_spreads(sc, opts, solved, started)
+}
+
+/// Share of the time limit the plain model gets when the spreads may need proving. On the
+/// 150-staff month a good roster comes within the first seconds; the proof takes the rest.
+const FIRST_SHARE: f64 = 0.15;
+
+/// Extra rows for one solve: fairness cases already settled, or the one being probed.
+#[derive(Debug, Clone, Default)]
+struct Fixes {
+    /// (job, measure) spreads known to be at least 1 in any roster better than the best.
+    no_equal: Vec<(String, &'static str)>,
+    /// Probe: this spread is 0 with this common count.
+    equal_at: Option<(String, &'static str, f64)>,
+    /// Only rosters with an objective below this are wanted.
+    cutoff: Option<f64>,
+}
+
+/// One solve of the month with `fixes`; `None` when no roster satisfies the rules and fixes.
+fn solve_once(
+    sc: &Scenario,
+    opts: &SolveOptions,
+    fixes: &Fixes,
+    started: Instant,
+) -> Result<Option<Solved>, SolveError> {
     let model = MonthModel::build(sc, false);
     let size = model.size();
     let MonthModel {
         vars,
         x,
-        rows,
+        mut rows,
         objective,
         ..
     } = model;
+    for sp in &objective.spreads {
+        let key = (sp.job.clone(), sp.measure);
+        if fixes.no_equal.contains(&key) {
+            rows.push(constraint!(sp.equal <= 0));
+        }
+        if let Some((job, measure, c)) = &fixes.equal_at {
+            if *job == sp.job && *measure == sp.measure {
+                rows.push(constraint!(sp.equal >= 1));
+                rows.push(constraint!(sp.common == *c));
+            }
+        }
+    }
     let total = objective.total();
-    let Some(result) = run_backend(vars, total.clone(), rows, opts)? else {
-        return Err(SolveError::Infeasible(diagnose::diagnose(sc, opts)?));
+    let Some(result) = run_backend(vars, total.clone(), rows, opts, fixes.cutoff)? else {
+        return Ok(None);
     };
     let sol = &result.solution;
     let value = |e: &Expression| e.eval_with(sol);
@@ -396,7 +459,7 @@ pub fn solve(sc: &Scenario, opts: &SolveOptions) -> Result<Solved, SolveError> {
             backend: Some(opts.backend.name().to_string()),
         }),
     );
-    Ok(Solved {
+    Ok(Some(Solved {
         status,
         objective: objective_value,
         bound,
@@ -405,7 +468,7 @@ pub fn solve(sc: &Scenario, opts: &SolveOptions) -> Result<Solved, SolveError> {
         breakdown,
         size,
         roster,
-    })
+    }))
 }
 
 fn integral_weights(sc: &Scenario) -> bool {

@@ -12,6 +12,24 @@ pub struct Objective {
     pub fair_weekends: Expression,
     pub over_cover: Expression,
     pub rows: Vec<Constraint>,
+    /// One fairness spread per job type and measure, for `fairness::probe`.
+    pub spreads: Vec<Spread>,
+}
+
+/// A fairness spread (max − min of a count over one job type's staff) with the variables
+/// of its equal-split disjunction and the arithmetic that bounds the common count.
+#[derive(Debug, Clone)]
+pub struct Spread {
+    pub job: String,
+    pub measure: &'static str,
+    pub members: usize,
+    pub equal: good_lp::Variable,
+    pub common: good_lp::Variable,
+    pub weight: f64,
+    /// Seats demanded on the measure's shifts over the month.
+    pub demand: f64,
+    /// The most of that demand the other job types could take.
+    pub others_capacity: f64,
 }
 
 /// The objective's value split into its weighted terms.
@@ -56,6 +74,29 @@ impl Objective {
         let weekend_days: Vec<usize> = (0..days)
             .filter(|&d| sc.is_weekend_or_holiday(sc.date(d)))
             .collect();
+        let mut spreads = Vec::new();
+        let night_shifts: Vec<usize> = (0..shifts).filter(|&k| sc.shifts[k].night).collect();
+        let demand_on = |cells: &mut dyn Iterator<Item = (usize, usize)>| -> f64 {
+            cells
+                .map(|(d, k)| {
+                    (0..sc.seats.len())
+                        .map(|s| sc.demand(sc.date(d), k, s) as f64)
+                        .sum::<f64>()
+                })
+                .sum()
+        };
+        let night_demand =
+            demand_on(&mut (0..days).flat_map(|d| night_shifts.iter().map(move |&k| (d, k))));
+        let weekend_demand = demand_on(
+            &mut weekend_days
+                .iter()
+                .flat_map(|&d| (0..shifts).map(move |k| (d, k))),
+        );
+        let night_days = if night_shifts.is_empty() {
+            0.0
+        } else {
+            days as f64
+        };
         for job in sc.job_types() {
             let members: Vec<usize> = (0..sc.staff.len())
                 .filter(|&i| sc.staff[i].job == job)
@@ -96,17 +137,46 @@ impl Objective {
                 rows.push(constraint!(weekends >= w_min));
             }
             let m = members.len() as f64;
-            rows.extend(spread_is_zero_only_on_multiples(
-                vars, all_nights, n_max, n_min, m, bound,
-            ));
-            rows.extend(spread_is_zero_only_on_multiples(
-                vars,
-                all_weekends,
-                w_max,
-                w_min,
-                m,
-                bound,
-            ));
+            let others = |per_person: f64| -> f64 {
+                (0..sc.staff.len())
+                    .filter(|&i| sc.staff[i].job != job)
+                    .map(|i| per_person.min(sc.staff[i].max_shifts as f64))
+                    .sum()
+            };
+            for (measure, total, max, min, weight, demand, cap) in [
+                (
+                    "nights",
+                    all_nights,
+                    n_max,
+                    n_min,
+                    w.fair_nights,
+                    night_demand,
+                    others(night_days),
+                ),
+                (
+                    "weekends",
+                    all_weekends,
+                    w_max,
+                    w_min,
+                    w.fair_weekends,
+                    weekend_demand,
+                    others(weekend_days.len() as f64),
+                ),
+            ] {
+                let (r, equal, common) =
+                    spread_is_zero_only_on_multiples(vars, total, max, min, m, bound);
+                rows.extend(r);
+                spreads.push(Spread {
+                    job: job.clone(),
+                    measure,
+                    members: members.len(),
+                    equal,
+                    common,
+                    weight,
+                    demand,
+                    others_capacity: cap,
+                });
+            }
             fair_nights += (n_max - n_min) * w.fair_nights;
             fair_weekends += (w_max - w_min) * w.fair_weekends;
         }
@@ -128,6 +198,7 @@ impl Objective {
             fair_weekends,
             over_cover,
             rows,
+            spreads,
         }
     }
 
@@ -160,15 +231,16 @@ fn spread_is_zero_only_on_multiples(
     min: good_lp::Variable,
     members: f64,
     days: f64,
-) -> Vec<Constraint> {
+) -> (Vec<Constraint>, good_lp::Variable, good_lp::Variable) {
     let equal = vars.add(variable().binary());
     let c = vars.add(variable().integer().min(0.0).max(days));
     let big = members * days;
-    vec![
+    let rows = vec![
         constraint!(max - min + equal >= 1),
         constraint!(total.clone() - members * c <= big - big * equal),
         constraint!(total - members * c >= big * equal - big),
-    ]
+    ];
+    (rows, equal, c)
 }
 
 fn lead_share_floors(sc: &Scenario, job: &str, weekend_days: &[usize]) -> (f64, f64) {

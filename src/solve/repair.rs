@@ -60,7 +60,7 @@ pub fn repair(sc: &Scenario, base: &Roster, opts: &SolveOptions) -> Result<Repai
         }
     }
     changes += forced;
-    let Some(result) = run_backend(vars, changes.clone(), rows, opts)? else {
+    let Some(result) = run_backend(vars, changes.clone(), rows, opts, None)? else {
         return Err(SolveError::Infeasible(diagnose::diagnose(sc, opts)?));
     };
     let sol = &result.solution;

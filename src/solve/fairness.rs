@@ -1,0 +1,178 @@
+//! Proving fairness spreads on large centres. The LP relaxation averages night and weekend
+//! counts across interchangeable staff, so it sees no spread at all, and CBC rarely
+//! branches on the one variable that would show it. We branch ourselves: a spread of 0
+//! means everyone of the job type has the same count c, and simple arithmetic leaves one
+//! or two possible values of c (the total must cover the demand that other job types
+//! cannot take, and cannot exceed the demand by more than the objective allows as
+//! over-cover). Each (spread, c) case is solved with a cutoff at the best objective found;
+//! when every case is settled, the spread is fixed at ≥ 1 and the month solved again, now
+//! with a bound that counts it.
+
+use super::objective::Spread;
+use super::{Backend, Fixes, MonthModel, SolveError, SolveOptions, Solved, Status, solve_once};
+use crate::model::{Roster, Scenario};
+use std::time::Instant;
+
+/// Only worth it, and only sound, where the objective is integral and over-cover costs
+/// something (the cost bounds the common count), with CBC (which takes a cutoff).
+pub(super) fn can_probe(sc: &Scenario, opts: &SolveOptions) -> bool {
+    opts.backend == Backend::Cbc && super::integral_weights(sc) && sc.weights.over_cover > 0.0
+}
+
+pub(super) fn prove_spreads(
+    sc: &Scenario,
+    opts: &SolveOptions,
+    first: Solved,
+    started: Instant,
+) -> Result<Solved, SolveError> {
+    let spreads = MonthModel::build(sc, false).objective.spreads;
+    let remaining =
+        |share: f64| (opts.time_limit - started.elapsed().as_secs_f64()).max(0.0) * share;
+    let mut best = first;
+    let mut settled: Vec<(String, &'static str)> = Vec::new();
+    for sp in &spreads {
+        if sp.weight <= 0.0 || spread_in(sc, &best.roster, sp) == 0 {
+            continue;
+        }
+        let Some(values) = common_counts(sc, sp, best.objective) else {
+            continue;
+        };
+        let mut all_settled = true;
+        for c in values {
+            let limit = remaining(0.75);
+            if limit < 1.0 {
+                all_settled = false;
+                break;
+            }
+            let probe_opts = SolveOptions {
+                time_limit: limit,
+                gap: 0.0,
+                ..opts.clone()
+            };
+            let fixes = Fixes {
+                equal_at: Some((sp.job.clone(), sp.measure, c as f64)),
+                cutoff: Some(best.objective - 0.5),
+                ..Fixes::default()
+            };
+            let outcome = solve_once(sc, &probe_opts, &fixes, started);
+            match outcome {
+                Err(SolveError::NoSolutionInTime(_)) => all_settled = false,
+                Err(e) => return Err(e),
+                // Nothing better than the best exists in this case.
+                Ok(None) => {}
+                Ok(Some(s)) => {
+                    if s.objective < best.objective - 1e-6 {
+                        best = Solved {
+                            status: Status::TimeLimit,
+                            ..s.clone()
+                        };
+                    }
+                    all_settled &= s.status == Status::Optimal;
+                }
+            }
+        }
+        if all_settled {
+            settled.push((sp.job.clone(), sp.measure));
+        }
+    }
+    if settled.is_empty() {
+        return Ok(best);
+    }
+    // Every settled case is explored: the best roster in it is known. What remains is the
+    // month with those spreads at least 1.
+    let rest = SolveOptions {
+        time_limit: remaining(1.0).max(1.0),
+        ..opts.clone()
+    };
+    let fixes = Fixes {
+        no_equal: settled,
+        ..Fixes::default()
+    };
+    let rest = match solve_once(sc, &rest, &fixes, started) {
+        // The rest of the month was not even searched to a roster: nothing more is proven.
+        Err(SolveError::NoSolutionInTime(_)) => return Ok(best),
+        other => other?,
+    };
+    let (winner, bound) = match rest {
+        None => (best, None),
+        Some(r) => {
+            let bound = r.bound;
+            if r.objective < best.objective - 1e-6 {
+                (r, Some(bound))
+            } else {
+                (best, Some(bound))
+            }
+        }
+    };
+    Ok(finish(winner, bound, started))
+}
+
+/// The best roster with the bound over all cases: the remaining month's bound, or the best
+/// itself when the settled cases cover everything.
+fn finish(mut s: Solved, rest_bound: Option<f64>, started: Instant) -> Solved {
+    let bound = match rest_bound {
+        Some(b) if !b.is_nan() => b.min(s.objective),
+        Some(b) => b,
+        None => s.objective,
+    };
+    s.bound = bound;
+    s.status = if bound >= s.objective - 1e-6 {
+        Status::Optimal
+    } else {
+        Status::TimeLimit
+    };
+    s.gap = if s.objective.abs() < 1e-9 {
+        0.0
+    } else {
+        ((s.objective - bound) / s.objective.abs()).max(0.0)
+    };
+    s.seconds = started.elapsed().as_secs_f64();
+    if let Some(info) = s.roster.solver.as_mut() {
+        info.status = s.status.name().to_string();
+        info.bound = s.bound;
+        info.gap = Some(s.gap);
+        info.seconds = (s.seconds * 100.0).round() / 100.0;
+    }
+    s
+}
+
+/// The spread (max − min) of a measure in a roster, over the job type's staff.
+fn spread_in(sc: &Scenario, roster: &Roster, sp: &Spread) -> u32 {
+    let counts: Vec<u32> = sc
+        .staff
+        .iter()
+        .filter(|p| p.job == sp.job)
+        .map(|p| {
+            roster
+                .assignments
+                .iter()
+                .filter(|a| a.staff == p.id)
+                .filter(|a| match sp.measure {
+                    "nights" => sc
+                        .shift_by_code(&a.shift)
+                        .is_some_and(|k| sc.shifts[k].night),
+                    _ => sc.is_weekend_or_holiday(a.date),
+                })
+                .count() as u32
+        })
+        .collect();
+    counts.iter().max().unwrap_or(&0) - counts.iter().min().unwrap_or(&0)
+}
+
+/// The common counts an equal split could have in a roster no worse than `best`: the
+/// members' total m·c must cover the demand others cannot take, and what it adds beyond the
+/// demand is over-cover, which costs. None when more than three values remain.
+fn common_counts(sc: &Scenario, sp: &Spread, best: f64) -> Option<Vec<u32>> {
+    let m = sp.members as f64;
+    if m == 0.0 {
+        return None;
+    }
+    let lo = ((sp.demand - sp.others_capacity) / m).ceil().max(0.0);
+    let hi = ((sp.demand + best / sc.weights.over_cover) / m)
+        .floor()
+        .min(sc.days() as f64);
+    if hi < lo {
+        return Some(Vec::new());
+    }
+    (hi - lo < 3.0).then(|| (lo as u32..=hi as u32).collect())
+}
