@@ -176,3 +176,50 @@ fn common_counts(sc: &Scenario, sp: &Spread, best: f64) -> Option<Vec<u32>> {
     }
     (hi - lo < 3.0).then(|| (lo as u32..=hi as u32).collect())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use good_lp::{ProblemVariables, variable};
+
+    fn spread(members: usize, demand: f64, others_capacity: f64) -> Spread {
+        let mut vars = ProblemVariables::new();
+        Spread {
+            job: "agent".into(),
+            measure: "nights",
+            members,
+            equal: vars.add(variable().binary()),
+            common: vars.add(variable().integer()),
+            weight: 5.0,
+            demand,
+            others_capacity,
+        }
+    }
+
+    #[test]
+    fn an_equal_split_leaves_only_counts_that_cover_demand_without_costing_too_much() {
+        let sc = Scenario::from_toml(
+            include_str!("../../tests/data/mutation.toml"),
+            std::path::Path::new("mutation.toml"),
+        )
+        .unwrap();
+        // 145 agents, 278 night seats, others can take 115: 2 nights each (290) is the only
+        // count that covers 163 without more than 65 of over-cover.
+        assert_eq!(
+            common_counts(&sc, &spread(145, 278.0, 115.0), 65.0),
+            Some(vec![2])
+        );
+        // Others cannot help: 278 / 145 rounds up to 2, and 3 would add 157 over-cover.
+        assert_eq!(
+            common_counts(&sc, &spread(145, 278.0, 0.0), 65.0),
+            Some(vec![2])
+        );
+        // A tiny job type leaves too many counts to probe.
+        assert_eq!(common_counts(&sc, &spread(2, 10.0, 100.0), 65.0), None);
+        // No count fits at all: the spread is at least 1 in any roster this good.
+        assert_eq!(
+            common_counts(&sc, &spread(100, 150.0, 0.0), 20.0),
+            Some(vec![])
+        );
+    }
+}
