@@ -349,7 +349,24 @@ pub fn solve(sc: &Scenario, opts: &SolveOptions) -> Result<Solved, SolveError> {
         },
         ..opts.clone()
     };
-    let Some(solved) = solve_once(sc, &first, &Fixes::default(), started)? else {
+    let outcome = solve_once(sc, &first, &Fixes::default(), started);
+    if probe && matches!(outcome, Err(SolveError::NoSolutionInTime(_))) {
+        // No roster yet: the plain model gets the rest of the time, and no probing.
+        let left = (opts.time_limit - started.elapsed().as_secs_f64()).max(1.0);
+        let rest = SolveOptions {
+            time_limit: left,
+            ..opts.clone()
+        };
+        return match solve_once(sc, &rest, &Fixes::default(), started) {
+            Ok(Some(solved)) => Ok(solved),
+            Ok(None) => Err(SolveError::Infeasible(diagnose::diagnose(sc, opts)?)),
+            Err(SolveError::NoSolutionInTime(_)) => {
+                Err(SolveError::NoSolutionInTime(opts.time_limit))
+            }
+            Err(e) => Err(e),
+        };
+    }
+    let Some(solved) = outcome? else {
         return Err(SolveError::Infeasible(diagnose::diagnose(sc, opts)?));
     };
     if !probe || solved.status != Status::TimeLimit {
