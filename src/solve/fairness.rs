@@ -10,7 +10,7 @@
 
 use super::objective::Spread;
 use super::{Backend, Fixes, MonthModel, SolveError, SolveOptions, Solved, Status, solve_once};
-use crate::model::{Roster, Scenario};
+use crate::model::Scenario;
 use std::time::Instant;
 
 /// Only worth it, and only sound, where the objective is integral and over-cover costs
@@ -31,7 +31,9 @@ pub(super) fn prove_spreads(
     let mut best = first;
     let mut settled: Vec<(String, &'static str)> = Vec::new();
     for sp in &spreads {
-        if sp.weight <= 0.0 || spread_in(sc, &best.roster, sp) == 0 {
+        if sp.weight <= 0.0
+            || super::objective::spread_of(sc, &best.roster, &sp.job, sp.measure == "nights") == 0
+        {
             continue;
         }
         let Some(values) = common_counts(sc, sp, best.objective) else {
@@ -134,29 +136,6 @@ fn finish(mut s: Solved, rest_bound: Option<f64>, started: Instant) -> Solved {
         info.seconds = (s.seconds * 100.0).round() / 100.0;
     }
     s
-}
-
-/// The spread (max − min) of a measure in a roster, over the job type's staff.
-fn spread_in(sc: &Scenario, roster: &Roster, sp: &Spread) -> u32 {
-    let counts: Vec<u32> = sc
-        .staff
-        .iter()
-        .filter(|p| p.job == sp.job)
-        .map(|p| {
-            roster
-                .assignments
-                .iter()
-                .filter(|a| a.staff == p.id)
-                .filter(|a| match sp.measure {
-                    "nights" => sc
-                        .shift_by_code(&a.shift)
-                        .is_some_and(|k| sc.shifts[k].night),
-                    _ => sc.is_weekend_or_holiday(a.date),
-                })
-                .count() as u32
-        })
-        .collect();
-    counts.iter().max().unwrap_or(&0) - counts.iter().min().unwrap_or(&0)
 }
 
 /// The common counts an equal split could have in a roster no worse than `best`: the

@@ -256,6 +256,36 @@ fn lead_share_floors(sc: &Scenario, job: &str, weekend_days: &[usize]) -> (f64, 
     ((night_quota / n).ceil(), (weekend_quota / n).ceil())
 }
 
+/// Max − min, over a job type's staff, of night shifts (or of shifts starting on a weekend
+/// or holiday) in a roster; people with none count as 0.
+pub(super) fn spread_of(
+    sc: &Scenario,
+    roster: &crate::model::Roster,
+    job: &str,
+    nights: bool,
+) -> u32 {
+    let mut counts: std::collections::BTreeMap<&str, u32> = sc
+        .staff
+        .iter()
+        .filter(|p| p.job == job)
+        .map(|p| (p.id.as_str(), 0))
+        .collect();
+    for a in &roster.assignments {
+        let counts_here = if nights {
+            sc.shift_by_code(&a.shift)
+                .is_some_and(|k| sc.shifts[k].night)
+        } else {
+            sc.is_weekend_or_holiday(a.date)
+        };
+        if let (true, Some(c)) = (counts_here, counts.get_mut(a.staff.as_str())) {
+            *c += 1;
+        }
+    }
+    let max = counts.values().max().copied().unwrap_or(0);
+    let min = counts.values().min().copied().unwrap_or(0);
+    max - min
+}
+
 /// The objective of any roster, computed from the roster itself (used by `check` and the
 /// tests to confirm the solver's own account).
 pub fn evaluate(sc: &Scenario, roster: &crate::model::Roster) -> Breakdown {
@@ -285,23 +315,8 @@ pub fn evaluate(sc: &Scenario, roster: &crate::model::Roster) -> Breakdown {
         }
     }
     for job in sc.job_types() {
-        let members: Vec<usize> = (0..n).filter(|&i| sc.staff[i].job == job).collect();
-        let count = |f: &dyn Fn(usize, usize) -> bool| -> Vec<i64> {
-            members
-                .iter()
-                .map(|&i| {
-                    (0..days)
-                        .filter(|&d| on[i][d].is_some_and(|k| f(d, k)))
-                        .count() as i64
-                })
-                .collect()
-        };
-        let nights = count(&|_, k| sc.shifts[k].night);
-        let weekends = count(&|d, _| sc.is_weekend_or_holiday(sc.date(d)));
-        let range =
-            |v: &[i64]| (v.iter().max().unwrap_or(&0) - v.iter().min().unwrap_or(&0)) as f64;
-        b.fair_nights += range(&nights) * w.fair_nights;
-        b.fair_weekends += range(&weekends) * w.fair_weekends;
+        b.fair_nights += spread_of(sc, roster, &job, true) as f64 * w.fair_nights;
+        b.fair_weekends += spread_of(sc, roster, &job, false) as f64 * w.fair_weekends;
     }
     for (d, row) in heads.iter().enumerate() {
         for (k, &h) in row.iter().enumerate() {
