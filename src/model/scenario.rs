@@ -456,6 +456,21 @@ impl Scenario {
         jobs
     }
 
+    /// "王芳 (S01)", or the id alone when the scenario gives no name.
+    pub fn who(&self, staff: usize) -> String {
+        let s = &self.staff[staff];
+        if s.name.is_empty() {
+            s.id.clone()
+        } else {
+            format!("{} ({})", s.name, s.id)
+        }
+    }
+
+    /// "夜班 2026-12-12"
+    pub fn when(&self, date: NaiveDate, shift: usize) -> String {
+        format!("{} {}", self.shifts[shift].label(), date)
+    }
+
     pub fn month_dates(&self) -> Vec<NaiveDate> {
         self.month.dates().collect()
     }

@@ -7,10 +7,8 @@ use chrono::{Datelike, NaiveDate};
 use comfy_table::{ContentArrangement, Table};
 
 fn who(sc: &Scenario, id: &str) -> String {
-    match sc.staff_by_id(id).map(|i| &sc.staff[i]) {
-        Some(p) if !p.name.is_empty() => format!("{} ({})", p.name, p.id),
-        _ => id.to_string(),
-    }
+    sc.staff_by_id(id)
+        .map_or_else(|| id.to_string(), |i| sc.who(i))
 }
 
 fn shift_label(sc: &Scenario, code: &str) -> String {

@@ -143,16 +143,11 @@ impl<'a> RosterView<'a> {
 
     /// "王芳 (S01)"
     pub fn who(&self, staff: usize) -> String {
-        let s = &self.sc.staff[staff];
-        if s.name.is_empty() {
-            s.id.clone()
-        } else {
-            format!("{} ({})", s.name, s.id)
-        }
+        self.sc.who(staff)
     }
 
     /// "夜班 2026-12-12"
     pub fn when(&self, day: usize, shift: usize) -> String {
-        format!("{} {}", self.sc.shifts[shift].label(), self.sc.date(day))
+        self.sc.when(self.sc.date(day), shift)
     }
 }

@@ -43,7 +43,7 @@ pub fn candidates(
     let shift = idx.shift_on(a, date).ok_or_else(|| {
         BadRequest::new(
             "--date",
-            format!("{} has no shift on {date} to give away", super::who(sc, a)),
+            format!("{} has no shift on {date} to give away", sc.who(a)),
         )
     })?;
     let fair = Fairness::new(sc, &idx);

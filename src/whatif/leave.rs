@@ -6,7 +6,6 @@
 //! counts as "a full day or more" for LEAVE-CERT.
 
 use super::swap::RosterIndex;
-use super::{when, who};
 use crate::model::{Approver, LeaveKind, LeaveRequest, Roster, Scenario};
 use crate::rules::Violation;
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
@@ -38,7 +37,7 @@ impl LeaveCtx<'_> {
     }
 
     fn person(&self) -> String {
-        who(self.sc, self.req.staff)
+        self.sc.who(self.req.staff)
     }
 
     /// Minutes from the start of the month, the clock `Scenario::report_time` uses.
@@ -145,7 +144,7 @@ impl LeaveRule for LeaveNotice {
                 c.req.kind.name(),
                 at.format("%Y-%m-%d %H:%M"),
                 report_at.format("%Y-%m-%d %H:%M"),
-                when(c.sc, first.0, first.1),
+                c.sc.when(first.0, first.1),
                 what
             ),
         )]
@@ -202,7 +201,7 @@ impl LeaveRule for LeaveProxy {
             return Vec::new();
         }
         let filer = match c.req.filed_by {
-            Some(i) => who(c.sc, i),
+            Some(i) => c.sc.who(i),
             None => c.req.filed_by_id.clone(),
         };
         vec![c.violation(
@@ -276,7 +275,7 @@ impl LeaveRule for LeaveNight {
                         format!(
                             "{} is rostered on {}; leave on a night shift needs special leave asked before 12:00 that day and approved by management, but {}",
                             c.person(),
-                            when(sc, d, k),
+                            sc.when(d, k),
                             missing.join(", ")
                         ),
                     )
@@ -358,7 +357,7 @@ impl LeaveRule for LeaveSwapped {
             if let Some((d, code, how, other)) = got {
                 let k = sc.shift_by_code(code);
                 let label = k
-                    .map(|k| when(sc, d, k))
+                    .map(|k| sc.when(d, k))
                     .unwrap_or_else(|| format!("{code} {d}"));
                 out.push(c.violation(
                     self.id(),
@@ -378,7 +377,7 @@ impl LeaveRule for LeaveSwapped {
                     format!(
                         "{} is rostered on {} on a public holiday; no leave for the holiday one is rostered on",
                         c.person(),
-                        when(sc, d, k)
+                        sc.when(d, k)
                     ),
                 ));
             }

@@ -56,18 +56,3 @@ pub fn date_in_month(sc: &Scenario, flag: &'static str, s: &str) -> Result<Naive
     }
     Ok(d)
 }
-
-/// "王芳 (S01)", or the id alone when the scenario gives no name.
-pub(crate) fn who(sc: &Scenario, staff: usize) -> String {
-    let s = &sc.staff[staff];
-    if s.name.is_empty() {
-        s.id.clone()
-    } else {
-        format!("{} ({})", s.name, s.id)
-    }
-}
-
-/// "夜班 2026-12-12"
-pub(crate) fn when(sc: &Scenario, date: NaiveDate, shift: usize) -> String {
-    format!("{} {}", sc.shifts[shift].label(), date)
-}

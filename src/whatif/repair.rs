@@ -1,7 +1,6 @@
 //! Re-rostering after late leave with the fewest changed assignments, and the changes as a
 //! list a department head can act on ("王芳 2026-12-05: 日班 → off").
 
-use super::who;
 use crate::model::{LeaveRequest, Roster, Scenario};
 use crate::rules::{Violation, check_roster};
 use crate::solve::{self, Diagnosis, SolveError, SolveOptions, Status};
@@ -121,7 +120,7 @@ pub fn changes_between(sc: &Scenario, before: &Roster, after: &Roster) -> Vec<Ch
                 staff: sc.staff[i].id.clone(),
                 name: sc.staff[i].name.clone(),
                 date,
-                message: format!("{} {date}: {} → {}", who(sc, i), label(&from), label(&to)),
+                message: format!("{} {date}: {} → {}", sc.who(i), label(&from), label(&to)),
                 from,
                 to,
             })

@@ -4,7 +4,7 @@
 //! shifts that change hands — because nothing else can change; that keeps a check in the
 //! microseconds so `--candidates` can try every person and every return date.
 
-use super::{BadRequest, when, who};
+use super::BadRequest;
 use crate::model::{Assignment, Roster, Scenario, Swap};
 use crate::rules::{Violation, check_roster};
 use chrono::{Datelike, NaiveDate};
@@ -47,13 +47,13 @@ impl SwapPlan {
         if req.a == req.b {
             return Err(BadRequest::new(
                 "--with",
-                format!("{} cannot swap with themselves", who(sc, req.a)),
+                format!("{} cannot swap with themselves", sc.who(req.a)),
             ));
         }
         let shift = idx.shift_on(req.a, req.date).ok_or_else(|| {
             BadRequest::new(
                 "--date",
-                format!("{} has no shift on {} to swap", who(sc, req.a), req.date),
+                format!("{} has no shift on {} to swap", sc.who(req.a), req.date),
             )
         })?;
         let return_shift = match req.return_date {
@@ -61,7 +61,7 @@ impl SwapPlan {
             Some(d2) => Some(idx.shift_on(req.b, d2).ok_or_else(|| {
                 BadRequest::new(
                     "--return-date",
-                    format!("{} has no shift on {d2} to return", who(sc, req.b)),
+                    format!("{} has no shift on {d2} to return", sc.who(req.b)),
                 )
             })?),
         };
@@ -366,9 +366,9 @@ impl SwapRule for SwapSkill {
                 p.shift,
                 format!(
                     "{} is {} and {} is {}; only the same job type can swap",
-                    who(sc, p.a),
+                    sc.who(p.a),
                     a.job,
-                    who(sc, p.b),
+                    sc.who(p.b),
                     b.job
                 ),
             ));
@@ -382,9 +382,9 @@ impl SwapRule for SwapSkill {
                 p.shift,
                 format!(
                     "{} is {} and {} is {}; grades may differ by at most {}",
-                    who(sc, p.a),
+                    sc.who(p.a),
                     a.grade.name(),
-                    who(sc, p.b),
+                    sc.who(p.b),
                     b.grade.name(),
                     sc.rules.swap_grade_gap
                 ),
@@ -408,10 +408,10 @@ impl SwapRule for SwapApproval {
         let sc = c.sc;
         let lead_of = |i: usize| match sc.staff[i].team {
             Some(t) => match sc.teams[t].lead {
-                Some(l) => format!("team {}'s lead {}", sc.teams[t].code, who(sc, l)),
+                Some(l) => format!("team {}'s lead {}", sc.teams[t].code, sc.who(l)),
                 None => format!("team {}'s lead", sc.teams[t].code),
             },
-            None => format!("the lead of {}", who(sc, i)),
+            None => format!("the lead of {}", sc.who(i)),
         };
         let mut leads = vec![lead_of(c.plan.a), lead_of(c.plan.b)];
         leads.dedup();
@@ -422,8 +422,8 @@ impl SwapRule for SwapApproval {
             c.plan.shift,
             format!(
                 "{} and {} may swap only with the approval of {}; pass --approved once given",
-                who(sc, c.plan.a),
-                who(sc, c.plan.b),
+                sc.who(c.plan.a),
+                sc.who(c.plan.b),
                 leads.join(" and ")
             ),
         )]
@@ -451,7 +451,7 @@ impl SwapRule for SwapLimit {
                         c.plan.shift,
                         format!(
                             "{} would be in {n} swaps this month (at most {max})",
-                            who(c.sc, i)
+                            c.sc.who(i)
                         ),
                     )
                 })
@@ -484,7 +484,7 @@ impl SwapRule for SwapConsec {
                                 k,
                                 format!(
                                     "{} already swapped on {old} ({} with {}); a swap on {d} would make consecutive swaps",
-                                    who(sc, person),
+                                    sc.who(person),
                                     s.a,
                                     s.b
                                 ),
@@ -512,8 +512,8 @@ impl SwapRule for SwapConsec {
                     k,
                     format!(
                         "{} obtained {} in a swap; it cannot be swapped again",
-                        who(sc, giver),
-                        when(sc, d, k)
+                        sc.who(giver),
+                        sc.when(d, k)
                     ),
                 ));
             }
@@ -560,8 +560,8 @@ impl SwapRule for SwapLeave {
                     k,
                     format!(
                         "{} would take {} during their {} leave {} ({} to {})",
-                        who(sc, taker),
-                        when(sc, d, k),
+                        sc.who(taker),
+                        sc.when(d, k),
                         l.kind.name(),
                         l.id,
                         l.from,
@@ -594,8 +594,8 @@ impl SwapRule for SwapHoliday {
                     k,
                     format!(
                         "{} of {} is on a public holiday; holiday shifts are not swapped",
-                        when(sc, d, k),
-                        who(sc, giver)
+                        sc.when(d, k),
+                        sc.who(giver)
                     ),
                 )
             })
