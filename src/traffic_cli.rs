@@ -3,14 +3,13 @@
 
 use std::path::PathBuf;
 
-use anyhow::anyhow;
 use roster::model::{Roster, write_atomically};
 use roster::traffic::adapt::{self, SimSettings};
 use roster::traffic::advise::{self, AdviseOptions};
 use roster::traffic::erlang::{self, QueueSpec, Targets};
 use roster::traffic::sim::{self, Estimate, SimOptions};
 
-use super::{Exit, load_scenario};
+use super::{Exit, bad, load_scenario};
 
 #[derive(clap::Args)]
 pub struct ErlangArgs {
@@ -98,10 +97,6 @@ pub struct AdviseArgs {
     json: bool,
 }
 
-fn bad(msg: String) -> Exit {
-    Exit(2, anyhow!(msg))
-}
-
 fn check(flag: &str, v: f64, ok: bool, what: &str) -> Result<(), Exit> {
     if ok && v.is_finite() {
         Ok(())
@@ -155,7 +150,7 @@ pub fn cmd_erlang(a: ErlangArgs) -> Result<u8, Exit> {
     let value = match (a.agents, a.target) {
         (Some(n), _) => {
             if n == 0 {
-                return Err(bad("--agents must be at least 1".into()));
+                return Err(bad("--agents must be at least 1"));
             }
             let m = erlang::metrics(&q, n, a.answer_s).map_err(|e| bad(e.to_string()))?;
             serde_json::to_value(&m)?
@@ -177,7 +172,7 @@ pub fn cmd_erlang(a: ErlangArgs) -> Result<u8, Exit> {
             let s = erlang::staff(&q, &t).map_err(|e| bad(e.to_string()))?;
             serde_json::to_value(&s)?
         }
-        (None, None) => return Err(bad("give --agents N or --target SL".into())),
+        (None, None) => return Err(bad("give --agents N or --target SL")),
     };
     if a.json {
         say!("{value}");
@@ -228,7 +223,7 @@ pub fn cmd_simulate(a: SimulateArgs) -> Result<u8, Exit> {
         None => None,
     };
     if a.replications == 0 {
-        return Err(bad("--replications must be at least 1".into()));
+        return Err(bad("--replications must be at least 1"));
     }
     let settings = settings(&a.sim)?;
     let scen = a.scenario.display();
@@ -347,7 +342,7 @@ pub fn cmd_simulate(a: SimulateArgs) -> Result<u8, Exit> {
 pub fn cmd_advise(a: AdviseArgs) -> Result<u8, Exit> {
     let sc = load_scenario(&a.scenario, a.json)?;
     if a.replications == 0 {
-        return Err(bad("--replications must be at least 1".into()));
+        return Err(bad("--replications must be at least 1"));
     }
     let opts = AdviseOptions {
         replications: a.replications,
