@@ -295,31 +295,7 @@ pub(crate) fn legend<DB: DrawingBackend>(
     Ok(())
 }
 
-/// A person as charts name them: name and id, a star for team leads.
-pub fn person_label(sc: &Scenario, i: usize) -> String {
-    let p = &sc.staff[i];
-    let star = if p.lead { "★" } else { "" };
-    if p.name.is_empty() {
-        format!("{star}{}", p.id)
-    } else {
-        format!("{star}{} {}", p.name, p.id)
-    }
-}
-
-/// Staff in roster order: by team, leads first, then by grade (senior first).
-pub(crate) fn staff_order(sc: &Scenario) -> Vec<usize> {
-    let mut order: Vec<usize> = (0..sc.staff.len()).collect();
-    order.sort_by_key(|&i| {
-        (
-            sc.staff[i].team.is_none(),
-            sc.staff[i].team,
-            !sc.staff[i].lead,
-            std::cmp::Reverse(sc.staff[i].grade),
-            i,
-        )
-    });
-    order
-}
+pub use crate::report::{person_label, staff_order};
 
 /// A team's heading: its name or code.
 pub(crate) fn team_label(sc: &Scenario, team: Option<usize>) -> String {

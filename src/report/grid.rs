@@ -20,10 +20,8 @@ pub fn roster_grid(sc: &Scenario, roster: &Roster) -> String {
         .max()
         .unwrap_or(1)
         .max(2);
-    let name_w = sc
-        .staff
-        .iter()
-        .map(|p| width(&label(sc, p.id.as_str())))
+    let name_w = (0..sc.staff.len())
+        .map(|i| width(&super::person_label(sc, i)))
         .max()
         .unwrap_or(4)
         .max(4);
@@ -50,15 +48,7 @@ pub fn roster_grid(sc: &Scenario, roster: &Roster) -> String {
     }
     out.push('\n');
 
-    let mut order: Vec<usize> = (0..sc.staff.len()).collect();
-    order.sort_by_key(|&i| {
-        (
-            sc.staff[i].team,
-            !sc.staff[i].lead,
-            std::cmp::Reverse(sc.staff[i].grade),
-            i,
-        )
-    });
+    let order = super::staff_order(sc);
     let mut last_team = None;
     for i in order {
         let p = &sc.staff[i];
@@ -67,7 +57,7 @@ pub fn roster_grid(sc: &Scenario, roster: &Roster) -> String {
             out.push_str(&format!("[{}]\n", team));
             last_team = Some(p.team);
         }
-        out.push_str(&pad(&label(sc, &p.id), name_w));
+        out.push_str(&pad(&super::person_label(sc, i), name_w));
         let mut n = 0;
         for d in 0..days {
             out.push(' ');
@@ -98,15 +88,4 @@ pub fn roster_grid(sc: &Scenario, roster: &Roster) -> String {
         .collect();
     out.push_str(&format!("{}  -=off  假=leave  ★=lead\n", legend.join("  ")));
     out
-}
-
-fn label(sc: &Scenario, id: &str) -> String {
-    let i = sc.staff_by_id(id).expect("known staff");
-    let p = &sc.staff[i];
-    let star = if p.lead { "★" } else { "" };
-    if p.name.is_empty() {
-        format!("{star}{}", p.id)
-    } else {
-        format!("{star}{} {}", p.name, p.id)
-    }
 }

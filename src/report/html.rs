@@ -2,6 +2,7 @@
 //! rule check, the charts inline as SVG, and each person's month. No scripts, no external
 //! files, so it opens offline and prints.
 
+use super::num;
 use crate::model::{DayType, Roster, Scenario, format_clock};
 use crate::plot::{
     self, CoverageChart, FairnessChart, PlotError, RosterChart, ServiceChart, ServiceSeries,
@@ -256,7 +257,7 @@ fn people(h: &mut String, sc: &Scenario, roster: &Roster) {
             h,
             "<tr><th class=\"name\">{}</th><td>{}</td><td>{}</td><td>{} <small>({}–{})</small></td>\
              <td>{}</td><td>{}</td><td>{}</td>",
-            esc(&crate::plot::person_label(sc, i)),
+            esc(&crate::report::person_label(sc, i)),
             esc(team),
             p.grade.name(),
             r.shifts,
@@ -308,14 +309,6 @@ pub fn esc(s: &str) -> String {
         }
     }
     out
-}
-
-fn num(v: f64) -> String {
-    if (v - v.round()).abs() < 1e-9 {
-        format!("{}", v.round() as i64)
-    } else {
-        format!("{v:.3}")
-    }
 }
 
 const CSS: &str = "
