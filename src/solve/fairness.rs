@@ -8,8 +8,8 @@
 //! when every case is settled, the spread is fixed at ≥ 1 and the month solved again, now
 //! with a bound that counts it.
 
-use super::objective::Spread;
-use super::{Backend, Fixes, MonthModel, SolveError, SolveOptions, Solved, Status, solve_once};
+use super::objective::{SpreadFacts, spread_facts};
+use super::{Backend, Fixes, SolveError, SolveOptions, Solved, Status, solve_once};
 use crate::model::Scenario;
 use std::time::Instant;
 
@@ -25,7 +25,7 @@ pub(super) fn prove_spreads(
     first: Solved,
     started: Instant,
 ) -> Result<Solved, SolveError> {
-    let spreads = MonthModel::build(sc, false).objective.spreads;
+    let spreads = spread_facts(sc);
     let remaining =
         |share: f64| (opts.time_limit - started.elapsed().as_secs_f64()).max(0.0) * share;
     let mut best = first;
@@ -141,7 +141,7 @@ fn finish(mut s: Solved, rest_bound: Option<f64>, started: Instant) -> Solved {
 /// The common counts an equal split could have in a roster no worse than `best`: the
 /// members' total m·c must cover the demand others cannot take, and what it adds beyond the
 /// demand is over-cover, which costs. None when more than three values remain.
-fn common_counts(sc: &Scenario, sp: &Spread, best: f64) -> Option<Vec<u32>> {
+fn common_counts(sc: &Scenario, sp: &SpreadFacts, best: f64) -> Option<Vec<u32>> {
     let m = sp.members as f64;
     if m == 0.0 {
         return None;
@@ -159,16 +159,12 @@ fn common_counts(sc: &Scenario, sp: &Spread, best: f64) -> Option<Vec<u32>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use good_lp::{ProblemVariables, variable};
 
-    fn spread(members: usize, demand: f64, others_capacity: f64) -> Spread {
-        let mut vars = ProblemVariables::new();
-        Spread {
+    fn spread(members: usize, demand: f64, others_capacity: f64) -> SpreadFacts {
+        SpreadFacts {
             job: "agent".into(),
             measure: "nights",
             members,
-            equal: vars.add(variable().binary()),
-            common: vars.add(variable().integer()),
             weight: 5.0,
             demand,
             others_capacity,

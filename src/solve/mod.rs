@@ -407,12 +407,12 @@ fn solve_once(
         ..
     } = model;
     for sp in &objective.spreads {
-        let key = (sp.job.clone(), sp.measure);
+        let key = (sp.facts.job.clone(), sp.facts.measure);
         if fixes.no_equal.contains(&key) {
             rows.push(constraint!(sp.equal <= 0));
         }
         if let Some((job, measure, c)) = &fixes.equal_at {
-            if *job == sp.job && *measure == sp.measure {
+            if *job == sp.facts.job && *measure == sp.facts.measure {
                 rows.push(constraint!(sp.equal >= 1));
                 rows.push(constraint!(sp.common == *c));
             }

@@ -16,20 +16,88 @@ pub struct Objective {
     pub spreads: Vec<Spread>,
 }
 
-/// A fairness spread (max − min of a count over one job type's staff) with the variables
-/// of its equal-split disjunction and the arithmetic that bounds the common count.
+/// A fairness spread (max − min of a count over one job type's staff): the arithmetic that
+/// bounds the common count of an equal split. Needs no model, so the spread probes can
+/// reason about it without building one.
 #[derive(Debug, Clone)]
-pub struct Spread {
+pub struct SpreadFacts {
     pub job: String,
     pub measure: &'static str,
     pub members: usize,
-    pub equal: good_lp::Variable,
-    pub common: good_lp::Variable,
     pub weight: f64,
     /// Seats demanded on the measure's shifts over the month.
     pub demand: f64,
     /// The most of that demand the other job types could take.
     pub others_capacity: f64,
+}
+
+/// A spread in a built model: its facts and the variables of its equal-split disjunction.
+#[derive(Debug, Clone)]
+pub struct Spread {
+    pub facts: SpreadFacts,
+    pub equal: good_lp::Variable,
+    pub common: good_lp::Variable,
+}
+
+/// Every fairness spread of the objective: per job type, nights then weekends.
+pub fn spread_facts(sc: &Scenario) -> Vec<SpreadFacts> {
+    let (days, shifts) = (sc.days(), sc.shifts.len());
+    let w = &sc.weights;
+    let weekend_days: Vec<usize> = (0..days)
+        .filter(|&d| sc.is_weekend_or_holiday(sc.date(d)))
+        .collect();
+    let night_shifts: Vec<usize> = (0..shifts).filter(|&k| sc.shifts[k].night).collect();
+    let demand_on = |cells: &mut dyn Iterator<Item = (usize, usize)>| -> f64 {
+        cells
+            .map(|(d, k)| {
+                (0..sc.seats.len())
+                    .map(|s| sc.demand(sc.date(d), k, s) as f64)
+                    .sum::<f64>()
+            })
+            .sum()
+    };
+    let night_demand =
+        demand_on(&mut (0..days).flat_map(|d| night_shifts.iter().map(move |&k| (d, k))));
+    let weekend_demand = demand_on(
+        &mut weekend_days
+            .iter()
+            .flat_map(|&d| (0..shifts).map(move |k| (d, k))),
+    );
+    let night_days = if night_shifts.is_empty() {
+        0.0
+    } else {
+        days as f64
+    };
+    let mut out = Vec::new();
+    for job in sc.job_types() {
+        let members = sc.staff.iter().filter(|p| p.job == job).count();
+        let others = |per_person: f64| -> f64 {
+            sc.staff
+                .iter()
+                .filter(|p| p.job != job)
+                .map(|p| per_person.min(p.max_shifts as f64))
+                .sum()
+        };
+        for (measure, weight, demand, cap) in [
+            ("nights", w.fair_nights, night_demand, others(night_days)),
+            (
+                "weekends",
+                w.fair_weekends,
+                weekend_demand,
+                others(weekend_days.len() as f64),
+            ),
+        ] {
+            out.push(SpreadFacts {
+                job: job.clone(),
+                measure,
+                members,
+                weight,
+                demand,
+                others_capacity: cap,
+            });
+        }
+    }
+    out
 }
 
 /// The objective's value split into its weighted terms.
@@ -74,29 +142,8 @@ impl Objective {
         let weekend_days: Vec<usize> = (0..days)
             .filter(|&d| sc.is_weekend_or_holiday(sc.date(d)))
             .collect();
+        let mut facts = spread_facts(sc).into_iter();
         let mut spreads = Vec::new();
-        let night_shifts: Vec<usize> = (0..shifts).filter(|&k| sc.shifts[k].night).collect();
-        let demand_on = |cells: &mut dyn Iterator<Item = (usize, usize)>| -> f64 {
-            cells
-                .map(|(d, k)| {
-                    (0..sc.seats.len())
-                        .map(|s| sc.demand(sc.date(d), k, s) as f64)
-                        .sum::<f64>()
-                })
-                .sum()
-        };
-        let night_demand =
-            demand_on(&mut (0..days).flat_map(|d| night_shifts.iter().map(move |&k| (d, k))));
-        let weekend_demand = demand_on(
-            &mut weekend_days
-                .iter()
-                .flat_map(|&d| (0..shifts).map(move |k| (d, k))),
-        );
-        let night_days = if night_shifts.is_empty() {
-            0.0
-        } else {
-            days as f64
-        };
         for job in sc.job_types() {
             let members: Vec<usize> = (0..sc.staff.len())
                 .filter(|&i| sc.staff[i].job == job)
@@ -137,44 +184,17 @@ impl Objective {
                 rows.push(constraint!(weekends >= w_min));
             }
             let m = members.len() as f64;
-            let others = |per_person: f64| -> f64 {
-                (0..sc.staff.len())
-                    .filter(|&i| sc.staff[i].job != job)
-                    .map(|i| per_person.min(sc.staff[i].max_shifts as f64))
-                    .sum()
-            };
-            for (measure, total, max, min, weight, demand, cap) in [
-                (
-                    "nights",
-                    all_nights,
-                    n_max,
-                    n_min,
-                    w.fair_nights,
-                    night_demand,
-                    others(night_days),
-                ),
-                (
-                    "weekends",
-                    all_weekends,
-                    w_max,
-                    w_min,
-                    w.fair_weekends,
-                    weekend_demand,
-                    others(weekend_days.len() as f64),
-                ),
-            ] {
+            for (total, max, min) in [(all_nights, n_max, n_min), (all_weekends, w_max, w_min)] {
+                let facts = facts
+                    .next()
+                    .expect("two spreads per job type, in this order");
                 let (r, equal, common) =
                     spread_is_zero_only_on_multiples(vars, total, max, min, m, bound);
                 rows.extend(r);
                 spreads.push(Spread {
-                    job: job.clone(),
-                    measure,
-                    members: members.len(),
+                    facts,
                     equal,
                     common,
-                    weight,
-                    demand,
-                    others_capacity: cap,
                 });
             }
             fair_nights += (n_max - n_min) * w.fair_nights;
