@@ -46,7 +46,7 @@ impl std::fmt::Display for Diagnosis {
 }
 
 pub fn diagnose(sc: &Scenario, opts: &SolveOptions) -> Result<Diagnosis, SolveError> {
-    let model = MonthModel::build(sc, true);
+    let model = MonthModel::build(sc, true, None);
     let MonthModel {
         vars,
         rows,
@@ -54,7 +54,7 @@ pub fn diagnose(sc: &Scenario, opts: &SolveOptions) -> Result<Diagnosis, SolveEr
         ..
     } = model;
     let total: Expression = elastic.shortfalls.iter().map(|s| s.slack).sum();
-    let Some(result) = run_backend(vars, total, rows, opts, None)? else {
+    let Some(result) = run_backend(vars, total, rows, opts, super::Hints::default())? else {
         // Only ≤ rows remain hard, and the empty roster meets them all.
         return Err(SolveError::Solver(
             "the elastic model is infeasible; please report this scenario".into(),

@@ -28,6 +28,8 @@ pub(super) fn prove_spreads(
     let spreads = spread_facts(sc);
     let remaining =
         |share: f64| (opts.time_limit - started.elapsed().as_secs_f64()).max(0.0) * share;
+    // The first solve's bound holds for the whole month; a probe's speaks only of its case.
+    let bound = first.bound;
     let mut best = first;
     let mut settled: Vec<(String, &'static str)> = Vec::new();
     for sp in &spreads {
@@ -53,7 +55,10 @@ pub(super) fn prove_spreads(
             };
             let fixes = Fixes {
                 equal_at: Some((sp.job.clone(), sp.measure, c as f64)),
-                cutoff: Some(best.objective - 0.5),
+                cutoff: Some(super::just_below(sc, best.objective)),
+                // A probe is a proof: the fix-and-optimise before it has done the finding,
+                // and CBC's heuristics would spend half the probe looking under the cutoff.
+                prove_only: true,
                 ..Fixes::default()
             };
             let outcome = solve_once(sc, &probe_opts, &fixes, started);
@@ -63,13 +68,10 @@ pub(super) fn prove_spreads(
                 // Nothing better than the best exists in this case.
                 Ok(None) => {}
                 Ok(Some(s)) => {
-                    if s.objective < best.objective - 1e-6 {
-                        best = Solved {
-                            status: Status::TimeLimit,
-                            ..s.clone()
-                        };
-                    }
                     all_settled &= s.status == Status::Optimal;
+                    if s.objective < best.objective - 1e-6 {
+                        best = s.instead_of(&best).with_bound(bound, opts, started);
+                    }
                 }
             }
         }
@@ -77,17 +79,16 @@ pub(super) fn prove_spreads(
             settled.push((sp.job.clone(), sp.measure));
         }
     }
-    if settled.is_empty() {
-        return Ok(best);
-    }
     // Every settled case is explored: the best roster in it is known. What remains is the
-    // month with those spreads at least 1.
+    // month with those spreads at least 1 (the whole month when none is settled).
     let rest = SolveOptions {
         time_limit: remaining(1.0).max(1.0),
         ..opts.clone()
     };
+    // The best roster starts the search when it lies in the rest (its spreads are not 0).
     let fixes = Fixes {
         no_equal: settled,
+        start: Some(best.roster.clone()),
         ..Fixes::default()
     };
     let rest = match solve_once(sc, &rest, &fixes, started) {
@@ -95,47 +96,18 @@ pub(super) fn prove_spreads(
         Err(SolveError::NoSolutionInTime(_)) => return Ok(best),
         other => other?,
     };
-    let (winner, bound) = match rest {
-        None => (best, None),
-        Some(r) => {
-            let bound = r.bound;
-            if r.objective < best.objective - 1e-6 {
-                (r, Some(bound))
-            } else {
-                (best, Some(bound))
-            }
+    Ok(match rest {
+        // No roster at all in the rest: the best of the settled cases is optimal.
+        None => {
+            let proven = best.objective;
+            best.with_bound(proven, opts, started)
         }
-    };
-    Ok(finish(winner, bound, started))
-}
-
-/// The best roster with the bound over all cases: the remaining month's bound, or the best
-/// itself when the settled cases cover everything.
-fn finish(mut s: Solved, rest_bound: Option<f64>, started: Instant) -> Solved {
-    let bound = match rest_bound {
-        Some(b) if !b.is_nan() => b.min(s.objective),
-        Some(b) => b,
-        None => s.objective,
-    };
-    s.bound = bound;
-    s.status = if bound >= s.objective - 1e-6 {
-        Status::Optimal
-    } else {
-        Status::TimeLimit
-    };
-    s.gap = if s.objective.abs() < 1e-9 {
-        0.0
-    } else {
-        ((s.objective - bound) / s.objective.abs()).max(0.0)
-    };
-    s.seconds = started.elapsed().as_secs_f64();
-    if let Some(info) = s.roster.solver.as_mut() {
-        info.status = s.status.name().to_string();
-        info.bound = s.bound;
-        info.gap = Some(s.gap);
-        info.seconds = (s.seconds * 100.0).round() / 100.0;
-    }
-    s
+        Some(r) if r.objective < best.objective - 1e-6 => {
+            let proven = r.bound;
+            r.instead_of(&best).with_bound(proven, opts, started)
+        }
+        Some(r) => best.with_bound(r.bound, opts, started),
+    })
 }
 
 /// The common counts an equal split could have in a roster no worse than `best`: the

@@ -7,6 +7,7 @@
 mod constraints;
 mod diagnose;
 mod fairness;
+mod neighbourhood;
 mod objective;
 mod repair;
 mod seating;
@@ -20,9 +21,10 @@ pub use seating::seat as seat_shift;
 use crate::model::{Roster, Scenario, SolverInfo};
 use constraints::Elastic;
 use good_lp::{
-    Constraint, Expression, ProblemVariables, Solution, SolverModel, WithMipGap, WithTimeLimit,
-    constraint,
+    Constraint, Expression, ProblemVariables, Solution, SolverModel, WithInitialSolution,
+    WithTimeLimit, constraint,
 };
+use neighbourhood::Neighbourhood;
 use serde::Serialize;
 use std::time::Instant;
 use variables::ShiftVars;
@@ -155,9 +157,10 @@ struct MonthModel {
 }
 
 impl MonthModel {
-    fn build(sc: &Scenario, elastic: bool) -> MonthModel {
+    /// `around`: only the neighbourhood's free people choose; the rest keep the incumbent.
+    fn build(sc: &Scenario, elastic: bool, around: Option<&Neighbourhood>) -> MonthModel {
         let mut vars = ProblemVariables::new();
-        let x = ShiftVars::new(sc, &mut vars);
+        let x = ShiftVars::new(sc, &mut vars, around);
         let mut el = Elastic {
             enabled: elastic,
             ..Default::default()
@@ -204,19 +207,41 @@ struct RawResult<S: Solution> {
     bound: Option<(f64, f64)>,
 }
 
+/// What one solve knows beyond the model: a roster to start from, an objective that only
+/// better rosters may reach, and whether it is there to prove rather than to find.
+#[derive(Default)]
+struct Hints {
+    /// Only rosters with an objective below this are wanted: none proves the rest.
+    cutoff: Option<f64>,
+    /// A known roster, as a value for every variable (a MIP start).
+    start: Vec<(good_lp::Variable, f64)>,
+    /// Skip the primal heuristics: a cutoff from a good roster leaves little to find.
+    prove_only: bool,
+    /// Stop after this many branch-and-bound nodes (0: the root only).
+    node_limit: Option<u32>,
+}
+
 fn run_backend(
     vars: ProblemVariables,
     objective: Expression,
     rows: Vec<Constraint>,
     opts: &SolveOptions,
-    cutoff: Option<f64>,
+    hints: Hints,
 ) -> Result<Option<RawResult<Box<dyn SolutionValues>>>, SolveError> {
     match opts.backend {
         Backend::Cbc => {
+            // good_lp adds one CBC column per variable, in order.
+            let columns: std::collections::HashMap<good_lp::Variable, usize> = vars
+                .iter_variables_with_def()
+                .enumerate()
+                .map(|(col, (v, _))| (v, col))
+                .collect();
             let mut problem = vars.minimise(objective).using(good_lp::coin_cbc);
-            // Only rosters strictly better than this are wanted: none proves the rest.
-            if let Some(c) = cutoff {
+            if let Some(c) = hints.cutoff {
                 problem.set_parameter("cutoff", &c.to_string());
+            }
+            if hints.prove_only {
+                problem.set_parameter("heuristicsOnOff", "off");
             }
             let log = if opts.solver_log { "1" } else { "0" };
             problem.set_parameter("log", log);
@@ -235,28 +260,51 @@ fn run_backend(
             if opts.threads > 1 {
                 problem.set_parameter("threads", &opts.threads.to_string());
             }
+            if let Some(n) = hints.node_limit {
+                problem.set_parameter("maxNodes", &n.to_string());
+            }
+            // good_lp's own solve() would pass the gap; we call CBC directly (below).
+            problem.set_parameter("ratioGap", &opts.gap.to_string());
             for r in rows {
                 problem.add_constraint(r);
             }
-            let problem = problem
-                .with_time_limit(opts.time_limit)
-                .with_mip_gap(opts.gap as f32)
-                .map_err(|e| SolveError::Solver(e.to_string()))?;
-            let sol = match problem.solve() {
-                Ok(sol) => sol,
-                Err(e) => return map_resolution_error(e),
-            };
-            let raw = sol.model();
-            let bound = raw.best_possible_value();
-            let status = Status::from(sol.status());
-            let has_solution = raw.obj_value().is_finite() && raw.obj_value() < 1e49;
-            if status == Status::TimeLimit && !has_solution {
-                return Err(SolveError::NoSolutionInTime(opts.time_limit));
+            let mut problem = problem
+                .with_initial_solution(hints.start)
+                .with_time_limit(opts.time_limit);
+            // Straight to CBC rather than through good_lp's solve(), which turns a search
+            // stopped by a node limit into an error and drops the roster it found.
+            let sol = problem.as_inner_mut().solve();
+            let raw = sol.raw();
+            if raw.is_continuous_unbounded() {
+                return Err(SolveError::Solver("the model is unbounded".into()));
             }
+            let has_solution = raw.obj_value().is_finite() && raw.obj_value() < 1e49;
+            let status = match (raw.status(), has_solution) {
+                (coin_cbc::raw::Status::Finished | coin_cbc::raw::Status::Unlaunched, true) => {
+                    match raw.secondary_status() {
+                        coin_cbc::raw::SecondaryStatus::StoppedOnGap => Status::GapLimit,
+                        _ => Status::Optimal,
+                    }
+                }
+                // Finished without a roster: none exists (below the cutoff, if any).
+                (coin_cbc::raw::Status::Finished | coin_cbc::raw::Status::Unlaunched, false) => {
+                    return Ok(None);
+                }
+                // Stopped by the time or node limit.
+                (coin_cbc::raw::Status::Stopped, true) => Status::TimeLimit,
+                (coin_cbc::raw::Status::Stopped, false) => {
+                    return Err(SolveError::NoSolutionInTime(opts.time_limit));
+                }
+                (other, _) => return Err(SolveError::Solver(format!("CBC stopped: {other:?}"))),
+            };
+            let values = ColumnValues {
+                columns,
+                values: sol.raw().col_solution().to_vec(),
+            };
             Ok(Some(RawResult {
                 status,
-                bound: Some((bound, raw.obj_value())),
-                solution: Box::new(sol),
+                bound: Some((raw.best_possible_value(), raw.obj_value())),
+                solution: Box::new(values),
             }))
         }
         Backend::Highs => highs_backend(vars, objective, rows, opts),
@@ -275,6 +323,7 @@ fn highs_backend(
         problem.add_constraint(r);
     }
     problem.set_verbose(opts.solver_log);
+    use good_lp::WithMipGap;
     let problem = problem
         .set_threads(opts.threads)
         .set_option("random_seed", 0)
@@ -303,6 +352,21 @@ fn highs_backend(
     Err(SolveError::BackendMissing("highs"))
 }
 
+/// CBC's column values, by good_lp variable.
+struct ColumnValues {
+    columns: std::collections::HashMap<good_lp::Variable, usize>,
+    values: Vec<f64>,
+}
+
+impl Solution for ColumnValues {
+    fn status(&self) -> good_lp::solvers::SolutionStatus {
+        good_lp::solvers::SolutionStatus::Optimal
+    }
+    fn value(&self, v: good_lp::Variable) -> f64 {
+        self.columns.get(&v).map_or(0.0, |&c| self.values[c])
+    }
+}
+
 /// Object-safe view of a solution: the value of one variable.
 trait SolutionValues {
     fn get(&self, v: good_lp::Variable) -> f64;
@@ -325,6 +389,7 @@ impl Solution for Box<dyn SolutionValues> {
 }
 
 /// `Ok(None)`: the solver proved that no roster exists.
+#[cfg(feature = "highs")]
 fn map_resolution_error<T>(e: good_lp::ResolutionError) -> Result<Option<T>, SolveError> {
     match e {
         good_lp::ResolutionError::Infeasible => Ok(None),
@@ -335,49 +400,68 @@ fn map_resolution_error<T>(e: good_lp::ResolutionError) -> Result<Option<T>, Sol
 /// Solves the month. Every roster returned satisfies every roster rule; the caller can
 /// confirm with `rules::check_roster`.
 ///
-/// When the time limit would end the search short of a proof, the first part of the time
-/// goes to the plain model and the rest to proving the fairness spreads (`fairness`),
-/// which is where large centres lose their bound.
+/// With CBC and an integral objective the search is staged, because large centres defeat
+/// a single branch-and-bound: the root node gives a first roster and a bound (and on small
+/// months the proof); fix-and-optimise (`neighbourhood`) improves the roster; then the
+/// fairness spreads are proven case by case and the rest of the month searched with the
+/// best roster as its start (`fairness`). Each stage ends on work done, not on the clock,
+/// where it can, so that the same scenario gives the same roster.
 pub fn solve(sc: &Scenario, opts: &SolveOptions) -> Result<Solved, SolveError> {
     let started = Instant::now();
-    let probe = fairness::can_probe(sc, opts);
-    let first = SolveOptions {
-        time_limit: if probe {
-            opts.time_limit * FIRST_SHARE
-        } else {
-            opts.time_limit
-        },
+    if !fairness::can_probe(sc, opts) {
+        return match solve_once(sc, opts, &Fixes::default(), started)? {
+            Some(solved) => Ok(solved),
+            None => Err(SolveError::Infeasible(diagnose::diagnose(sc, opts)?)),
+        };
+    }
+    let root = SolveOptions {
+        time_limit: opts.time_limit * ROOT_SHARE,
         ..opts.clone()
     };
-    let outcome = solve_once(sc, &first, &Fixes::default(), started);
-    if probe && matches!(outcome, Err(SolveError::NoSolutionInTime(_))) {
-        // No roster yet: the plain model gets the rest of the time, and no probing.
-        let left = (opts.time_limit - started.elapsed().as_secs_f64()).max(1.0);
-        let rest = SolveOptions {
-            time_limit: left,
-            ..opts.clone()
-        };
-        return match solve_once(sc, &rest, &Fixes::default(), started) {
-            Ok(Some(solved)) => Ok(solved),
-            Ok(None) => Err(SolveError::Infeasible(diagnose::diagnose(sc, opts)?)),
-            Err(SolveError::NoSolutionInTime(_)) => {
-                Err(SolveError::NoSolutionInTime(opts.time_limit))
-            }
-            Err(e) => Err(e),
-        };
-    }
-    let Some(solved) = outcome? else {
-        return Err(SolveError::Infeasible(diagnose::diagnose(sc, opts)?));
+    let root_only = Fixes {
+        node_limit: Some(0),
+        ..Fixes::default()
     };
-    if !probe || solved.status != Status::TimeLimit {
+    let solved = match solve_once(sc, &root, &root_only, started) {
+        Ok(Some(solved)) => solved,
+        Ok(None) => return Err(SolveError::Infeasible(diagnose::diagnose(sc, opts)?)),
+        // No roster at the root: the plain search gets the rest of the time.
+        Err(SolveError::NoSolutionInTime(_)) => {
+            let rest = SolveOptions {
+                time_limit: (opts.time_limit - started.elapsed().as_secs_f64()).max(1.0),
+                ..opts.clone()
+            };
+            return match solve_once(sc, &rest, &Fixes::default(), started) {
+                Ok(Some(solved)) => Ok(solved),
+                Ok(None) => Err(SolveError::Infeasible(diagnose::diagnose(sc, opts)?)),
+                Err(SolveError::NoSolutionInTime(_)) => {
+                    Err(SolveError::NoSolutionInTime(opts.time_limit))
+                }
+                Err(e) => Err(e),
+            };
+        }
+        Err(e) => return Err(e),
+    };
+    if solved.status != Status::TimeLimit {
         return Ok(solved);
     }
-    fairness::prove_spreads(sc, opts, solved, started)
+    let until = opts.time_limit * IMPROVE_UNTIL;
+    let improved = neighbourhood::improve(sc, opts, solved, started, until)?;
+    if improved.status != Status::TimeLimit {
+        return Ok(improved);
+    }
+    let proven = fairness::prove_spreads(sc, opts, improved, started)?;
+    // The time taken is the whole solve's, whichever stage found the roster.
+    let bound = proven.bound;
+    Ok(proven.with_bound(bound, opts, started))
 }
 
-/// Share of the time limit the plain model gets when the spreads may need proving. On the
-/// 150-staff month a good roster comes within the first seconds; the proof takes the rest.
-const FIRST_SHARE: f64 = 0.15;
+/// The most of the time limit the root node may take. On the 150-staff month it needs
+/// about a quarter of a 60 s limit.
+const ROOT_SHARE: f64 = 0.4;
+
+/// Fix-and-optimise may improve the first roster until this share of the time limit.
+const IMPROVE_UNTIL: f64 = 0.45;
 
 /// Extra rows for one solve: fairness cases already settled, or the one being probed.
 #[derive(Debug, Clone, Default)]
@@ -388,6 +472,65 @@ struct Fixes {
     equal_at: Option<(String, &'static str, f64)>,
     /// Only rosters with an objective below this are wanted.
     cutoff: Option<f64>,
+    /// Fix-and-optimise: only these people change.
+    around: Option<Neighbourhood>,
+    /// A roster to start the search from.
+    start: Option<Roster>,
+    /// Search for a proof, not for rosters (see `Hints::prove_only`).
+    prove_only: bool,
+    /// See `Hints::node_limit`.
+    node_limit: Option<u32>,
+}
+
+/// The cutoff that admits only rosters better than `objective`. With integral weights the
+/// next better roster is a whole unit lower, and a cutoff half-way is safe from float noise.
+fn just_below(sc: &Scenario, objective: f64) -> f64 {
+    if integral_weights(sc) {
+        objective - 0.5
+    } else {
+        objective - 1e-6 * objective.abs().max(1.0)
+    }
+}
+
+impl Solved {
+    /// This roster with a bound proven elsewhere (never above its own objective), and the
+    /// status, gap and time that follow.
+    fn with_bound(mut self, bound: f64, opts: &SolveOptions, started: Instant) -> Solved {
+        self.bound = if bound.is_nan() {
+            bound
+        } else {
+            bound.min(self.objective)
+        };
+        self.gap = if self.bound.is_nan() {
+            f64::NAN
+        } else if self.objective.abs() < 1e-9 {
+            0.0
+        } else {
+            ((self.objective - self.bound) / self.objective.abs()).max(0.0)
+        };
+        self.status = if self.bound >= self.objective - 1e-6 {
+            Status::Optimal
+        } else if self.gap <= opts.gap {
+            Status::GapLimit
+        } else {
+            Status::TimeLimit
+        };
+        self.seconds = started.elapsed().as_secs_f64();
+        if let Some(info) = self.roster.solver.as_mut() {
+            info.status = self.status.name().to_string();
+            info.bound = self.bound;
+            info.gap = Some(self.gap);
+            info.seconds = (self.seconds * 100.0).round() / 100.0;
+        }
+        self
+    }
+
+    /// A roster from a sub-model or one case of the month, in place of `earlier`: the
+    /// model size reported stays that of the whole month.
+    fn instead_of(mut self, earlier: &Solved) -> Solved {
+        self.size = earlier.size.clone();
+        self
+    }
 }
 
 /// One solve of the month with `fixes`; `None` when no roster satisfies the rules and fixes.
@@ -397,7 +540,7 @@ fn solve_once(
     fixes: &Fixes,
     started: Instant,
 ) -> Result<Option<Solved>, SolveError> {
-    let model = MonthModel::build(sc, false);
+    let model = MonthModel::build(sc, false, fixes.around.as_ref());
     let size = model.size();
     let MonthModel {
         vars,
@@ -418,8 +561,20 @@ fn solve_once(
             }
         }
     }
+    let cutoff = fixes.cutoff;
+    let mut start = Vec::new();
+    if let Some(r) = &fixes.start {
+        start.extend(x.values_for(sc, r));
+        start.extend(objective.values_for(sc, r));
+    }
+    let hints = Hints {
+        cutoff,
+        start,
+        prove_only: fixes.prove_only,
+        node_limit: fixes.node_limit,
+    };
     let total = objective.total();
-    let Some(result) = run_backend(vars, total.clone(), rows, opts, fixes.cutoff)? else {
+    let Some(result) = run_backend(vars, total.clone(), rows, opts, hints)? else {
         return Ok(None);
     };
     let sol = &result.solution;

@@ -11,6 +11,8 @@ pub struct Objective {
     pub fair_nights: Expression,
     pub fair_weekends: Expression,
     pub over_cover: Expression,
+    /// The column fixed at 1 that carries the objective's constant.
+    pub one: good_lp::Variable,
     pub rows: Vec<Constraint>,
     /// One fairness spread per job type and measure, for `fairness::probe`.
     pub spreads: Vec<Spread>,
@@ -37,6 +39,8 @@ pub struct Spread {
     pub facts: SpreadFacts,
     pub equal: good_lp::Variable,
     pub common: good_lp::Variable,
+    pub max: good_lp::Variable,
+    pub min: good_lp::Variable,
 }
 
 /// Every fairness spread of the objective: per job type, nights then weekends.
@@ -195,6 +199,8 @@ impl Objective {
                     facts,
                     equal,
                     common,
+                    max,
+                    min,
                 });
             }
             fair_nights += (n_max - n_min) * w.fair_nights;
@@ -217,6 +223,7 @@ impl Objective {
             fair_nights,
             fair_weekends,
             over_cover,
+            one,
             rows,
             spreads,
         }
@@ -227,6 +234,30 @@ impl Objective {
             + self.fair_nights.clone()
             + self.fair_weekends.clone()
             + self.over_cover.clone()
+    }
+
+    /// The auxiliary variables' values in a roster: the constant's column, and each
+    /// spread's max, min and equal-split disjunction.
+    pub fn values_for(
+        &self,
+        sc: &Scenario,
+        roster: &crate::model::Roster,
+    ) -> Vec<(good_lp::Variable, f64)> {
+        let mut values = vec![(self.one, 1.0)];
+        for sp in &self.spreads {
+            let counts = counts_of(sc, roster, &sp.facts.job, sp.facts.measure == "nights");
+            let max = counts.values().max().copied().unwrap_or(0) as f64;
+            let min = counts.values().min().copied().unwrap_or(0) as f64;
+            let equal = max == min;
+            values.extend([
+                (sp.max, max),
+                (sp.min, min),
+                (sp.equal, if equal { 1.0 } else { 0.0 }),
+                // Any common count satisfies the disjunction's rows when equal is 0.
+                (sp.common, if equal { max } else { 0.0 }),
+            ]);
+        }
+        values
     }
 
     pub fn breakdown(&self, value: impl Fn(&Expression) -> f64) -> Breakdown {
@@ -276,19 +307,17 @@ fn lead_share_floors(sc: &Scenario, job: &str, weekend_days: &[usize]) -> (f64, 
     ((night_quota / n).ceil(), (weekend_quota / n).ceil())
 }
 
-/// Max − min, over a job type's staff, of night shifts (or of shifts starting on a weekend
-/// or holiday) in a roster; people with none count as 0.
-pub(super) fn spread_of(
+/// Night shifts (or shifts starting on a weekend or holiday) of each of a job type's
+/// staff in a roster, by staff index; people with none count as 0.
+pub(super) fn counts_of(
     sc: &Scenario,
     roster: &crate::model::Roster,
     job: &str,
     nights: bool,
-) -> u32 {
-    let mut counts: std::collections::BTreeMap<&str, u32> = sc
-        .staff
-        .iter()
-        .filter(|p| p.job == job)
-        .map(|p| (p.id.as_str(), 0))
+) -> std::collections::BTreeMap<usize, u32> {
+    let mut counts: std::collections::BTreeMap<usize, u32> = (0..sc.staff.len())
+        .filter(|&i| sc.staff[i].job == job)
+        .map(|i| (i, 0))
         .collect();
     for a in &roster.assignments {
         let counts_here = if nights {
@@ -297,10 +326,23 @@ pub(super) fn spread_of(
         } else {
             sc.is_weekend_or_holiday(a.date)
         };
-        if let (true, Some(c)) = (counts_here, counts.get_mut(a.staff.as_str())) {
+        let person = sc.staff_by_id(&a.staff);
+        if let (true, Some(c)) = (counts_here, person.and_then(|i| counts.get_mut(&i))) {
             *c += 1;
         }
     }
+    counts
+}
+
+/// Max − min, over a job type's staff, of night shifts (or of shifts starting on a weekend
+/// or holiday) in a roster; people with none count as 0.
+pub(super) fn spread_of(
+    sc: &Scenario,
+    roster: &crate::model::Roster,
+    job: &str,
+    nights: bool,
+) -> u32 {
+    let counts = counts_of(sc, roster, job, nights);
     let max = counts.values().max().copied().unwrap_or(0);
     let min = counts.values().min().copied().unwrap_or(0);
     max - min

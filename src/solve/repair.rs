@@ -26,7 +26,7 @@ pub struct Repaired {
 /// `sc`. Shifts whose crew is unchanged keep their seats; changed shifts are re-seated.
 pub fn repair(sc: &Scenario, base: &Roster, opts: &SolveOptions) -> Result<Repaired, SolveError> {
     let started = Instant::now();
-    let model = MonthModel::build(sc, false);
+    let model = MonthModel::build(sc, false, None);
     let size = model.size();
     let MonthModel { vars, x, rows, .. } = model;
     let (n, days, shifts) = x.dims();
@@ -60,7 +60,8 @@ pub fn repair(sc: &Scenario, base: &Roster, opts: &SolveOptions) -> Result<Repai
         }
     }
     changes += forced;
-    let Some(result) = run_backend(vars, changes.clone(), rows, opts, None)? else {
+    let Some(result) = run_backend(vars, changes.clone(), rows, opts, super::Hints::default())?
+    else {
         return Err(SolveError::Infeasible(diagnose::diagnose(sc, opts)?));
     };
     let sol = &result.solution;

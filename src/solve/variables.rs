@@ -3,7 +3,8 @@
 //! (ROSTER-LEAVE), not at an event (ROSTER-EVENT), qualified for some seat type, and rested
 //! after the previous month's last shifts (ROSTER-REST across the boundary).
 
-use crate::model::Scenario;
+use super::neighbourhood::Neighbourhood;
+use crate::model::{Roster, Scenario};
 use good_lp::{Expression, ProblemVariables, Variable, variable};
 
 pub struct ShiftVars {
@@ -44,17 +45,27 @@ pub fn unavailability(sc: &Scenario, i: usize, d: usize, k: usize) -> Option<Una
 }
 
 impl ShiftVars {
-    pub fn new(sc: &Scenario, vars: &mut ProblemVariables) -> ShiftVars {
+    /// With a neighbourhood, only its free people choose; everyone else keeps the shifts
+    /// the incumbent gives them (a variable fixed at 1 where they work, none elsewhere).
+    pub fn new(
+        sc: &Scenario,
+        vars: &mut ProblemVariables,
+        around: Option<&Neighbourhood>,
+    ) -> ShiftVars {
         let (n, days, shifts) = (sc.staff.len(), sc.days(), sc.shifts.len());
         let mut x = Vec::with_capacity(n * days * shifts);
         for i in 0..n {
             for d in 0..days {
                 for k in 0..shifts {
-                    x.push(
-                        unavailability(sc, i, d, k)
+                    let var = match around.and_then(|nb| nb.kept(i, d)) {
+                        Some(kept) => {
+                            (kept == Some(k)).then(|| vars.add(variable().binary().min(1.0)))
+                        }
+                        None => unavailability(sc, i, d, k)
                             .is_none()
                             .then(|| vars.add(variable().binary())),
-                    );
+                    };
+                    x.push(var);
                 }
             }
         }
@@ -86,6 +97,25 @@ impl ShiftVars {
     /// Everyone matching `who` on a day and shift.
     pub fn on_duty(&self, d: usize, k: usize, who: impl Fn(usize) -> bool) -> Expression {
         self.sum((0..self.staff).filter(|&i| who(i)).map(|i| (i, d, k)))
+    }
+
+    /// Each variable's value in a roster: 1 where it has the person on that shift.
+    pub fn values_for(&self, sc: &Scenario, roster: &Roster) -> Vec<(Variable, f64)> {
+        let mut on = vec![false; self.x.len()];
+        for a in &roster.assignments {
+            if let (Some(i), Some(d), Some(k)) = (
+                sc.staff_by_id(&a.staff),
+                sc.month.day_index(a.date),
+                sc.shift_by_code(&a.shift),
+            ) {
+                on[(i * self.days + d) * self.shifts + k] = true;
+            }
+        }
+        self.x
+            .iter()
+            .zip(on)
+            .filter_map(|(v, on)| v.map(|v| (v, if on { 1.0 } else { 0.0 })))
+            .collect()
     }
 
     pub fn dims(&self) -> (usize, usize, usize) {

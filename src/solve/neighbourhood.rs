@@ -1,0 +1,340 @@
+//! Fix-and-optimise around the best roster. On large centres CBC finds a first roster
+//! quickly but then stalls: its heuristics move single variables, while making a fairness
+//! spread smaller means handing shifts from the people at its top to the people at its
+//! bottom, across the whole month. So we free exactly those people (and the owners of unmet
+//! requests), keep everyone else's shifts as they are, and let the MIP re-roster the free
+//! ones with a cutoff just below the best. The sub-model is small and solves in seconds;
+//! when it proves nothing better exists there, the neighbourhood widens. Over-cover is a
+//! matter of days rather than people (who works beyond their minimum, on which shift), so
+//! the search also frees everyone for one week at a time.
+
+use super::objective::{counts_of, spread_facts};
+use super::{Fixes, SolveError, SolveOptions, Solved, Status, solve_once};
+use crate::model::{Roster, Scenario, Wish};
+use std::time::Instant;
+
+/// Who may change in a sub-model, and the incumbent everyone else keeps.
+#[derive(Debug, Clone)]
+pub(super) struct Neighbourhood {
+    free: Vec<bool>,
+    /// The free people choose on these days only.
+    days: std::ops::Range<usize>,
+    /// Per person and day, the shift the incumbent gives them.
+    shift: Vec<Vec<Option<usize>>>,
+}
+
+/// The kinds of neighbourhood the search cycles through.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Kind {
+    /// The people who set the objective, with this many more.
+    People { widen: usize },
+    /// Everyone, during these days.
+    Days { from: usize, to: usize },
+}
+
+impl Neighbourhood {
+    /// None when the person keeps the incumbent's day; otherwise they choose it.
+    pub fn kept(&self, i: usize, d: usize) -> Option<Option<usize>> {
+        (!(self.free[i] && self.days.contains(&d))).then_some(self.shift[i][d])
+    }
+
+    fn new(sc: &Scenario, roster: &Roster, kind: Kind) -> Option<Neighbourhood> {
+        match kind {
+            Kind::People { widen } => Neighbourhood::around(sc, roster, widen),
+            Kind::Days { from, to } => Some(Neighbourhood {
+                free: vec![true; sc.staff.len()],
+                days: from..to,
+                shift: incumbent(sc, roster),
+            }),
+        }
+    }
+
+    /// The people who make the objective what it is: those at the top or bottom of each
+    /// spread that is not zero, and those whose request is not met. `widen` more people,
+    /// spaced evenly through the staff list, join them. None when nobody can improve the
+    /// objective this way or when everyone would be free (that is the whole month again).
+    pub fn around(sc: &Scenario, roster: &Roster, widen: usize) -> Option<Neighbourhood> {
+        let n = sc.staff.len();
+        let shift = incumbent(sc, roster);
+        let mut free = vec![false; n];
+        for sp in spread_facts(sc).iter().filter(|sp| sp.weight > 0.0) {
+            let counts = counts_of(sc, roster, &sp.job, sp.measure == "nights");
+            let (Some(&max), Some(&min)) = (counts.values().max(), counts.values().min()) else {
+                continue;
+            };
+            if max == min {
+                continue;
+            }
+            let top: Vec<usize> = counts
+                .iter()
+                .filter(|&(_, &c)| c == max)
+                .map(|(&i, _)| i)
+                .collect();
+            let bottom: Vec<usize> = counts
+                .iter()
+                .filter(|&(_, &c)| c == min)
+                .map(|(&i, _)| i)
+                .collect();
+            // With a spread of 1 the two ends are everyone; the fewer of them must move.
+            let movers = if 2 * (top.len() + bottom.len()) <= counts.len() {
+                [top, bottom].concat()
+            } else if top.len() <= bottom.len() {
+                top
+            } else {
+                bottom
+            };
+            for i in movers {
+                free[i] = true;
+            }
+        }
+        for r in &sc.requests {
+            let d = sc.month.day_index(r.date).expect("validated date");
+            let met = match r.wish {
+                Wish::Off => shift[r.staff][d].is_none(),
+                Wish::Shift(k) => shift[r.staff][d] == Some(k),
+            };
+            free[r.staff] |= !met;
+        }
+        if sc.weights.over_cover > 0.0 {
+            // Over-cover that the minimums do not force: someone above their minimum on a
+            // shift with more people than demand could have stayed at home.
+            let mut heads = vec![vec![0u32; sc.shifts.len()]; sc.days()];
+            for days in &shift {
+                for (d, k) in days.iter().enumerate() {
+                    if let Some(k) = *k {
+                        heads[d][k] += 1;
+                    }
+                }
+            }
+            let demand = |d: usize, k: usize| -> u32 {
+                (0..sc.seats.len())
+                    .map(|s| sc.demand(sc.date(d), k, s))
+                    .sum()
+            };
+            for (i, days) in shift.iter().enumerate() {
+                let worked = days.iter().filter(|k| k.is_some()).count() as u32;
+                let over = days
+                    .iter()
+                    .enumerate()
+                    .any(|(d, k)| k.is_some_and(|k| heads[d][k] > demand(d, k)));
+                free[i] |= worked > sc.staff[i].min_shifts && over;
+            }
+        }
+        // Half the staff or more is no longer a quick sub-model; the weeks do better then.
+        let chosen = free.iter().filter(|&&f| f).count();
+        if chosen == 0 || chosen > n / 2 {
+            return None;
+        }
+        let fixed: Vec<usize> = (0..n).filter(|&i| !free[i]).collect();
+        let widen = widen.min(fixed.len());
+        for t in 0..widen {
+            free[fixed[t * fixed.len() / widen]] = true;
+        }
+        (free.contains(&false)).then_some(Neighbourhood {
+            free,
+            days: 0..sc.days(),
+            shift,
+        })
+    }
+}
+
+/// Per person and day, the shift a roster gives them.
+fn incumbent(sc: &Scenario, roster: &Roster) -> Vec<Vec<Option<usize>>> {
+    let mut shift = vec![vec![None; sc.days()]; sc.staff.len()];
+    for a in &roster.assignments {
+        if let (Some(i), Some(d), Some(k)) = (
+            sc.staff_by_id(&a.staff),
+            sc.month.day_index(a.date),
+            sc.shift_by_code(&a.shift),
+        ) {
+            shift[i][d] = Some(k);
+        }
+    }
+    shift
+}
+
+/// Improves `best` by fix-and-optimise until `until` seconds after `started`, or until the
+/// best is known optimal, or until no neighbourhood holds anything better. The bound stays
+/// the one `best` came with: a sub-model's bound speaks only of its neighbourhood.
+pub(super) fn improve(
+    sc: &Scenario,
+    opts: &SolveOptions,
+    mut best: Solved,
+    started: Instant,
+    until: f64,
+) -> Result<Solved, SolveError> {
+    let bound = best.bound;
+    // Each time the people's neighbourhood holds nothing better, a tenth of the staff joins.
+    let step = sc.staff.len().div_ceil(10);
+    let mut widen = 0;
+    // A sub-model that needs long is too large to be worth it; move on to the next.
+    let cap = (opts.time_limit * 0.05).max(2.0);
+    let mut plan: Vec<Kind> = Vec::new();
+    let mut cycle = 0;
+    // As many neighbourhoods in a row as a round has, none better: give up.
+    let round = cycle_plan(sc.days(), 0, 0).len();
+    let mut fruitless = 0;
+    while fruitless < round {
+        let left = until - started.elapsed().as_secs_f64();
+        // Optimal, or within the gap asked for: done.
+        if left < 1.0 || best.status != Status::TimeLimit {
+            break;
+        }
+        if plan.is_empty() {
+            plan = cycle_plan(sc.days(), cycle, widen);
+            cycle += 1;
+        }
+        let kind = plan[0];
+        let Some(around) = Neighbourhood::new(sc, &best.roster, kind) else {
+            fruitless += 1;
+            plan.remove(0);
+            continue;
+        };
+        let sub = SolveOptions {
+            time_limit: left.min(cap),
+            gap: 0.0,
+            ..opts.clone()
+        };
+        let fixes = Fixes {
+            around: Some(around),
+            cutoff: Some(super::just_below(sc, best.objective)),
+            ..Fixes::default()
+        };
+        match solve_once(sc, &sub, &fixes, started) {
+            Ok(Some(better)) if better.objective < best.objective - 1e-6 => {
+                // Stay with what works.
+                best = better.instead_of(&best).with_bound(bound, opts, started);
+                fruitless = 0;
+            }
+            // Nothing better here (or not found in time): the next neighbourhood.
+            Ok(_) | Err(SolveError::NoSolutionInTime(_)) => {
+                fruitless += 1;
+                plan.remove(0);
+                if matches!(kind, Kind::People { .. }) {
+                    widen += step;
+                }
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(best)
+}
+
+/// One round of neighbourhoods: the people who set the objective, then every week of the
+/// month. Each round shifts the weeks by three days, so that no boundary stays fixed.
+fn cycle_plan(days: usize, cycle: usize, widen: usize) -> Vec<Kind> {
+    let offset = (cycle * 3) % 7;
+    let mut plan = vec![Kind::People { widen }];
+    if offset > 0 {
+        plan.push(Kind::Days {
+            from: 0,
+            to: offset.min(days),
+        });
+    }
+    plan.extend((offset..days).step_by(7).map(|from| Kind::Days {
+        from,
+        to: (from + 7).min(days),
+    }));
+    plan
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::check_roster;
+    use crate::solve::{Breakdown, ModelSize, evaluate, solve};
+
+    fn fixture() -> Scenario {
+        Scenario::from_toml(
+            include_str!("../../tests/data/mutation.toml"),
+            std::path::Path::new("mutation.toml"),
+        )
+        .unwrap()
+    }
+
+    /// A valid roster that ignores fairness: the month solved with the spreads weighing 0.
+    fn unfair_start(sc: &Scenario) -> Solved {
+        let mut careless = sc.clone();
+        careless.weights.fair_nights = 0.0;
+        careless.weights.fair_weekends = 0.0;
+        let roster = solve(&careless, &SolveOptions::default()).unwrap().roster;
+        let breakdown: Breakdown = evaluate(sc, &roster);
+        Solved {
+            status: Status::TimeLimit,
+            objective: breakdown.total(),
+            bound: 0.0,
+            gap: 1.0,
+            seconds: 0.0,
+            breakdown,
+            size: ModelSize::default(),
+            roster,
+        }
+    }
+
+    #[test]
+    fn fix_and_optimise_makes_an_unfair_roster_fairer_and_keeps_every_rule() {
+        let sc = fixture();
+        let start = unfair_start(&sc);
+        let optimum = solve(&sc, &SolveOptions::default()).unwrap().objective;
+        assert!(
+            start.objective > optimum,
+            "the start must leave room to improve: {} vs optimum {optimum}",
+            start.objective
+        );
+        let opts = SolveOptions::default();
+        let better = improve(&sc, &opts, start.clone(), Instant::now(), 120.0).unwrap();
+        assert!(better.objective < start.objective);
+        assert!(better.objective >= optimum);
+        assert_eq!(check_roster(&sc, &better.roster), vec![]);
+        assert_eq!(evaluate(&sc, &better.roster).total(), better.objective);
+        // The bound is still the one the start came with: a sub-model proves nothing more.
+        assert_eq!(better.bound, 0.0);
+    }
+
+    #[test]
+    fn a_neighbourhood_frees_the_people_at_the_ends_of_a_spread_and_keeps_the_rest() {
+        let sc = fixture();
+        let start = unfair_start(&sc);
+        let around = Neighbourhood::around(&sc, &start.roster, 0).expect("an unfair roster");
+        let shifts = incumbent(&sc, &start.roster);
+        for (i, days) in shifts.iter().enumerate() {
+            for (d, &shift) in days.iter().enumerate() {
+                match around.kept(i, d) {
+                    Some(kept) => assert_eq!(kept, shift),
+                    None => assert!(around.free[i]),
+                }
+            }
+        }
+        // Someone at an end of every unequal spread is free.
+        for sp in spread_facts(&sc) {
+            let counts = counts_of(&sc, &start.roster, &sp.job, sp.measure == "nights");
+            let (max, min) = (counts.values().max(), counts.values().min());
+            if max != min {
+                assert!(
+                    counts
+                        .iter()
+                        .any(|(&i, c)| around.free[i] && (Some(c) == max || Some(c) == min))
+                );
+            }
+        }
+        assert!(around.free.contains(&false), "not the whole month again");
+    }
+
+    #[test]
+    fn weeks_cover_the_month_and_shift_from_round_to_round() {
+        let days_of = |plan: &[Kind]| -> Vec<usize> {
+            plan.iter()
+                .flat_map(|k| match *k {
+                    Kind::Days { from, to } => from..to,
+                    Kind::People { .. } => 0..0,
+                })
+                .collect()
+        };
+        for cycle in 0..3 {
+            let plan = cycle_plan(31, cycle, 0);
+            assert_eq!(plan[0], Kind::People { widen: 0 });
+            assert_eq!(days_of(&plan), (0..31).collect::<Vec<_>>());
+        }
+        assert_ne!(cycle_plan(31, 0, 0), cycle_plan(31, 1, 0));
+    }
+}
