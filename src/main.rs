@@ -207,12 +207,25 @@ fn cmd_solve(a: SolveArgs) -> Result<u8, Exit> {
     } else {
         Backend::Cbc
     };
+    let spinner = indicatif::ProgressBar::new_spinner();
+    let heading = format!(
+        "solving {} ({} staff, {} days; limit {} s)",
+        sc.name,
+        sc.staff.len(),
+        sc.days(),
+        a.time_limit
+    );
+    spinner.set_message(heading.clone());
+    let bar = spinner.clone();
     let opts = SolveOptions {
         backend,
         time_limit: a.time_limit,
         gap: a.gap,
         threads: a.threads.max(1),
         solver_log: a.solver_log,
+        progress: solve::OnProgress::new(move |p| {
+            bar.set_message(format!("{heading}: {}", report::progress_line(p)))
+        }),
     };
     let out = a.out.clone().unwrap_or_else(|| {
         let stem = a
@@ -223,14 +236,6 @@ fn cmd_solve(a: SolveArgs) -> Result<u8, Exit> {
         PathBuf::from(format!("{stem}.roster.json"))
     });
 
-    let spinner = indicatif::ProgressBar::new_spinner();
-    spinner.set_message(format!(
-        "solving {} ({} staff, {} days; limit {} s)",
-        sc.name,
-        sc.staff.len(),
-        sc.days(),
-        a.time_limit
-    ));
     spinner.set_style(
         indicatif::ProgressStyle::with_template("{spinner} {msg} {elapsed}")
             .expect("valid template"),

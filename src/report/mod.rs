@@ -93,6 +93,18 @@ pub fn diagnosis_text(d: &Diagnosis) -> String {
     out
 }
 
+/// One line for a progress display: what the solve is doing, its best and its bound.
+pub fn progress_line(p: &crate::solve::Progress) -> String {
+    let mut line = p.stage.clone();
+    if let Some(best) = p.best {
+        line += &format!(" · best {}", num(best));
+    }
+    if let Some(bound) = p.bound {
+        line += &format!(", bound {}", num(bound));
+    }
+    line
+}
+
 pub(crate) fn num(v: f64) -> String {
     if v.is_nan() {
         return "unknown".into();

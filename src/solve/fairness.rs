@@ -48,6 +48,13 @@ pub(super) fn prove_spreads(
                 all_settled = false;
                 break;
             }
+            opts.progress.report(
+                format!(
+                    "proving fairness: can every {} work {c} {}?",
+                    sp.job, sp.measure
+                ),
+                Some(&best),
+            );
             let probe_opts = SolveOptions {
                 time_limit: limit,
                 gap: 0.0,
@@ -85,6 +92,8 @@ pub(super) fn prove_spreads(
         time_limit: remaining(1.0).max(1.0),
         ..opts.clone()
     };
+    opts.progress
+        .report("searching the rest of the month for better", Some(&best));
     // The best roster starts the search when it lies in the rest (its spreads are not 0).
     let fixes = Fixes {
         no_equal: settled,

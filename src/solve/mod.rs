@@ -67,6 +67,51 @@ pub struct SolveOptions {
     pub threads: u32,
     /// Let the solver print its own log (to stdout), for diagnosing slow solves.
     pub solver_log: bool,
+    /// Told where a long solve is: each stage, and each better roster.
+    pub progress: OnProgress,
+}
+
+/// Where a solve is, for a progress display.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Progress {
+    /// What the solver is doing now, in a user's words.
+    pub stage: String,
+    /// The best roster's objective so far.
+    pub best: Option<f64>,
+    /// The best bound proven for the whole month so far.
+    pub bound: Option<f64>,
+}
+
+/// A callback for `Progress`; by default nobody listens.
+#[derive(Clone, Default)]
+pub struct OnProgress(Option<std::sync::Arc<ProgressFn>>);
+
+type ProgressFn = dyn Fn(&Progress) + Send + Sync;
+
+impl OnProgress {
+    pub fn new(f: impl Fn(&Progress) + Send + Sync + 'static) -> Self {
+        OnProgress(Some(std::sync::Arc::new(f)))
+    }
+
+    fn report(&self, stage: impl Into<String>, best: Option<&Solved>) {
+        if let Some(f) = &self.0 {
+            f(&Progress {
+                stage: stage.into(),
+                best: best.map(|s| s.objective),
+                bound: best.map(|s| s.bound).filter(|b| !b.is_nan()),
+            });
+        }
+    }
+}
+
+impl std::fmt::Debug for OnProgress {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.0.is_some() {
+            "OnProgress(..)"
+        } else {
+            "OnProgress(none)"
+        })
+    }
 }
 
 impl Default for SolveOptions {
@@ -77,6 +122,7 @@ impl Default for SolveOptions {
             gap: 0.0,
             threads: 1,
             solver_log: false,
+            progress: OnProgress::default(),
         }
     }
 }
@@ -422,6 +468,8 @@ pub fn solve(sc: &Scenario, opts: &SolveOptions) -> Result<Solved, SolveError> {
         node_limit: Some(0),
         ..Fixes::default()
     };
+    opts.progress
+        .report("first roster and bound (root node)", None);
     let solved = match solve_once(sc, &root, &root_only, started) {
         Ok(Some(solved)) => solved,
         Ok(None) => return Err(SolveError::Infeasible(diagnose::diagnose(sc, opts)?)),
@@ -445,6 +493,8 @@ pub fn solve(sc: &Scenario, opts: &SolveOptions) -> Result<Solved, SolveError> {
     if solved.status != Status::TimeLimit {
         return Ok(solved);
     }
+    opts.progress
+        .report("improving the roster (fix-and-optimise)", Some(&solved));
     let until = opts.time_limit * IMPROVE_UNTIL;
     let improved = neighbourhood::improve(sc, opts, solved, started, until)?;
     if improved.status != Status::TimeLimit {

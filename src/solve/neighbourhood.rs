@@ -204,6 +204,8 @@ pub(super) fn improve(
             Ok(Some(better)) if better.objective < best.objective - 1e-6 => {
                 // Stay with what works.
                 best = better.instead_of(&best).with_bound(bound, opts, started);
+                opts.progress
+                    .report("improving the roster (fix-and-optimise)", Some(&best));
                 fruitless = 0;
             }
             // Nothing better here (or not found in time): the next neighbourhood.
