@@ -2,11 +2,11 @@
 //! quickly but then stalls: its heuristics move single variables, while making a fairness
 //! spread smaller means handing shifts from the people at its top to the people at its
 //! bottom, across the whole month. So we free exactly those people (and the owners of unmet
-//! requests), keep everyone else's shifts as they are, and let the MIP re-roster the free
-//! ones with a cutoff just below the best. The sub-model is small and solves in seconds;
-//! when it proves nothing better exists there, the neighbourhood widens. Over-cover is a
-//! matter of days rather than people (who works beyond their minimum, on which shift), so
-//! the search also frees everyone for one week at a time.
+//! requests, and those whose shifts make avoidable over-cover), keep everyone else's shifts
+//! as they are, and let the MIP re-roster the free ones with a cutoff just below the best.
+//! The sub-model is small and solves in seconds; when it proves nothing better exists
+//! there, the neighbourhood widens. A poor first roster is poor everywhere, so the search
+//! also frees everyone for one week at a time.
 
 use super::objective::{counts_of, spread_facts};
 use super::{Fixes, SolveError, SolveOptions, Solved, Status, solve_once};
@@ -33,7 +33,8 @@ enum Kind {
 }
 
 impl Neighbourhood {
-    /// None when the person keeps the incumbent's day; otherwise they choose it.
+    /// The incumbent's shift (or day off) when the person keeps that day; None when the
+    /// sub-model chooses it.
     pub fn kept(&self, i: usize, d: usize) -> Option<Option<usize>> {
         (!(self.free[i] && self.days.contains(&d))).then_some(self.shift[i][d])
     }
@@ -50,9 +51,10 @@ impl Neighbourhood {
     }
 
     /// The people who make the objective what it is: those at the top or bottom of each
-    /// spread that is not zero, and those whose request is not met. `widen` more people,
-    /// spaced evenly through the staff list, join them. None when nobody can improve the
-    /// objective this way or when everyone would be free (that is the whole month again).
+    /// spread that is not zero, those whose request is not met, and those above their
+    /// minimum on an over-covered shift. `widen` more people, spaced evenly through the
+    /// staff list, join them. None when nobody is chosen, or more than half the staff (the
+    /// sub-model would be no quicker than the month), or everyone after widening.
     pub fn around(sc: &Scenario, roster: &Roster, widen: usize) -> Option<Neighbourhood> {
         let n = sc.staff.len();
         let shift = incumbent(sc, roster);
