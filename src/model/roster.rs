@@ -123,6 +123,22 @@ impl Roster {
     }
 
     /// Assignments in a stable order: date, shift order in the scenario, staff order.
+    /// Per person and day (scenario indices), the index of the shift this roster gives
+    /// them; assignments that name nothing in the scenario are left out.
+    pub fn shift_grid(&self, sc: &Scenario) -> Vec<Vec<Option<usize>>> {
+        let mut grid = vec![vec![None; sc.days()]; sc.staff.len()];
+        for a in &self.assignments {
+            if let (Some(i), Some(d), Some(k)) = (
+                sc.staff_by_id(&a.staff),
+                sc.month.day_index(a.date),
+                sc.shift_by_code(&a.shift),
+            ) {
+                grid[i][d] = Some(k);
+            }
+        }
+        grid
+    }
+
     pub fn sort(&mut self, sc: &Scenario) {
         self.assignments.sort_by_key(|a| {
             (

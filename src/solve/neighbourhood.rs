@@ -8,9 +8,9 @@
 //! there, the neighbourhood widens. A poor first roster is poor everywhere, so the search
 //! also frees everyone for one week at a time.
 
-use super::objective::{counts_of, spread_facts};
+use super::objective::{beyond_demand, counts_of, request_met, spread_facts};
 use super::{Fixes, SolveError, SolveOptions, Solved, Status, solve_once};
-use crate::model::{Roster, Scenario, Wish};
+use crate::model::{Roster, Scenario};
 use std::time::Instant;
 
 /// Who may change in a sub-model, and the incumbent everyone else keeps.
@@ -45,7 +45,7 @@ impl Neighbourhood {
             Kind::Days { from, to } => Some(Neighbourhood {
                 free: vec![true; sc.staff.len()],
                 days: from..to,
-                shift: incumbent(sc, roster),
+                shift: roster.shift_grid(sc),
             }),
         }
     }
@@ -57,7 +57,7 @@ impl Neighbourhood {
     /// sub-model would be no quicker than the month), or everyone after widening.
     pub fn around(sc: &Scenario, roster: &Roster, widen: usize) -> Option<Neighbourhood> {
         let n = sc.staff.len();
-        let shift = incumbent(sc, roster);
+        let shift = roster.shift_grid(sc);
         let mut free = vec![false; n];
         for sp in spread_facts(sc).iter().filter(|sp| sp.weight > 0.0) {
             let counts = counts_of(sc, roster, &sp.job, sp.measure == "nights");
@@ -90,35 +90,18 @@ impl Neighbourhood {
             }
         }
         for r in &sc.requests {
-            let d = sc.month.day_index(r.date).expect("validated date");
-            let met = match r.wish {
-                Wish::Off => shift[r.staff][d].is_none(),
-                Wish::Shift(k) => shift[r.staff][d] == Some(k),
-            };
-            free[r.staff] |= !met;
+            free[r.staff] |= !request_met(sc, r, &shift);
         }
         if sc.weights.over_cover > 0.0 {
             // Over-cover that the minimums do not force: someone above their minimum on a
             // shift with more people than demand could have stayed at home.
-            let mut heads = vec![vec![0u32; sc.shifts.len()]; sc.days()];
-            for days in &shift {
-                for (d, k) in days.iter().enumerate() {
-                    if let Some(k) = *k {
-                        heads[d][k] += 1;
-                    }
-                }
-            }
-            let demand = |d: usize, k: usize| -> u32 {
-                (0..sc.seats.len())
-                    .map(|s| sc.demand(sc.date(d), k, s))
-                    .sum()
-            };
+            let beyond = beyond_demand(sc, &shift);
             for (i, days) in shift.iter().enumerate() {
                 let worked = days.iter().filter(|k| k.is_some()).count() as u32;
                 let over = days
                     .iter()
                     .enumerate()
-                    .any(|(d, k)| k.is_some_and(|k| heads[d][k] > demand(d, k)));
+                    .any(|(d, k)| k.is_some_and(|k| beyond[d][k] > 0));
                 free[i] |= worked > sc.staff[i].min_shifts && over;
             }
         }
@@ -138,21 +121,6 @@ impl Neighbourhood {
             shift,
         })
     }
-}
-
-/// Per person and day, the shift a roster gives them.
-fn incumbent(sc: &Scenario, roster: &Roster) -> Vec<Vec<Option<usize>>> {
-    let mut shift = vec![vec![None; sc.days()]; sc.staff.len()];
-    for a in &roster.assignments {
-        if let (Some(i), Some(d), Some(k)) = (
-            sc.staff_by_id(&a.staff),
-            sc.month.day_index(a.date),
-            sc.shift_by_code(&a.shift),
-        ) {
-            shift[i][d] = Some(k);
-        }
-    }
-    shift
 }
 
 /// Improves `best` by fix-and-optimise until `until` seconds after `started`, or until the
@@ -300,7 +268,7 @@ mod tests {
         let sc = fixture();
         let start = unfair_start(&sc);
         let around = Neighbourhood::around(&sc, &start.roster, 0).expect("an unfair roster");
-        let shifts = incumbent(&sc, &start.roster);
+        let shifts = start.roster.shift_grid(&sc);
         for (i, days) in shifts.iter().enumerate() {
             for (d, &shift) in days.iter().enumerate() {
                 match around.kept(i, d) {

@@ -1,7 +1,7 @@
 //! The objective of CONTRACT.md, term by term, so the result can be explained as a sum.
 
 use super::variables::ShiftVars;
-use crate::model::{Scenario, Wish};
+use crate::model::{Request, Scenario, Wish};
 use good_lp::{Constraint, Expression, ProblemVariables, constraint, variable};
 use serde::Serialize;
 
@@ -351,28 +351,11 @@ pub(super) fn spread_of(
 /// The objective of any roster, computed from the roster itself (used by `check` and the
 /// tests to confirm the solver's own account).
 pub fn evaluate(sc: &Scenario, roster: &crate::model::Roster) -> Breakdown {
-    let (n, days) = (sc.staff.len(), sc.days());
-    let mut on = vec![vec![None; days]; n];
-    let mut heads = vec![vec![0i64; sc.shifts.len()]; days];
-    for a in &roster.assignments {
-        if let (Some(i), Some(d), Some(k)) = (
-            sc.staff_by_id(&a.staff),
-            sc.month.day_index(a.date),
-            sc.shift_by_code(&a.shift),
-        ) {
-            on[i][d] = Some(k);
-            heads[d][k] += 1;
-        }
-    }
+    let on = roster.shift_grid(sc);
     let w = &sc.weights;
     let mut b = Breakdown::default();
     for r in &sc.requests {
-        let d = sc.month.day_index(r.date).expect("validated");
-        let met = match r.wish {
-            Wish::Off => on[r.staff][d].is_none(),
-            Wish::Shift(k) => on[r.staff][d] == Some(k),
-        };
-        if !met {
+        if !request_met(sc, r, &on) {
             b.requests += r.weight * w.request;
         }
     }
@@ -380,13 +363,42 @@ pub fn evaluate(sc: &Scenario, roster: &crate::model::Roster) -> Breakdown {
         b.fair_nights += spread_of(sc, roster, &job, true) as f64 * w.fair_nights;
         b.fair_weekends += spread_of(sc, roster, &job, false) as f64 * w.fair_weekends;
     }
-    for (d, row) in heads.iter().enumerate() {
-        for (k, &h) in row.iter().enumerate() {
-            let demand: i64 = (0..sc.seats.len())
-                .map(|s| sc.demand(sc.date(d), k, s) as i64)
-                .sum();
-            b.over_cover += (h - demand).max(0) as f64 * w.over_cover;
+    for row in beyond_demand(sc, &on) {
+        for extra in row {
+            b.over_cover += extra.max(0) as f64 * w.over_cover;
         }
     }
     b
+}
+
+/// Whether a roster (as `Roster::shift_grid`) grants a request.
+pub(super) fn request_met(sc: &Scenario, r: &Request, on: &[Vec<Option<usize>>]) -> bool {
+    let d = sc.month.day_index(r.date).expect("validated date");
+    match r.wish {
+        Wish::Off => on[r.staff][d].is_none(),
+        Wish::Shift(k) => on[r.staff][d] == Some(k),
+    }
+}
+
+/// Per day and shift, the people on duty minus the seats demanded (negative when short).
+pub(super) fn beyond_demand(sc: &Scenario, on: &[Vec<Option<usize>>]) -> Vec<Vec<i64>> {
+    let mut heads: Vec<Vec<i64>> = (0..sc.days())
+        .map(|d| {
+            (0..sc.shifts.len())
+                .map(|k| {
+                    -(0..sc.seats.len())
+                        .map(|s| sc.demand(sc.date(d), k, s) as i64)
+                        .sum::<i64>()
+                })
+                .collect()
+        })
+        .collect();
+    for days in on {
+        for (d, k) in days.iter().enumerate() {
+            if let Some(k) = *k {
+                heads[d][k] += 1;
+            }
+        }
+    }
+    heads
 }

@@ -101,21 +101,18 @@ impl ShiftVars {
 
     /// Each variable's value in a roster: 1 where it has the person on that shift.
     pub fn values_for(&self, sc: &Scenario, roster: &Roster) -> Vec<(Variable, f64)> {
-        let mut on = vec![false; self.x.len()];
-        for a in &roster.assignments {
-            if let (Some(i), Some(d), Some(k)) = (
-                sc.staff_by_id(&a.staff),
-                sc.month.day_index(a.date),
-                sc.shift_by_code(&a.shift),
-            ) {
-                on[(i * self.days + d) * self.shifts + k] = true;
+        let grid = roster.shift_grid(sc);
+        let mut values = Vec::new();
+        for (i, days) in grid.iter().enumerate() {
+            for (d, &on) in days.iter().enumerate() {
+                for k in 0..self.shifts {
+                    if let Some(v) = self.get(i, d, k) {
+                        values.push((v, if on == Some(k) { 1.0 } else { 0.0 }));
+                    }
+                }
             }
         }
-        self.x
-            .iter()
-            .zip(on)
-            .filter_map(|(v, on)| v.map(|v| (v, if on { 1.0 } else { 0.0 })))
-            .collect()
+        values
     }
 
     pub fn dims(&self) -> (usize, usize, usize) {
