@@ -19,11 +19,14 @@ pub(super) fn can_probe(sc: &Scenario, opts: &SolveOptions) -> bool {
     opts.backend == Backend::Cbc && super::integral_weights(sc) && sc.weights.over_cover > 0.0
 }
 
+/// `least`: the shortest time worth giving a solve of the whole month; with less, its LP
+/// alone would overrun the time limit.
 pub(super) fn prove_spreads(
     sc: &Scenario,
     opts: &SolveOptions,
     first: Solved,
     started: Instant,
+    least: f64,
 ) -> Result<Solved, SolveError> {
     let spreads = spread_facts(sc);
     let remaining =
@@ -44,7 +47,7 @@ pub(super) fn prove_spreads(
         let mut all_settled = true;
         for c in values {
             let limit = remaining(0.75);
-            if limit < 1.0 {
+            if limit < least {
                 all_settled = false;
                 break;
             }
@@ -88,8 +91,11 @@ pub(super) fn prove_spreads(
     }
     // Every settled case is explored: the best roster in it is known. What remains is the
     // month with those spreads at least 1 (the whole month when none is settled).
+    if remaining(1.0) < least {
+        return Ok(best);
+    }
     let rest = SolveOptions {
-        time_limit: remaining(1.0).max(1.0),
+        time_limit: remaining(1.0),
         ..opts.clone()
     };
     opts.progress

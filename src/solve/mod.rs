@@ -493,6 +493,9 @@ pub fn solve(sc: &Scenario, opts: &SolveOptions) -> Result<Solved, SolveError> {
     if solved.status != Status::TimeLimit {
         return Ok(solved);
     }
+    // A later solve of the whole month needs about as long for its LP and preprocessing as
+    // the root's took before the heuristics: about half the root stage.
+    let least = (started.elapsed().as_secs_f64() * 0.5).max(1.0);
     opts.progress
         .report("improving the roster (fix-and-optimise)", Some(&solved));
     let until = opts.time_limit * IMPROVE_UNTIL;
@@ -500,7 +503,7 @@ pub fn solve(sc: &Scenario, opts: &SolveOptions) -> Result<Solved, SolveError> {
     if improved.status != Status::TimeLimit {
         return Ok(improved);
     }
-    let proven = fairness::prove_spreads(sc, opts, improved, started)?;
+    let proven = fairness::prove_spreads(sc, opts, improved, started, least)?;
     // The time taken is the whole solve's, whichever stage found the roster.
     let bound = proven.bound;
     Ok(proven.with_bound(bound, opts, started))
@@ -511,7 +514,7 @@ pub fn solve(sc: &Scenario, opts: &SolveOptions) -> Result<Solved, SolveError> {
 const ROOT_SHARE: f64 = 0.4;
 
 /// Fix-and-optimise may improve the first roster until this share of the time limit.
-const IMPROVE_UNTIL: f64 = 0.45;
+const IMPROVE_UNTIL: f64 = 0.7;
 
 /// Extra rows for one solve: fairness cases already settled, or the one being probed.
 #[derive(Debug, Clone, Default)]
