@@ -160,11 +160,7 @@ mod tests {
 
     #[test]
     fn an_equal_split_leaves_only_counts_that_cover_demand_without_costing_too_much() {
-        let sc = Scenario::from_toml(
-            include_str!("../../tests/data/mutation.toml"),
-            std::path::Path::new("mutation.toml"),
-        )
-        .unwrap();
+        let sc = crate::solve::test_fixture();
         // 145 agents, 278 night seats, others can take 115: 2 nights each (290) is the only
         // count that covers 163 without more than 65 of over-cover.
         assert_eq!(

@@ -556,13 +556,7 @@ impl Solved {
         } else {
             bound.min(self.objective)
         };
-        self.gap = if self.bound.is_nan() {
-            f64::NAN
-        } else if self.objective.abs() < 1e-9 {
-            0.0
-        } else {
-            ((self.objective - self.bound) / self.objective.abs()).max(0.0)
-        };
+        self.gap = relative_gap(self.objective, self.bound);
         self.status = if self.bound >= self.objective - 1e-6 {
             Status::Optimal
         } else if self.gap <= opts.gap {
@@ -663,13 +657,7 @@ fn solve_once(
     } else {
         (bound * 1e6).round() / 1e6
     };
-    let gap = if bound.is_nan() {
-        f64::NAN
-    } else if objective_value.abs() < 1e-9 {
-        0.0
-    } else {
-        ((objective_value - bound) / objective_value.abs()).max(0.0)
-    };
+    let gap = relative_gap(objective_value, bound);
     let breakdown = objective.breakdown(|e| (value(e) * 1e6).round() / 1e6);
     let seconds = started.elapsed().as_secs_f64();
 
@@ -696,6 +684,27 @@ fn solve_once(
         size,
         roster,
     }))
+}
+
+/// (objective − bound) / |objective|: unknown (NaN) with an unknown bound, 0 at objective 0.
+fn relative_gap(objective: f64, bound: f64) -> f64 {
+    if bound.is_nan() {
+        f64::NAN
+    } else if objective.abs() < 1e-9 {
+        0.0
+    } else {
+        ((objective - bound) / objective.abs()).max(0.0)
+    }
+}
+
+/// The rules fixture (tests/data/mutation.toml) that the solver's unit tests share.
+#[cfg(test)]
+fn test_fixture() -> Scenario {
+    Scenario::from_toml(
+        include_str!("../../tests/data/mutation.toml"),
+        std::path::Path::new("mutation.toml"),
+    )
+    .expect("the fixture loads")
 }
 
 fn integral_weights(sc: &Scenario) -> bool {

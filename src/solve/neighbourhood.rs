@@ -216,14 +216,6 @@ mod tests {
     use crate::rules::check_roster;
     use crate::solve::{Breakdown, ModelSize, evaluate, solve};
 
-    fn fixture() -> Scenario {
-        Scenario::from_toml(
-            include_str!("../../tests/data/mutation.toml"),
-            std::path::Path::new("mutation.toml"),
-        )
-        .unwrap()
-    }
-
     /// A valid roster that ignores fairness: the month solved with the spreads weighing 0.
     fn unfair_start(sc: &Scenario) -> Solved {
         let mut careless = sc.clone();
@@ -245,7 +237,7 @@ mod tests {
 
     #[test]
     fn fix_and_optimise_makes_an_unfair_roster_fairer_and_keeps_every_rule() {
-        let sc = fixture();
+        let sc = crate::solve::test_fixture();
         let start = unfair_start(&sc);
         let optimum = solve(&sc, &SolveOptions::default()).unwrap().objective;
         assert!(
@@ -265,7 +257,7 @@ mod tests {
 
     #[test]
     fn a_neighbourhood_frees_the_people_at_the_ends_of_a_spread_and_keeps_the_rest() {
-        let sc = fixture();
+        let sc = crate::solve::test_fixture();
         let start = unfair_start(&sc);
         let around = Neighbourhood::around(&sc, &start.roster, 0).expect("an unfair roster");
         let shifts = start.roster.shift_grid(&sc);
