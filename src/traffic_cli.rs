@@ -240,12 +240,11 @@ pub fn cmd_simulate(a: SimulateArgs) -> Result<u8, Exit> {
     let report = adapt::label(&sc, roster.is_some(), result);
     if let Some(path) = &a.service_out {
         let series = adapt::service_series(&sc, &report);
-        write_atomically(path, serde_json::to_string_pretty(&series)?.as_bytes()).map_err(|e| {
-            bad(format!(
-                "--service-out {}: cannot write: {e}",
-                path.display()
-            ))
-        })?;
+        write_flag_output(
+            "--service-out",
+            path,
+            serde_json::to_string_pretty(&series)?.as_bytes(),
+        )?;
     }
     if a.json {
         say!("{}", serde_json::to_string(&report)?);
@@ -353,12 +352,11 @@ pub fn cmd_advise(a: AdviseArgs) -> Result<u8, Exit> {
     let advice =
         advise::advise(&sc, &opts).map_err(|e| bad(format!("{}: {e}", a.scenario.display())))?;
     if let Some(path) = &a.write_demand {
-        write_atomically(path, advise::demand_toml(&advice).as_bytes()).map_err(|e| {
-            bad(format!(
-                "--write-demand {}: cannot write: {e}",
-                path.display()
-            ))
-        })?;
+        write_flag_output(
+            "--write-demand",
+            path,
+            advise::demand_toml(&advice).as_bytes(),
+        )?;
     }
     if a.json {
         say!("{}", serde_json::to_string(&advice)?);
@@ -432,4 +430,10 @@ pub fn cmd_advise(a: AdviseArgs) -> Result<u8, Exit> {
         );
     }
     Ok(0)
+}
+
+/// Writes the file an output flag names; a path that cannot be written is a bad flag.
+fn write_flag_output(flag: &str, path: &std::path::Path, bytes: &[u8]) -> Result<(), Exit> {
+    write_atomically(path, bytes)
+        .map_err(|e| bad(format!("{flag} {}: cannot write: {e}", path.display())))
 }
