@@ -3,15 +3,15 @@
 //! root node does not settle it, so it takes every stage: root, fix-and-optimise, the
 //! fairness probes and the final search.
 
-use roster::model::Scenario;
+mod common;
+
 use roster::rules::check_roster;
 use roster::solve::{OnProgress, Progress, SolveOptions, Status, evaluate, solve};
-use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 #[test]
 fn the_staged_search_reports_its_stages_in_order_and_gives_the_same_roster_twice() {
-    let sc = Scenario::load(Path::new("scenarios/holiday-2027-02.toml")).expect("loads");
+    let sc = common::load("scenarios/holiday-2027-02.toml");
     let seen: Arc<Mutex<Vec<Progress>>> = Arc::default();
     let sink = Arc::clone(&seen);
     let opts = SolveOptions {
