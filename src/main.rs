@@ -234,7 +234,7 @@ fn cmd_solve(a: SolveArgs) -> Result<u8, Exit> {
         progress: solve::OnProgress::new(move |p| {
             sink.lock().unwrap_or_else(|e| e.into_inner()).record(p);
             if log_progress {
-                eprintln!("progress: {}", report::progress_line(p));
+                bar.suspend(|| eprintln!("progress: {}", report::progress_line(p)));
             }
             bar.set_message(format!("{heading}: {}", report::progress_line(p)))
         }),
@@ -256,7 +256,7 @@ fn cmd_solve(a: SolveArgs) -> Result<u8, Exit> {
     let watched = solve_watched(&sc, &opts);
     spinner.finish_and_clear();
     let result = match watched {
-        Watched::Done(result) => result,
+        Watched::Done(result) => *result,
         Watched::Interrupted | Watched::Overran => {
             let interrupted = matches!(watched, Watched::Interrupted);
             let latest = latest.lock().unwrap_or_else(|e| e.into_inner()).clone();
@@ -348,7 +348,7 @@ impl Latest {
 
 /// How a solve watched by `solve_watched` ended.
 enum Watched {
-    Done(Result<solve::Solved, SolveError>),
+    Done(Box<Result<solve::Solved, SolveError>>),
     /// SIGINT (Ctrl-C).
     Interrupted,
     /// The solver overran the time limit by more than `OVERRUN_GRACE`.
@@ -382,7 +382,7 @@ fn solve_watched(sc: &Scenario, opts: &SolveOptions) -> Watched {
         Err(_) => rx.recv().ok(),
     };
     match received {
-        Some(Some(result)) => Watched::Done(result),
+        Some(Some(result)) => Watched::Done(Box::new(result)),
         Some(None) => Watched::Interrupted,
         None => Watched::Overran,
     }
@@ -403,13 +403,28 @@ fn stop_early(sc: &Scenario, a: &SolveArgs, out: &Path, latest: Latest, interrup
     } else {
         latest.stage.clone()
     };
+    let json = |written: Option<&Path>, objective: Option<f64>| {
+        if a.json {
+            say!(
+                "{}",
+                serde_json::json!({
+                    "status": if interrupted { "interrupted" } else { "time_limit" },
+                    "stage": stage,
+                    "objective": objective,
+                    "out": written,
+                })
+            );
+        }
+    };
     let Some(best) = latest.roster else {
         eprintln!("{what} during {stage}: no roster found yet; nothing written");
+        json(None, None);
         return fail;
     };
     let mut best = (*best).clone();
     if !rules::check_roster(sc, &best).is_empty() {
         eprintln!("{what} during {stage}: the best roster so far breaks rules; nothing written");
+        json(None, None);
         return fail;
     }
     if let Some(info) = best.solver.as_mut() {
@@ -426,9 +441,11 @@ fn stop_early(sc: &Scenario, a: &SolveArgs, out: &Path, latest: Latest, interrup
     });
     if let Err(e) = written {
         eprintln!("{what}: cannot write {}: {e}", out.display());
+        json(None, None);
         return fail;
     }
     let objective = best.solver.as_ref().map_or(f64::NAN, |i| i.objective);
+    json(Some(out), Some(objective));
     eprintln!(
         "{what} during {stage}: wrote the best roster found so far to {} (objective {}, not proven optimal)",
         out.display(),
