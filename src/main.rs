@@ -359,6 +359,9 @@ enum Watched {
 /// clock between nodes and heuristics, not inside every LP, so it may overrun a little.
 const OVERRUN_GRACE: f64 = 2.0;
 
+/// The solver thread's stack: what the main thread has on Linux (8 MiB), many times over.
+const SOLVER_STACK: usize = 64 << 20;
+
 /// Solves in a worker thread while this thread waits for the result, Ctrl-C or the time
 /// limit (plus a grace), whichever comes first: CBC cannot be interrupted from outside.
 fn solve_watched(sc: &Scenario, opts: &SolveOptions) -> Watched {
@@ -371,12 +374,23 @@ fn solve_watched(sc: &Scenario, opts: &SolveOptions) -> Watched {
     });
     let limit = opts.time_limit;
     let (sc, opts) = (sc.clone(), opts.clone());
-    std::thread::spawn(move || {
-        let result =
-            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| solve::solve(&sc, &opts)))
-                .unwrap_or_else(|_| Err(SolveError::Solver("the solver panicked".into())));
-        let _ = tx.send(Some(result));
-    });
+    // CBC recurses deeply in preprocessing and search; a spawned thread's default 2 MiB
+    // stack is a quarter of what it had on the main thread, and an overflow in C++ is a
+    // segfault, not a Rust panic.
+    let worker = std::thread::Builder::new()
+        .name("solver".into())
+        .stack_size(SOLVER_STACK)
+        .spawn(move || {
+            let result =
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| solve::solve(&sc, &opts)))
+                    .unwrap_or_else(|_| Err(SolveError::Solver("the solver panicked".into())));
+            let _ = tx.send(Some(result));
+        });
+    if let Err(e) = worker {
+        return Watched::Done(Box::new(Err(SolveError::Solver(format!(
+            "cannot start the solver thread: {e}"
+        )))));
+    }
     let received = match Duration::try_from_secs_f64(limit + OVERRUN_GRACE) {
         Ok(wait) => rx.recv_timeout(wait).ok(),
         Err(_) => rx.recv().ok(),
