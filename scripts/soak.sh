@@ -135,7 +135,7 @@ if [[ $PARTS == *writers* ]] && time_left; then
             [[ $used == *" $staff "* ]] && continue
             pick=$("$ROSTER" swap "$SMALL" "$base" --staff "$staff" --date "$date" --candidates --json 2>/dev/null |
                 jq -r --arg used "$used" '.candidates[] | select((.returns | length) > 0)
-                    | select(($used | contains(" " + .staff + " ")) | not)
+                    | . as $c | select(($used | contains(" " + $c.staff + " ")) | not)
                     | "\(.staff) \(.returns[0].date)"' | head -n1)
             [ -z "$pick" ] && continue
             read -r with ret <<<"$pick"
