@@ -110,7 +110,7 @@ fn series() -> impl Strategy<Value = Vec<ServiceSeries>> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(24))]
+    #![proptest_config(ProptestConfig::with_cases(64))]
 
     /// 9.8: whatever was edited after solving, the report never shows the solver's status
     /// beside an objective that is not this roster's, and says when the roster changed.

@@ -254,7 +254,7 @@ fn solver_line(
     let check = if violations.is_empty() {
         "every roster rule holds".to_string()
     } else {
-        format!("{} rule violation(s)", violations.len())
+        format!("it has {} rule violation(s)", violations.len())
     };
     (
         "solver",
@@ -314,23 +314,14 @@ pub fn failures(
         }
     }
     for (rule, list) in by_rule {
-        let first = list[0];
-        let place = [
-            first.staff.clone(),
-            first.date.map(|d| d.to_string()),
-            first.shift.clone(),
-        ]
-        .into_iter()
-        .flatten()
-        .collect::<Vec<_>>()
-        .join(" ");
         out.push(Failure {
             kind: FailureKind::RuleBroken,
             count: list.len(),
+            // The rule's own message names the person, day and shift.
             text: format!(
-                "{rule} broken {} time(s); first: {place} {}",
+                "{rule} broken {} time(s); first: {}",
                 list.len(),
-                first.message
+                list[0].message
             ),
         });
     }
