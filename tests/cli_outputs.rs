@@ -148,7 +148,7 @@ struct Writer {
     /// The file name the flag expects (its extension picks a format for some commands).
     file: &'static str,
     /// The command line with the flag's output at the given path.
-    args: Box<dyn Fn(&Inputs, &Path) -> Vec<OsString>>,
+    args: fn(&Inputs, &Path) -> Vec<OsString>,
     /// The inputs that command reads (any of which the output must never replace).
     reads: fn(&Inputs) -> Vec<PathBuf>,
 }
@@ -158,7 +158,7 @@ fn writers() -> Vec<Writer> {
         Writer {
             label: "solve --out",
             file: "o.json",
-            args: Box::new(|fx, out| {
+            args: |fx, out| {
                 os(&[
                     &"solve",
                     &fx.solve_scenario,
@@ -167,13 +167,13 @@ fn writers() -> Vec<Writer> {
                     &"--time-limit",
                     &"60",
                 ])
-            }),
+            },
             reads: |fx| vec![fx.solve_scenario.clone()],
         },
         Writer {
             label: "solve --csv",
             file: "o.csv",
-            args: Box::new(|fx, out| {
+            args: |fx, out| {
                 let good = fx.dir.path().join("good.json");
                 os(&[
                     &"solve",
@@ -183,33 +183,33 @@ fn writers() -> Vec<Writer> {
                     &"--csv",
                     &out,
                 ])
-            }),
+            },
             reads: |fx| vec![fx.solve_scenario.clone()],
         },
         Writer {
             label: "swap --out",
             file: "o.json",
-            args: Box::new(|fx, out| {
+            args: |fx, out| {
                 let mut v = swap_args(fx, 0);
                 v.extend(os(&[&"--out", &out]));
                 v
-            }),
+            },
             reads: |fx| vec![fx.scenario.clone()],
         },
         Writer {
             label: "leave --out",
             file: "o.json",
-            args: Box::new(|fx, out| {
+            args: |fx, out| {
                 let mut v = leave_args(fx);
                 v.extend(os(&[&"--out", &out]));
                 v
-            }),
+            },
             reads: |fx| vec![fx.scenario.clone()],
         },
         Writer {
             label: "plot --out",
             file: "o.svg",
-            args: Box::new(|fx, out| {
+            args: |fx, out| {
                 os(&[
                     &"plot",
                     &fx.scenario,
@@ -221,13 +221,13 @@ fn writers() -> Vec<Writer> {
                     &"--out",
                     &out,
                 ])
-            }),
+            },
             reads: |fx| vec![fx.scenario.clone(), fx.roster.clone(), fx.service.clone()],
         },
         Writer {
             label: "report --out",
             file: "o.html",
-            args: Box::new(|fx, out| {
+            args: |fx, out| {
                 os(&[
                     &"report",
                     &fx.scenario,
@@ -237,13 +237,13 @@ fn writers() -> Vec<Writer> {
                     &"--out",
                     &out,
                 ])
-            }),
+            },
             reads: |fx| vec![fx.scenario.clone(), fx.roster.clone(), fx.service.clone()],
         },
         Writer {
             label: "simulate --service-out",
             file: "o.json",
-            args: Box::new(|fx, out| {
+            args: |fx, out| {
                 os(&[
                     &"simulate",
                     &fx.traffic,
@@ -252,13 +252,13 @@ fn writers() -> Vec<Writer> {
                     &"--service-out",
                     &out,
                 ])
-            }),
+            },
             reads: |fx| vec![fx.traffic.clone()],
         },
         Writer {
             label: "advise --write-demand",
             file: "o.toml",
-            args: Box::new(|fx, out| {
+            args: |fx, out| {
                 os(&[
                     &"advise",
                     &fx.traffic,
@@ -267,7 +267,7 @@ fn writers() -> Vec<Writer> {
                     &"--write-demand",
                     &out,
                 ])
-            }),
+            },
             reads: |fx| vec![fx.traffic.clone()],
         },
     ]

@@ -152,10 +152,10 @@ fn parent_dir(path: &Path) -> &Path {
 
 /// A symlink is written through to the file it names, so the link survives the update.
 fn write_target(path: &Path) -> PathBuf {
-    if fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
-        if let Ok(real) = fs::canonicalize(path) {
-            return real;
-        }
+    if fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink())
+        && let Ok(real) = fs::canonicalize(path)
+    {
+        return real;
     }
     path.to_path_buf()
 }
