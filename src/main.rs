@@ -456,12 +456,15 @@ fn stop_early(sc: &Scenario, a: &SolveArgs, out: &Path, latest: Latest, interrup
         }
         .into();
     }
-    let written = best.save(out).and_then(|()| match &a.csv {
-        Some(csv) => write_atomically(csv, roster_csv(sc, &best).as_bytes()),
-        None => Ok(()),
-    });
-    if let Err(e) = written {
-        eprintln!("{what}: cannot write {}: {e}", out.display());
+    // Every output or none, as in a finished solve.
+    let json_text = best.to_json();
+    let csv_text = a.csv.as_ref().map(|_| roster_csv(sc, &best));
+    let mut files: Vec<(&Path, &[u8])> = vec![(out, json_text.as_bytes())];
+    if let (Some(csv), Some(text)) = (&a.csv, &csv_text) {
+        files.push((csv, text.as_bytes()));
+    }
+    if let Err(e) = write_all(&files) {
+        eprintln!("{what}: {e}");
         json(None, None);
         return fail;
     }
