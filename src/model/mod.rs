@@ -12,4 +12,4 @@ pub use clock::{DayType, Month, format_clock, parse_clock, parse_date, parse_dat
 pub use error::InputError;
 pub use roster::{Assignment, Roster, SolverInfo, Swap, write_atomically};
 pub use scenario::*;
-pub use traffic::{Traffic, TrafficQueue};
+pub use traffic::{CrossAnswer, Traffic, TrafficQueue};

@@ -1137,79 +1137,8 @@ impl Builder<'_> {
         v: toml::Value,
         seats: &HashMap<String, usize>,
     ) -> Result<Traffic, InputError> {
-        let t: Traffic = v.try_into().map_err(|e: toml::de::Error| {
-            self.err("[traffic]", e.message().trim().replace('\n', " "))
-        })?;
-        if t.interval_minutes == 0 || 1440 % t.interval_minutes != 0 {
-            return Err(self.err(
-                "[traffic] interval_minutes",
-                "interval_minutes must divide a day (e.g. 15, 30, 60)",
-            ));
-        }
-        for (k, v) in [
-            ("service_level", t.service_level),
-            ("shrinkage", t.shrinkage),
-            ("max_occupancy", t.max_occupancy),
-        ] {
-            if !(0.0..=1.0).contains(&v) {
-                return Err(self.err(
-                    format!("[traffic] {k}"),
-                    format!("{v} is not a fraction between 0 and 1"),
-                ));
-            }
-        }
-        if t.shrinkage >= 1.0 {
-            return Err(self.err(
-                "[traffic] shrinkage",
-                "shrinkage of 1 leaves nobody on the phones",
-            ));
-        }
-        let n = (1440 / t.interval_minutes) as usize;
-        for (i, q) in t.queues.iter().enumerate() {
-            let place = format!("[[traffic.queue]] #{} (seat \"{}\")", i + 1, q.seat);
-            if !seats.contains_key(&q.seat) {
-                return Err(self.err(
-                    format!("{place} seat"),
-                    format!("unknown seat type `{}`", q.seat),
-                ));
-            }
-            if q.aht_seconds.is_nan() || q.aht_seconds <= 0.0 {
-                return Err(self.err(
-                    format!("{place} aht_seconds"),
-                    "handle time must be positive",
-                ));
-            }
-            if q.patience_seconds.is_some_and(|p| p.is_nan() || p <= 0.0) {
-                return Err(self.err(
-                    format!("{place} patience_seconds"),
-                    "patience must be positive",
-                ));
-            }
-            for (key, v) in [
-                ("weekday", Some(&q.weekday)),
-                ("weekend", q.weekend.as_ref()),
-                ("holiday", q.holiday.as_ref()),
-            ] {
-                let Some(v) = v else { continue };
-                if v.len() != n {
-                    return Err(self.err(
-                        format!("{place} {key}"),
-                        format!(
-                            "{} values, but a day has {n} intervals of {} minutes",
-                            v.len(),
-                            t.interval_minutes
-                        ),
-                    ));
-                }
-                if let Some(x) = v.iter().find(|x| x.is_nan() || **x < 0.0) {
-                    return Err(self.err(
-                        format!("{place} {key}"),
-                        format!("expected calls cannot be negative (got {x})"),
-                    ));
-                }
-            }
-        }
-        Ok(t)
+        Traffic::from_toml(&v, |code| seats.contains_key(code))
+            .map_err(|f| self.err(f.place, f.message))
     }
 }
 
