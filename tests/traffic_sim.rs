@@ -10,7 +10,7 @@
 
 use roster::traffic::erlang::{self, QueueSpec};
 use roster::traffic::sim::{
-    Estimate, HandleTime, SimAgent, SimInput, SimOptions, SimQueue, simulate,
+    CrossAnswer, Estimate, HandleTime, SimAgent, SimInput, SimOptions, SimQueue, simulate,
 };
 
 const WIDEN: f64 = 1.3;
@@ -64,7 +64,7 @@ fn single_queue(
         answer_s: 20.0,
         sl_target: 0.8,
         shrinkage: 0.0,
-        overflow: true,
+        cross: CrossAnswer::Lower,
         escalate_to: None,
     }
 }
@@ -162,7 +162,11 @@ fn two_seats(overflow: bool, escalate: f64) -> SimInput {
         answer_s: 20.0,
         sl_target: 0.8,
         shrinkage: 0.0,
-        overflow,
+        cross: if overflow {
+            CrossAnswer::Lower
+        } else {
+            CrossAnswer::None
+        },
         escalate_to: Some(1),
     }
 }

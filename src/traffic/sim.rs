@@ -5,9 +5,11 @@
 //! boundaries). Handle times are exponential or lognormal; patience is exponential and
 //! handled lazily (a waiting call carries its deadline and is dropped as abandoned when
 //! an agent reaches it too late, which is exact for first-come-first-served queues).
-//! Agents work sessions (shift start to end) at one seat type; shrinkage takes a rotating
-//! share of each seat type's agents off the phones in every interval. An agent whose own
-//! queue is empty may take calls waiting at lower seat types (`overflow`). A fraction of
+//! Agents work sessions (shift start to end) at one seat type; shrinkage takes each crew
+//! (agents of one seat type with the same session) off the phones for that share of its
+//! intervals, in the intervals where its seat type has the most slack. An agent whose own
+//! queue is empty may take calls waiting at other seat types as `cross` allows: none, lower
+//! seat types, or any seat type the agent's grade qualifies for. A fraction of
 //! the calls answered at a seat type can be escalated to another (senior) seat type.
 //!
 //! Replications run in parallel (rayon) in fixed chunks; replication r draws from its own
@@ -24,6 +26,12 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::TrafficError;
+pub use crate::model::CrossAnswer;
+
+/// Longest mean handle time, in seconds (a day).
+pub const MAX_HANDLE_S: f64 = 86_400.0;
+/// Largest coefficient of variation of a lognormal handle time.
+pub const MAX_HANDLE_CV: f64 = 10.0;
 
 /// Handle-time distribution.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -81,10 +89,10 @@ pub struct SimInput {
     pub answer_s: f64,
     /// Service-level target; intervals below it are flagged.
     pub sl_target: f64,
-    /// Share of each seat type's agents off the phones in each interval (rotating).
+    /// Share of each crew's paid intervals off the phones, taken where there is most slack.
     pub shrinkage: f64,
-    /// Agents take calls waiting at lower seat types when their own queue is empty.
-    pub overflow: bool,
+    /// Which other seat types' calls an idle agent may take.
+    pub cross: CrossAnswer,
     /// Where escalated calls go (a queue index), if anywhere.
     pub escalate_to: Option<usize>,
 }
@@ -193,14 +201,20 @@ impl SimInput {
             if q.calls.iter().any(|c| !(c.is_finite() && *c >= 0.0)) {
                 return bad(format!("queue {}: calls must be 0 or more", q.name));
             }
-            let ok = match q.handle {
-                HandleTime::Exponential { mean_s } => mean_s.is_finite() && mean_s > 0.0,
-                HandleTime::Lognormal { mean_s, cv } => {
-                    mean_s.is_finite() && mean_s > 0.0 && cv.is_finite() && cv > 0.0
-                }
-            };
-            if !ok {
-                return bad(format!("queue {}: bad handle time {:?}", q.name, q.handle));
+            let mean_s = q.handle.mean_s();
+            if !(mean_s > 0.0 && mean_s <= MAX_HANDLE_S) {
+                return bad(format!(
+                    "queue {}: mean handle time must be above 0 and at most {MAX_HANDLE_S} s, got {mean_s}",
+                    q.name
+                ));
+            }
+            if let HandleTime::Lognormal { cv, .. } = q.handle
+                && !(cv > 0.0 && cv <= MAX_HANDLE_CV)
+            {
+                return bad(format!(
+                    "queue {}: handle-time coefficient of variation must be above 0 and at most {MAX_HANDLE_CV}, got {cv}",
+                    q.name
+                ));
             }
             if let Some(p) = q.patience_s
                 && !(p.is_finite() && p > 0.0)
@@ -234,10 +248,13 @@ struct Plan {
     available: Vec<Vec<u32>>,
     /// Staffed (available) seconds per cell, by the agents' seat type.
     staffed_s: Vec<f64>,
-    /// For each queue, the seat types whose agents may help it (higher seats, lowest first).
+    /// For each queue, the seat types whose agents may help it (higher seats, lowest first,
+    /// then lower seats, highest first); an agent helps only a queue its grade qualifies for.
     helpers: Vec<Vec<usize>>,
-    /// For each seat type, the lower queues its agents may help (any order; oldest call wins).
-    lower: Vec<Vec<usize>>,
+    /// For each seat type, the other queues its agents may help (any order; oldest call wins).
+    others: Vec<Vec<usize>>,
+    /// Grades 0..grades occur; idle agents are kept per (seat type, grade).
+    grades: usize,
     handle: Vec<Handle>,
     horizon: f64,
 }
@@ -292,12 +309,48 @@ fn plan(input: &SimInput) -> Plan {
                 p[a.seat].push(id as u32);
             }
         }
-        for (i, per_seat) in present.iter().enumerate() {
-            for ids in per_seat {
-                let n = ids.len();
-                let k = (n as f64 * input.shrinkage).round() as usize;
+        // A crew (one seat type, one session) owes `shrinkage` of its paid intervals off
+        // the phones, taken where its seat type has the most slack (heads present beyond
+        // the offered load), as planners schedule breaks and training off-peak; within an
+        // interval the crew's members take turns.
+        let mut crews: std::collections::BTreeMap<(usize, u64, u64), Vec<u32>> =
+            std::collections::BTreeMap::new();
+        for (id, a) in input.agents.iter().enumerate() {
+            if a.end_s > a.start_s {
+                crews
+                    .entry((a.seat, a.start_s.max(0.0).to_bits(), a.end_s.to_bits()))
+                    .or_default()
+                    .push(id as u32);
+            }
+        }
+        let load = |i: usize, q: usize| {
+            input.queues[q].calls[i] * input.queues[q].handle.mean_s() / input.interval_s
+        };
+        let mut off = vec![0usize; input.n_intervals * nq];
+        for ((seat, start, end), ids) in &crews {
+            let first = interval_of(f64::from_bits(*start));
+            let last = interval_of((f64::from_bits(*end) - 1e-9).min(horizon - 1e-9).max(0.0));
+            let (n, span) = (ids.len(), last - first + 1);
+            let slots = (n as f64 * span as f64 * input.shrinkage).round() as usize;
+            let mut k = vec![0usize; span];
+            for _ in 0..slots {
+                let slack = |j: usize| {
+                    let i = first + j;
+                    present[i][*seat].len() as f64 - off[i * nq + seat] as f64 - load(i, *seat)
+                };
+                let Some(j) = (0..span)
+                    .filter(|&j| k[j] < n)
+                    .max_by(|&x, &y| slack(x).total_cmp(&slack(y)).then(y.cmp(&x)))
+                else {
+                    break;
+                };
+                k[j] += 1;
+                off[(first + j) * nq + seat] += 1;
+            }
+            for (j, &kj) in k.iter().enumerate() {
+                let i = first + j;
                 for (rank, id) in ids.iter().enumerate() {
-                    if (rank + i) % n < k {
+                    if (rank + i) % n < kj {
                         break_of[i].push(*id);
                     }
                 }
@@ -340,28 +393,44 @@ fn plan(input: &SimInput) -> Plan {
     order.sort_by_key(|&q| input.queues[q].min_grade);
     let helpers = (0..nq)
         .map(|q| {
-            if !input.overflow {
-                return Vec::new();
-            }
-            order
+            let grade = input.queues[q].min_grade;
+            let higher = order
                 .iter()
                 .copied()
-                .filter(|&s| input.queues[s].min_grade > input.queues[q].min_grade)
-                .collect()
+                .filter(|&s| input.queues[s].min_grade > grade);
+            let lower = order
+                .iter()
+                .rev()
+                .copied()
+                .filter(|&s| s != q && input.queues[s].min_grade <= grade);
+            match input.cross {
+                CrossAnswer::None => Vec::new(),
+                CrossAnswer::Lower => higher.collect(),
+                CrossAnswer::Qualified => higher.chain(lower).collect(),
+            }
         })
         .collect();
-    let lower = (0..nq)
+    let others = (0..nq)
         .map(|s| {
-            if !input.overflow {
-                return Vec::new();
-            }
+            let grade = input.queues[s].min_grade;
             order
                 .iter()
                 .copied()
-                .filter(|&q| input.queues[q].min_grade < input.queues[s].min_grade)
+                .filter(|&q| match input.cross {
+                    CrossAnswer::None => false,
+                    CrossAnswer::Lower => input.queues[q].min_grade < grade,
+                    CrossAnswer::Qualified => q != s,
+                })
                 .collect()
         })
         .collect();
+    let grades = input
+        .agents
+        .iter()
+        .map(|a| a.grade)
+        .chain(input.queues.iter().map(|q| q.min_grade))
+        .max()
+        .map_or(1, |g| g as usize + 1);
     let handle = input
         .queues
         .iter()
@@ -381,7 +450,8 @@ fn plan(input: &SimInput) -> Plan {
         available,
         staffed_s,
         helpers,
-        lower,
+        others,
+        grades,
         handle,
         horizon,
     }
@@ -449,7 +519,7 @@ impl<'a> Rep<'a> {
             rng: ChaCha8Rng::seed_from_u64(seed),
             nq,
             queues: vec![VecDeque::new(); nq],
-            idle: vec![Vec::new(); nq],
+            idle: vec![Vec::new(); nq * plan.grades],
             busy: vec![false; na],
             avail: vec![false; na],
             serving: vec![(0, false); na],
@@ -507,6 +577,12 @@ impl<'a> Rep<'a> {
         }
     }
 
+    /// Where agent `a` waits when idle: its seat type and grade.
+    fn idle_slot(&self, a: u32) -> usize {
+        let agent = &self.input.agents[a as usize];
+        agent.seat * self.plan.grades + agent.grade as usize
+    }
+
     /// Agent `a` starts a call of queue `q` at `t`.
     fn serve(&mut self, a: u32, q: usize, call: Call, t: f64) {
         let wait = t - call.arrival;
@@ -544,8 +620,8 @@ impl<'a> Rep<'a> {
         }
     }
 
-    /// A free, available agent looks for work: its own queue first, then (overflow) the
-    /// oldest call waiting at a lower seat type. Returns whether it took a call.
+    /// A free, available agent looks for work: its own queue first, then the oldest call
+    /// waiting at another seat type it may help. Returns whether it took a call.
     fn take_work(&mut self, a: u32, t: f64) -> bool {
         let seat = self.input.agents[a as usize].seat;
         self.purge(seat, t);
@@ -555,8 +631,8 @@ impl<'a> Rep<'a> {
         }
         let grade = self.input.agents[a as usize].grade;
         let mut best: Option<(usize, f64)> = None;
-        for k in 0..self.plan.lower[seat].len() {
-            let q = self.plan.lower[seat][k];
+        for k in 0..self.plan.others[seat].len() {
+            let q = self.plan.others[seat][k];
             if self.input.queues[q].min_grade > grade {
                 continue;
             }
@@ -580,15 +656,22 @@ impl<'a> Rep<'a> {
         self.calls += 1;
         let cell = (self.interval_of(t) * self.nq + q) as u32;
         self.cells[cell as usize].offered += 1;
-        let agent = self.idle[q].pop().or_else(|| {
-            for k in 0..self.plan.helpers[q].len() {
-                let s = self.plan.helpers[q][k];
-                if let Some(a) = self.idle[s].pop() {
-                    return Some(a);
+        let grades = self.plan.grades;
+        let need = self.input.queues[q].min_grade as usize;
+        // own seat type first (lowest grade first, to keep seniors free), then helpers
+        let agent = (0..grades)
+            .find_map(|g| self.idle[q * grades + g].pop())
+            .or_else(|| {
+                for k in 0..self.plan.helpers[q].len() {
+                    let s = self.plan.helpers[q][k];
+                    for g in need..grades {
+                        if let Some(a) = self.idle[s * grades + g].pop() {
+                            return Some(a);
+                        }
+                    }
                 }
-            }
-            None
-        });
+                None
+            });
         let patience = self.input.queues[q].patience_s;
         let deadline = match patience {
             Some(p) if agent.is_none() => t + p * self.exp1(),
@@ -618,8 +701,8 @@ impl<'a> Rep<'a> {
             }
         }
         if self.avail[a as usize] && !self.take_work(a, t) {
-            let seat = self.input.agents[a as usize].seat;
-            self.idle[seat].push(a);
+            let slot = self.idle_slot(a);
+            self.idle[slot].push(a);
         }
     }
 
@@ -637,8 +720,8 @@ impl<'a> Rep<'a> {
             let a = self.plan.available[ci][k];
             self.avail[a as usize] = true;
             if !self.busy[a as usize] && !self.take_work(a, t) {
-                let seat = self.input.agents[a as usize].seat;
-                self.idle[seat].push(a);
+                let slot = self.idle_slot(a);
+                self.idle[slot].push(a);
             }
         }
     }
@@ -839,15 +922,39 @@ impl Acc {
 
 /// Replications per parallel work item; fixed so results never depend on thread count.
 const CHUNK: u32 = 2;
+/// Work items in flight at once: their accumulators are merged (in order) batch by batch,
+/// so memory does not grow with the number of replications.
+const BATCH: u32 = 64;
+
+/// Most replications of one run.
+pub const MAX_REPLICATIONS: u32 = 100_000;
+/// Most calls one run may simulate (expected calls of the horizon × replications): about
+/// half a minute of work on one core of a release build.
+pub const MAX_SIMULATED_CALLS: f64 = 1e8;
+
+/// Checks a run's size before anything is allocated for it: the number of replications
+/// and the calls they would simulate.
+pub fn check_size(input: &SimInput, replications: u32) -> Result<(), TrafficError> {
+    if !(1..=MAX_REPLICATIONS).contains(&replications) {
+        return Err(TrafficError::Invalid(format!(
+            "replications must be 1 to {MAX_REPLICATIONS}, got {replications}"
+        )));
+    }
+    let calls: f64 = input.queues.iter().flat_map(|q| q.calls.iter()).sum();
+    let work = calls * replications as f64;
+    if !(work <= MAX_SIMULATED_CALLS) {
+        return Err(TrafficError::Invalid(format!(
+            "{replications} replications of {calls:.0} expected calls would simulate {work:.3e} calls, \
+             more than the {MAX_SIMULATED_CALLS:e} a run may; use fewer replications"
+        )));
+    }
+    Ok(())
+}
 
 /// Simulate `opts.replications` independent replications of `input`.
 pub fn simulate(input: &SimInput, opts: &SimOptions) -> Result<SimResult, TrafficError> {
     input.validate()?;
-    if opts.replications == 0 {
-        return Err(TrafficError::Invalid(
-            "replications must be at least 1".into(),
-        ));
-    }
+    check_size(input, opts.replications)?;
     let nq = input.queues.len();
     let ncells = input.n_intervals * nq;
     if input.n_intervals == 0 || nq == 0 {
@@ -867,9 +974,11 @@ pub fn simulate(input: &SimInput, opts: &SimOptions) -> Result<SimResult, Traffi
         .min(input.n_intervals);
     let range = (opts.summary_from.min(to), to);
     let chunks = opts.replications.div_ceil(CHUNK);
-    let parts: Vec<Acc> = (0..chunks)
-        .into_par_iter()
-        .map(|c| {
+    let mut acc = Acc::new(ncells, nq);
+    for batch in (0..chunks).step_by(BATCH as usize) {
+        let parts: Vec<Acc> = (batch..(batch + BATCH).min(chunks))
+            .into_par_iter()
+            .map(|c| {
             let mut acc = Acc::new(ncells, nq);
             let first = c * CHUNK;
             let last = ((c + 1) * CHUNK).min(opts.replications);
@@ -882,10 +991,10 @@ pub fn simulate(input: &SimInput, opts: &SimOptions) -> Result<SimResult, Traffi
             }
             acc
         })
-        .collect();
-    let mut acc = Acc::new(ncells, nq);
-    for p in &parts {
-        acc.merge(p);
+            .collect();
+        for p in &parts {
+            acc.merge(p);
+        }
     }
     let reps = opts.replications as f64;
     let cells = (0..ncells)
