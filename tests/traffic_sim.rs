@@ -270,3 +270,40 @@ fn bad_input_is_an_error() {
         .is_err()
     );
 }
+
+#[test]
+fn shrinkage_is_taken_where_there_is_slack() {
+    // a busy first hour, then quiet: two agents' time off (15 %) all fits in the quiet
+    // hours, so the busy hour keeps both on the phones
+    let mut input = single_queue(0.2, 180.0, None, 2, 4);
+    input.queues[0].calls[0] = 16.0;
+    input.queues[0].calls[1] = 16.0;
+    let opts = SimOptions {
+        replications: 40,
+        ..SimOptions::default()
+    };
+    let busy_sl = |r: &roster::traffic::sim::SimResult| {
+        r.cells
+            .iter()
+            .filter(|c| c.interval < 2)
+            .map(|c| c.service_level.unwrap().mean)
+            .sum::<f64>()
+            / 2.0
+    };
+    let full = simulate(&input, &opts).unwrap();
+    input.shrinkage = 0.15;
+    let shrunk = simulate(&input, &opts).unwrap();
+    assert!(
+        (busy_sl(&shrunk) - busy_sl(&full)).abs() < 0.02,
+        "{} vs {}",
+        busy_sl(&shrunk),
+        busy_sl(&full)
+    );
+    // a lone agent is away in short pieces: no quiet interval loses its agent throughout
+    let mut lone = single_queue(0.5, 180.0, None, 1, 8);
+    lone.shrinkage = 0.15;
+    let r = simulate(&lone, &opts).unwrap();
+    for c in &r.cells {
+        assert!(c.occupancy.is_some(), "interval {} unstaffed", c.interval);
+    }
+}

@@ -282,7 +282,7 @@ pub fn shift_heads(peak: u32, agent_intervals: u64, intervals: usize, shrinkage:
 
 /// Most calls the simulation check may simulate in all (a day's calls × replications ×
 /// rounds × day types), the same budget as one `roster simulate` run.
-fn check_size(sc: &Scenario, opts: &AdviseOptions) -> Result<(), TrafficError> {
+pub fn check_size(sc: &Scenario, opts: &AdviseOptions) -> Result<(), TrafficError> {
     let t = traffic(sc)?;
     let mut work = 0.0;
     for dt in DAY_TYPES {

@@ -7,7 +7,7 @@
 //! an agent reaches it too late, which is exact for first-come-first-served queues).
 //! Agents work sessions (shift start to end) at one seat type; shrinkage takes each crew
 //! (agents of one seat type with the same session) off the phones for that share of its
-//! intervals, in the intervals where its seat type has the most slack. An agent whose own
+//! time, in ten-minute pieces where its seat type has the most slack. An agent whose own
 //! queue is empty may take calls waiting at other seat types as `cross` allows: none, lower
 //! seat types, or any seat type the agent's grade qualifies for. A fraction of
 //! the calls answered at a seat type can be escalated to another (senior) seat type.
@@ -89,7 +89,7 @@ pub struct SimInput {
     pub answer_s: f64,
     /// Service-level target; intervals below it are flagged.
     pub sl_target: f64,
-    /// Share of each crew's paid intervals off the phones, taken where there is most slack.
+    /// Share of each crew's paid time off the phones, taken where there is most slack.
     pub shrinkage: f64,
     /// Which other seat types' calls an idle agent may take.
     pub cross: CrossAnswer,
@@ -293,50 +293,54 @@ fn plan(input: &SimInput) -> Plan {
     }
     changes.sort_by(f64::total_cmp);
     changes.dedup();
-    // Per interval and seat type: the agents on duty at any time in it, for the rotation.
     let interval_of = |t: f64| ((t / input.interval_s) as usize).min(input.n_intervals - 1);
-    let mut on_break = vec![false; 0];
-    let mut break_of: Vec<Vec<u32>> = vec![Vec::new(); input.n_intervals];
+    // Time off the phones: per agent, windows [from, to) within its session.
+    let mut breaks: Vec<Vec<(f64, f64)>> = vec![Vec::new(); input.agents.len()];
     if input.shrinkage > 0.0 {
-        let mut present: Vec<Vec<Vec<u32>>> = vec![vec![Vec::new(); nq]; input.n_intervals];
-        for (id, a) in input.agents.iter().enumerate() {
+        let mut present = vec![0usize; input.n_intervals * nq];
+        for a in &input.agents {
             if a.end_s <= a.start_s {
                 continue;
             }
             let first = interval_of(a.start_s.max(0.0));
             let last = interval_of((a.end_s - 1e-9).min(horizon - 1e-9).max(0.0));
-            for p in present.iter_mut().take(last + 1).skip(first) {
-                p[a.seat].push(id as u32);
+            for i in first..=last {
+                present[i * nq + a.seat] += 1;
             }
         }
-        // A crew (one seat type, one session) owes `shrinkage` of its paid intervals off
-        // the phones, taken where its seat type has the most slack (heads present beyond
-        // the offered load), as planners schedule breaks and training off-peak; within an
-        // interval the crew's members take turns.
-        let mut crews: std::collections::BTreeMap<(usize, u64, u64), Vec<u32>> =
+        // A crew (one seat type, one session) owes `shrinkage` of its paid time off the
+        // phones, in pieces of a third of an interval, taken where its seat type has the
+        // most slack (heads present beyond the offered load), as planners place breaks
+        // and training off-peak. A member takes at most one piece per interval, and the
+        // pieces of one interval fall in different thirds, so a lone agent is away for
+        // ten minutes of a quiet half-hour, not for the whole of it.
+        const PIECES: usize = 3;
+        let piece_s = input.interval_s / PIECES as f64;
+        let mut crews: std::collections::BTreeMap<(usize, u64, u64), Vec<usize>> =
             std::collections::BTreeMap::new();
         for (id, a) in input.agents.iter().enumerate() {
             if a.end_s > a.start_s {
                 crews
                     .entry((a.seat, a.start_s.max(0.0).to_bits(), a.end_s.to_bits()))
                     .or_default()
-                    .push(id as u32);
+                    .push(id);
             }
         }
         let load = |i: usize, q: usize| {
             input.queues[q].calls[i] * input.queues[q].handle.mean_s() / input.interval_s
         };
-        let mut off = vec![0usize; input.n_intervals * nq];
+        let mut away = vec![0.0f64; input.n_intervals * nq];
         for ((seat, start, end), ids) in &crews {
-            let first = interval_of(f64::from_bits(*start));
-            let last = interval_of((f64::from_bits(*end) - 1e-9).min(horizon - 1e-9).max(0.0));
+            let (start, end) = (f64::from_bits(*start), f64::from_bits(*end));
+            let first = interval_of(start);
+            let last = interval_of((end - 1e-9).min(horizon - 1e-9).max(0.0));
             let (n, span) = (ids.len(), last - first + 1);
-            let slots = (n as f64 * span as f64 * input.shrinkage).round() as usize;
+            let pieces = (n as f64 * span as f64 * PIECES as f64 * input.shrinkage).round();
             let mut k = vec![0usize; span];
-            for _ in 0..slots {
+            for _ in 0..pieces as usize {
                 let slack = |j: usize| {
-                    let i = first + j;
-                    present[i][*seat].len() as f64 - off[i * nq + seat] as f64 - load(i, *seat)
+                    let c = (first + j) * nq + seat;
+                    present[c] as f64 - away[c] - load(first + j, *seat)
                 };
                 let Some(j) = (0..span)
                     .filter(|&j| k[j] < n)
@@ -345,42 +349,43 @@ fn plan(input: &SimInput) -> Plan {
                     break;
                 };
                 k[j] += 1;
-                off[(first + j) * nq + seat] += 1;
+                away[(first + j) * nq + seat] += 1.0 / PIECES as f64;
             }
             for (j, &kj) in k.iter().enumerate() {
                 let i = first + j;
-                for (rank, id) in ids.iter().enumerate() {
-                    if (rank + i) % n < kj {
-                        break_of[i].push(*id);
+                for p in 0..kj {
+                    let third = (p + i) % PIECES;
+                    let from = i as f64 * input.interval_s + third as f64 * piece_s;
+                    let (from, to) = (from.max(start), (from + piece_s).min(end));
+                    if to > from {
+                        breaks[ids[(p + i) % n]].push((from, to));
                     }
                 }
             }
         }
-        on_break = vec![false; input.agents.len()];
+        for w in breaks.iter().flatten() {
+            for t in [w.0, w.1] {
+                if t > 0.0 && t < horizon {
+                    changes.push(t);
+                }
+            }
+        }
+        changes.sort_by(f64::total_cmp);
+        changes.dedup();
     }
     let mut available = Vec::with_capacity(changes.len());
     let mut staffed_s = vec![0.0; input.n_intervals * nq];
-    let mut current_interval = usize::MAX;
     for (ci, &t) in changes.iter().enumerate() {
         let i = interval_of(t);
-        if input.shrinkage > 0.0 && i != current_interval {
-            if current_interval != usize::MAX {
-                for id in &break_of[current_interval] {
-                    on_break[*id as usize] = false;
-                }
-            }
-            for id in &break_of[i] {
-                on_break[*id as usize] = true;
-            }
-            current_interval = i;
-        }
         let end = changes.get(ci + 1).copied().unwrap_or(horizon);
         let list: Vec<u32> = input
             .agents
             .iter()
             .enumerate()
             .filter(|(id, a)| {
-                a.start_s <= t && t < a.end_s && !(input.shrinkage > 0.0 && on_break[*id])
+                a.start_s <= t
+                    && t < a.end_s
+                    && !breaks[*id].iter().any(|&(from, to)| from <= t && t < to)
             })
             .map(|(id, _)| id as u32)
             .collect();
