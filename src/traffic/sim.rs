@@ -711,18 +711,28 @@ impl<'a> Rep<'a> {
         }
     }
 
+    /// Availability changes at change point `ci`: only the agents whose availability
+    /// differs from the previous point are touched (an idle agent never coexists with a
+    /// call it may take, so the others have nothing new to do).
     fn change(&mut self, ci: usize, t: f64) {
         self.events += 1;
+        let plan = self.plan;
+        let now = &plan.available[ci];
         if ci > 0 {
-            for &a in &self.plan.available[ci - 1] {
-                self.avail[a as usize] = false;
+            for &a in &plan.available[ci - 1] {
+                if now.binary_search(&a).is_err() {
+                    self.avail[a as usize] = false;
+                    let slot = self.idle_slot(a);
+                    if let Some(k) = self.idle[slot].iter().position(|&x| x == a) {
+                        self.idle[slot].remove(k);
+                    }
+                }
             }
         }
-        for s in self.idle.iter_mut() {
-            s.clear();
-        }
-        for k in 0..self.plan.available[ci].len() {
-            let a = self.plan.available[ci][k];
+        for &a in now {
+            if self.avail[a as usize] {
+                continue;
+            }
             self.avail[a as usize] = true;
             if !self.busy[a as usize] && !self.take_work(a, t) {
                 let slot = self.idle_slot(a);
