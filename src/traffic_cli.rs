@@ -53,7 +53,7 @@ pub struct SimFlags {
     /// Lognormal handle times with this coefficient of variation (default: exponential).
     #[arg(long)]
     handle_cv: Option<f64>,
-    /// Higher seats do not take lower-seat calls when their own queue is empty.
+    /// Nobody takes another seat type's calls (overrides `[traffic] cross_answer`).
     #[arg(long)]
     no_overflow: bool,
     /// Share of calls answered at lower seats that are escalated to the senior seat type.
@@ -174,7 +174,7 @@ pub fn cmd_erlang(a: ErlangArgs) -> Result<u8, Exit> {
         check("--max-abandon", m, (0.0..=1.0).contains(&m), "in [0, 1]")?;
     }
     let load = a.calls / a.interval_s * a.aht_s;
-    if !(load <= erlang::MAX_OFFERED_LOAD) {
+    if load.is_nan() || load > erlang::MAX_OFFERED_LOAD {
         return Err(bad(format!(
             "--calls × --aht-s ÷ --interval-s is the offered load, at most {} erlangs; got {load:e}",
             erlang::MAX_OFFERED_LOAD
@@ -252,9 +252,9 @@ fn erlang_label(key: &str, answer_s: f64) -> Option<String> {
             format!("answered within {answer_s} s ÷ all offered calls (abandoned ones miss)")
         }
         "sl_answered" => format!("answered within {answer_s} s ÷ answered calls"),
-        "sl_virtual" => format!(
-            "offered wait ≤ {answer_s} s, as if nobody hung up (callers' patience ignored)"
-        ),
+        "sl_virtual" => {
+            format!("offered wait ≤ {answer_s} s, as if nobody hung up (callers' patience ignored)")
+        }
         "p_wait" => "share of calls that wait (find every agent busy)".into(),
         "immediate_answer" => "share of calls answered at once".into(),
         "asa_s" => "average speed of answer, seconds".into(),
@@ -544,9 +544,7 @@ pub fn cmd_advise(a: AdviseArgs) -> Result<u8, Exit> {
         );
     }
     say!("");
-    say!(
-        "agents: on the phones (+ = raised by the simulation); heads: agents ÷ (1 − shrinkage)"
-    );
+    say!("agents: on the phones (+ = raised by the simulation); heads: agents ÷ (1 − shrinkage)");
     say!("per-shift demand (heads, rounded once per shift and seat type):");
     say!(
         "  {:<6} {:<8} {:>8} {:>8} {:>8}",

@@ -140,10 +140,7 @@ fn heads_are_rounded_once_per_shift_from_the_summed_need() {
     let advice = advise::advise(&sc, &opts).unwrap();
     for row in &advice.demand {
         let p = row.agents[0];
-        assert!(
-            row.weekday <= erlang::scheduled_agents(p, 0.15),
-            "{row:?}"
-        );
+        assert!(row.weekday <= erlang::scheduled_agents(p, 0.15), "{row:?}");
     }
     // a peaked shift needs fewer heads than its peak ÷ (1 − shrinkage), since time off
     // goes to its quiet hours; a flat one needs the full ceil(peak ÷ (1 − shrinkage))

@@ -376,7 +376,10 @@ fn absurd_sizes_are_refused_up_front_naming_the_flag_or_key() {
         &["advise", FIXTURE, "--replications", "4294967295"],
         "--replications",
     );
-    refused(&["simulate", FIXTURE, "--handle-cv", "1e300"], "--handle-cv");
+    refused(
+        &["simulate", FIXTURE, "--handle-cv", "1e300"],
+        "--handle-cv",
+    );
 
     let dir = tempfile::tempdir().unwrap();
     let text = std::fs::read_to_string(FIXTURE).unwrap();
@@ -385,8 +388,16 @@ fn absurd_sizes_are_refused_up_front_naming_the_flag_or_key() {
         ("aht_seconds = 180", "aht_seconds = inf", "aht_seconds"),
         ("aht_seconds = 180", "aht_seconds = 0", "aht_seconds"),
         ("shrinkage = 0.15", "shrinkage = 1.0", "shrinkage"),
-        ("answer_seconds = 20", "answer_seconds = -1", "answer_seconds"),
-        ("patience_seconds = 120", "patience_seconds = nan", "patience_seconds"),
+        (
+            "answer_seconds = 20",
+            "answer_seconds = -1",
+            "answer_seconds",
+        ),
+        (
+            "patience_seconds = 120",
+            "patience_seconds = nan",
+            "patience_seconds",
+        ),
         ("weekday = [4, 3,", "weekday = [1e7, 3,", "weekday[0]"),
         ("weekday = [4, 3,", "weekday = [3,", "weekday"),
         ("seat = \"189\"\naht", "seat = \"999\"\naht", "999"),
@@ -401,7 +412,11 @@ fn absurd_sizes_are_refused_up_front_naming_the_flag_or_key() {
     // a million calls an interval is a valid load, but more than a run may simulate:
     // refused up front, naming the flag that sizes the run
     let path = dir.path().join("busy.toml");
-    std::fs::write(&path, text.replacen("weekday = [4, 3,", "weekday = [1e6, 3,", 1)).unwrap();
+    std::fs::write(
+        &path,
+        text.replacen("weekday = [4, 3,", "weekday = [1e6, 3,", 1),
+    )
+    .unwrap();
     for cmd in ["simulate", "advise"] {
         refused(&[cmd, path.to_str().unwrap()], "--replications");
     }
@@ -466,12 +481,16 @@ fn erlang_labels_its_service_levels_and_warns_of_an_unstable_queue() {
 fn outputs_into_a_missing_directory_exit_2_and_write_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let missing = dir.path().join("no/such/dir/out.json");
-    for (cmd, flag) in [
-        ("simulate", "--service-out"),
-        ("advise", "--write-demand"),
-    ] {
+    for (cmd, flag) in [("simulate", "--service-out"), ("advise", "--write-demand")] {
         refused(
-            &[cmd, FIXTURE, "--replications", "2", flag, missing.to_str().unwrap()],
+            &[
+                cmd,
+                FIXTURE,
+                "--replications",
+                "2",
+                flag,
+                missing.to_str().unwrap(),
+            ],
             flag,
         );
         assert!(!missing.exists());
@@ -516,11 +535,13 @@ fn simulate_explains_unanswerable_calls_and_lists_the_worst_first() {
     // --json flags the cells
     let v = json(&["simulate", scenario, "--replications", "2", "--json"]);
     assert!(v["unstaffed"].as_array().is_some_and(|u| !u.is_empty()));
-    assert!(v["cells"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .any(|c| c["unstaffed"] == true && c["seat"] == "96123"));
+    assert!(
+        v["cells"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["unstaffed"] == true && c["seat"] == "96123")
+    );
 }
 
 #[test]

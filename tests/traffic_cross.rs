@@ -12,9 +12,10 @@ use roster::traffic::sim::{SimOptions, simulate};
 const FIXTURE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/traffic.toml");
 
 fn scenario(cross: &str) -> Scenario {
-    let text = std::fs::read_to_string(FIXTURE)
-        .unwrap()
-        .replace("[traffic]\n", &format!("[traffic]\ncross_answer = \"{cross}\"\n"));
+    let text = std::fs::read_to_string(FIXTURE).unwrap().replace(
+        "[traffic]\n",
+        &format!("[traffic]\ncross_answer = \"{cross}\"\n"),
+    );
     Scenario::from_toml(&text, Path::new("traffic.toml")).unwrap()
 }
 
@@ -139,5 +140,9 @@ fn the_default_keeps_each_line_to_its_seats() {
         .find(|u| u.seat == "96123" && u.shift.as_deref() == Some("N"))
         .expect("96123 at night is unstaffed");
     assert_eq!(night.dates, 31);
-    assert!(night.reason.contains("nobody sits at 96123 on shift N"), "{}", night.reason);
+    assert!(
+        night.reason.contains("nobody sits at 96123 on shift N"),
+        "{}",
+        night.reason
+    );
 }

@@ -294,7 +294,10 @@ fn staffing_search_takes_logarithmically_many_evaluations() {
                     && below.occupancy <= 0.95
                     && below.p_abandon.is_none_or(|p| p <= 0.05)
                     && (patience.is_some() || below.agents as f64 > a);
-                assert!(!meets, "A={a} patience={patience:?}: {n} - 1 agents suffice");
+                assert!(
+                    !meets,
+                    "A={a} patience={patience:?}: {n} - 1 agents suffice"
+                );
             }
         }
     }

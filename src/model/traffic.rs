@@ -203,7 +203,7 @@ impl Traffic {
                 let x = ranged(
                     &key("interval_minutes"),
                     v,
-                    |x| x >= 1.0 && x <= 1440.0 && x.fract() == 0.0 && 1440 % (x as u32) == 0,
+                    |x| (1.0..=1440.0).contains(&x) && x.fract() == 0.0 && 1440 % (x as u32) == 0,
                     "a whole number of minutes that divides a day (e.g. 15, 30, 60)",
                 )?;
                 x as u32
@@ -212,7 +212,12 @@ impl Traffic {
         let fraction = |k: &str, lo: f64, hi: f64, default: f64| -> Result<f64, TrafficFault> {
             match table.get(k) {
                 None => Ok(default),
-                Some(v) => ranged(&key(k), v, |x| (lo..=hi).contains(&x), &format!("{lo} to {hi}")),
+                Some(v) => ranged(
+                    &key(k),
+                    v,
+                    |x| (lo..=hi).contains(&x),
+                    &format!("{lo} to {hi}"),
+                ),
             }
         };
         let service_level = fraction("service_level", 0.0, 1.0, 0.8)?;
@@ -238,10 +243,7 @@ impl Traffic {
             None => &[],
             Some(toml::Value::Array(rows)) => rows,
             Some(_) => {
-                return Err(fault(
-                    key("queue"),
-                    "must be [[traffic.queue]] tables",
-                ));
+                return Err(fault(key("queue"), "must be [[traffic.queue]] tables"));
             }
         };
         let mut queues: Vec<TrafficQueue> = Vec::with_capacity(rows.len());
@@ -307,7 +309,8 @@ impl Traffic {
                         ),
                     ));
                 }
-                let max_calls = MAX_CALLS_PER_INTERVAL.min(MAX_OFFERED_LOAD * interval_s / aht_seconds);
+                let max_calls =
+                    MAX_CALLS_PER_INTERVAL.min(MAX_OFFERED_LOAD * interval_s / aht_seconds);
                 values
                     .iter()
                     .enumerate()

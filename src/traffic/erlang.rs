@@ -271,7 +271,13 @@ fn erlang_a_metrics(
     } else {
         0.0
     };
-    let share = |x: f64| if whole.plain > 0.0 { x / whole.plain } else { 0.0 };
+    let share = |x: f64| {
+        if whole.plain > 0.0 {
+            x / whole.plain
+        } else {
+            0.0
+        }
+    };
     let mean_wait_all = p_wait * share(whole.time_in_queue);
     let p_abandon = (shape.theta * mean_wait_all).clamp(0.0, 1.0);
     let answered = 1.0 - p_abandon;
@@ -334,7 +340,11 @@ const LEVEL_DROP: f64 = 50.0;
 /// `(1 − e^(−θv))/θ`, which tends to v as θ → 0 without cancelling.
 fn decay_integral(theta: f64, v: f64) -> f64 {
     let tv = theta * v;
-    if tv == 0.0 { v } else { -(-tv).exp_m1() / theta }
+    if tv == 0.0 {
+        v
+    } else {
+        -(-tv).exp_m1() / theta
+    }
 }
 
 impl WaitShape {

@@ -957,7 +957,8 @@ pub fn check_size(input: &SimInput, replications: u32) -> Result<(), TrafficErro
     }
     let calls: f64 = input.queues.iter().flat_map(|q| q.calls.iter()).sum();
     let work = calls * replications as f64;
-    if !(work <= MAX_SIMULATED_CALLS) {
+    // NaN (an absurd total) is refused too
+    if work.is_nan() || work > MAX_SIMULATED_CALLS {
         return Err(TrafficError::Invalid(format!(
             "{replications} replications of {calls:.0} expected calls would simulate {work:.3e} calls, \
              more than the {MAX_SIMULATED_CALLS:e} a run may; use fewer replications"
@@ -994,18 +995,18 @@ pub fn simulate(input: &SimInput, opts: &SimOptions) -> Result<SimResult, Traffi
         let parts: Vec<Acc> = (batch..(batch + BATCH).min(chunks))
             .into_par_iter()
             .map(|c| {
-            let mut acc = Acc::new(ncells, nq);
-            let first = c * CHUNK;
-            let last = ((c + 1) * CHUNK).min(opts.replications);
-            for r in first..last {
-                let rep = Rep::new(input, &plan, replication_seed(opts.seed, r));
-                let (counts, events, calls) = rep.run();
-                acc.add_rep(&counts, &plan.staffed_s, nq, range);
-                acc.events += events;
-                acc.calls += calls;
-            }
-            acc
-        })
+                let mut acc = Acc::new(ncells, nq);
+                let first = c * CHUNK;
+                let last = ((c + 1) * CHUNK).min(opts.replications);
+                for r in first..last {
+                    let rep = Rep::new(input, &plan, replication_seed(opts.seed, r));
+                    let (counts, events, calls) = rep.run();
+                    acc.add_rep(&counts, &plan.staffed_s, nq, range);
+                    acc.events += events;
+                    acc.calls += calls;
+                }
+                acc
+            })
             .collect();
         for p in &parts {
             acc.merge(p);
