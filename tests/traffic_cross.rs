@@ -146,3 +146,21 @@ fn the_default_keeps_each_line_to_its_seats() {
         night.reason
     );
 }
+
+#[test]
+fn the_first_mornings_gap_is_put_down_to_the_previous_months_night() {
+    // tiny.toml's night shift runs 20:00-08:00: on the 1st, 00:00-08:00 belongs to a shift
+    // of November, which the month's simulation does not seat
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let sc = Scenario::load(&root.join("scenarios/tiny.toml")).unwrap();
+    let input = adapt::month_input(&sc, None, &SimSettings::default()).unwrap();
+    let gaps: Vec<_> = adapt::unstaffed(&sc, false, &input)
+        .into_iter()
+        .filter(|u| u.shift.is_none())
+        .collect();
+    assert!(!gaps.is_empty());
+    for u in gaps {
+        assert_eq!(u.dates, 1, "{u:?}");
+        assert!(u.reason.contains("previous month's N shift"), "{u:?}");
+    }
+}

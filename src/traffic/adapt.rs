@@ -325,7 +325,28 @@ pub fn unstaffed(sc: &Scenario, roster_given: bool, input: &SimInput) -> Vec<Uns
         .map(|((q, sh, someone), (dates, day_types, intervals, calls))| {
             let seat = &input.queues[q].name;
             let reason = match sh {
-                None => format!("no shift covers these hours of the day, so nobody answers {seat}"),
+                None => {
+                    // early hours of the month's first day belong to a shift that starts
+                    // the day before, in the previous month, which is not simulated
+                    let overnight: Vec<&str> = sc
+                        .shifts
+                        .iter()
+                        .filter(|s| s.end > 1440)
+                        .map(|s| s.code.as_str())
+                        .collect();
+                    if dates.len() == 1
+                        && dates.first() == Some(&sc.date(0))
+                        && !overnight.is_empty()
+                    {
+                        format!(
+                            "these hours of the first day belong to the previous month's {} \
+                             shift, which this month's simulation does not seat",
+                            overnight.join("/")
+                        )
+                    } else {
+                        format!("no shift covers these hours of the day, so nobody answers {seat}")
+                    }
+                }
                 Some(sh) => {
                     let code = &sc.shifts[sh].code;
                     let why = if roster_given {
