@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use roster::model::{Roster, write_atomically};
+use roster::model::{OutputTarget, Roster, check_outputs, write_atomically};
 use roster::traffic::adapt::{self, SimSettings};
 use roster::traffic::advise::{self, AdviseOptions};
 use roster::traffic::erlang::{self, QueueSpec, Targets};
@@ -307,6 +307,12 @@ fn secs(e: &Option<Estimate>) -> String {
 }
 
 pub fn cmd_simulate(a: SimulateArgs) -> Result<u8, Exit> {
+    if let Some(path) = &a.service_out {
+        check_outputs(
+            &[OutputTarget::new("--service-out", path)],
+            &super::inputs(&[&a.scenario], &a.roster),
+        )?;
+    }
     let sc = load_scenario(&a.scenario, a.json)?;
     let roster = match &a.roster {
         Some(p) => Some(Roster::load(p, &sc)?),
@@ -476,6 +482,9 @@ fn check_replications(n: u32) -> Result<(), Exit> {
 }
 
 pub fn cmd_advise(a: AdviseArgs) -> Result<u8, Exit> {
+    if let Some(path) = &a.write_demand {
+        check_outputs(&[OutputTarget::new("--write-demand", path)], &[&a.scenario])?;
+    }
     let sc = load_scenario(&a.scenario, a.json)?;
     check_replications(a.replications)?;
     let opts = AdviseOptions {
