@@ -325,9 +325,6 @@ pub fn cmd_simulate(a: SimulateArgs) -> Result<u8, Exit> {
         .map_err(|e| bad(format!("{scen}: {e}")))?;
     sim::check_size(&input, a.replications)
         .map_err(|e| bad(format!("--replications {}: {e}", a.replications)))?;
-    if let Some(path) = &a.service_out {
-        check_writable("--service-out", path)?;
-    }
     let opts = SimOptions {
         replications: a.replications,
         seed: a.seed,
@@ -495,9 +492,6 @@ pub fn cmd_advise(a: AdviseArgs) -> Result<u8, Exit> {
     };
     advise::check_size(&sc, &opts)
         .map_err(|e| bad(format!("--replications {}: {e}", a.replications)))?;
-    if let Some(path) = &a.write_demand {
-        check_writable("--write-demand", path)?;
-    }
     let advice =
         advise::advise(&sc, &opts).map_err(|e| bad(format!("{}: {e}", a.scenario.display())))?;
     // before anything is written: a planner pasting the advice in must know first
@@ -592,24 +586,6 @@ pub fn cmd_advise(a: AdviseArgs) -> Result<u8, Exit> {
         );
     }
     Ok(0)
-}
-
-/// Refuses, before any work, an output path whose directory does not exist (the write
-/// itself still reports any other failure).
-fn check_writable(flag: &str, path: &std::path::Path) -> Result<(), Exit> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => std::path::Path::new("."),
-    };
-    if dir.is_dir() {
-        Ok(())
-    } else {
-        Err(bad(format!(
-            "{flag} {}: cannot write: directory {} does not exist",
-            path.display(),
-            dir.display()
-        )))
-    }
 }
 
 /// Writes the file an output flag names; a path that cannot be written is a bad flag.
