@@ -319,8 +319,9 @@ fn roster_csv(sc: &Scenario, r: &Roster) -> String {
 }
 
 fn cmd_check(a: CheckArgs) -> Result<u8, Exit> {
-    let sc = load_scenario(&a.scenario, a.json)?;
+    let mut sc = load_scenario(&a.scenario, a.json)?;
     let roster = Roster::load(&a.roster, &sc)?;
+    roster.grant_leave_to(&mut sc);
     let violations = rules::check_roster(&sc, &roster);
     if a.json {
         let objective = solve::evaluate(&sc, &roster);
@@ -390,6 +391,10 @@ struct LeaveArgs {
     /// When the request was made (YYYY-MM-DDTHH:MM).
     #[arg(long)]
     requested_at: String,
+    /// The time the repair is made (YYYY-MM-DDTHH:MM) [default: --requested-at]. Shifts
+    /// reporting before it, or before the request, are kept as rostered.
+    #[arg(long)]
+    now: Option<String>,
     /// lead, dept_head, centre_director, management or none.
     #[arg(long)]
     approved_by: String,
@@ -417,8 +422,9 @@ struct LeaveArgs {
 
 fn cmd_swap(a: SwapArgs) -> Result<u8, Exit> {
     use roster::whatif;
-    let sc = load_scenario(&a.scenario, a.json)?;
+    let mut sc = load_scenario(&a.scenario, a.json)?;
     let base = Roster::load(&a.roster, &sc)?;
+    base.grant_leave_to(&mut sc);
     let staff = whatif::staff_arg(&sc, "--staff", &a.staff).map_err(bad)?;
     let date = whatif::date_in_month(&sc, "--date", &a.date).map_err(bad)?;
     if a.candidates {
@@ -470,8 +476,9 @@ fn cmd_swap(a: SwapArgs) -> Result<u8, Exit> {
 fn cmd_leave(a: LeaveArgs) -> Result<u8, Exit> {
     use roster::model::{Approver, LeaveKind, LeaveRequest, parse_date, parse_datetime};
     use roster::whatif::{self, BadRequest, RepairError};
-    let sc = load_scenario(&a.scenario, a.json)?;
+    let mut sc = load_scenario(&a.scenario, a.json)?;
     let base = Roster::load(&a.roster, &sc)?;
+    base.grant_leave_to(&mut sc);
     let staff = whatif::staff_arg(&sc, "--staff", &a.staff).map_err(bad)?;
     let date = |flag: &'static str, s: &str| {
         parse_date(s).ok_or_else(|| {
@@ -512,6 +519,18 @@ fn cmd_leave(a: LeaveArgs) -> Result<u8, Exit> {
             ),
         ))
     })?;
+    let now = a
+        .now
+        .as_deref()
+        .map(|t| {
+            parse_datetime(t).ok_or_else(|| {
+                bad(BadRequest::new(
+                    "--now",
+                    format!("`{t}` is not a date-time (expected YYYY-MM-DDTHH:MM)"),
+                ))
+            })
+        })
+        .transpose()?;
     let approved_by = Approver::parse(&a.approved_by).ok_or_else(|| {
         bad(BadRequest::new(
             "--approved-by",
@@ -529,7 +548,7 @@ fn cmd_leave(a: LeaveArgs) -> Result<u8, Exit> {
     }
     let filed_by_id = a.filed_by.clone().unwrap_or_else(|| a.staff.clone());
     let req = LeaveRequest {
-        id: "request".into(),
+        id: format!("granted-{}", base.leave.len() + 1),
         staff,
         from,
         to,
@@ -552,7 +571,7 @@ fn cmd_leave(a: LeaveArgs) -> Result<u8, Exit> {
             time_limit: a.time_limit,
             ..SolveOptions::default()
         };
-        match whatif::repair_leave(&sc, &base, &req, &opts) {
+        match whatif::repair_leave_at(&sc, &base, &req, now, &opts) {
             Ok(rep) => {
                 let out = a.out.clone().unwrap_or_else(|| a.roster.clone());
                 rep.roster
@@ -623,7 +642,7 @@ fn cmd_plot(a: PlotArgs) -> Result<u8, Exit> {
     // Flags first, so a typo costs no file reading.
     let format = Format::from_path(&a.out).map_err(|e| bad(format!("--out {e}")))?;
     let kind = Kind::parse(&a.kind).expect("clap allows only known kinds");
-    let sc = load_scenario(&a.scenario, false)?;
+    let mut sc = load_scenario(&a.scenario, false)?;
     let date = match &a.date {
         None => None,
         Some(s) => match roster::model::parse_date(s) {
@@ -636,6 +655,7 @@ fn cmd_plot(a: PlotArgs) -> Result<u8, Exit> {
         return Err(bad("--date applies only to --kind coverage"));
     }
     let roster = Roster::load(&a.roster, &sc)?;
+    roster.grant_leave_to(&mut sc);
     let service = match &a.service {
         Some(p) => Some(load_service(p)?),
         None if kind == Kind::Service => Some(simulate_service(
@@ -663,8 +683,9 @@ fn cmd_plot(a: PlotArgs) -> Result<u8, Exit> {
 }
 
 fn cmd_report(a: ReportArgs) -> Result<u8, Exit> {
-    let sc = load_scenario(&a.scenario, false)?;
+    let mut sc = load_scenario(&a.scenario, false)?;
     let roster = Roster::load(&a.roster, &sc)?;
+    roster.grant_leave_to(&mut sc);
     let service = match &a.service {
         Some(p) => Some(load_service(p)?),
         None if sc.traffic.is_some() => Some(simulate_service(

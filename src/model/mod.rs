@@ -10,6 +10,6 @@ mod traffic;
 
 pub use clock::{DayType, Month, format_clock, parse_clock, parse_date, parse_datetime};
 pub use error::InputError;
-pub use roster::{Assignment, Roster, SolverInfo, Swap, write_atomically};
+pub use roster::{Assignment, GrantedLeave, Roster, SolverInfo, Swap, write_atomically};
 pub use scenario::*;
 pub use traffic::{Traffic, TrafficQueue};
