@@ -5,12 +5,12 @@
 mod common;
 
 use common::*;
+use proptest::prelude::*;
 use roster::model::{
     Approver, Assignment, LeaveKind, LeaveRequest, Roster, Scenario, parse_datetime,
 };
 use roster::rules::check_roster;
 use roster::solve::SolveOptions;
-use proptest::prelude::*;
 use roster::whatif::{RepairError, repair::changed_cells, repair_leave, repair_leave_at};
 
 /// February 2027, one day shift needing one lead; three leads who may each work at most
@@ -241,7 +241,9 @@ fn repair_on_the_shared_tiny_scenario_passes_check() {
         .iter()
         .find(|a| a.date == date("2026-12-10"))
         .unwrap();
-    let req = leave(&sc, &a.staff, "2026-12-10", "2026-12-11");
+    let mut req = leave(&sc, &a.staff, "2026-12-10", "2026-12-11");
+    // Asked before the month: a request made after the leave would leave nothing to repair.
+    req.requested_at = parse_datetime("2026-11-20T09:00");
     let rep = repair_leave(&sc, &base, &req, &opts()).expect("repair exists");
     assert!(check_roster(&granted(&sc, &req), &rep.roster).is_empty());
     assert_eq!(
@@ -273,8 +275,7 @@ fn tiny_leave(sc: &Scenario, who: usize, from: usize, len: usize, ahead_h: i64) 
     let first = sc.date(from.min(sc.days() - 1));
     let last = sc.date((from + len - 1).min(sc.days() - 1));
     let mut req = leave(sc, &sc.staff[who].id, &first.to_string(), &last.to_string());
-    req.requested_at =
-        Some(first.and_hms_opt(0, 0, 0).unwrap() - chrono::Duration::hours(ahead_h));
+    req.requested_at = Some(first.and_hms_opt(0, 0, 0).unwrap() - chrono::Duration::hours(ahead_h));
     req
 }
 
@@ -356,7 +357,13 @@ fn the_repaired_roster_records_the_leave_and_keeps_earlier_grants() {
     assert_eq!(rep2.roster.leave.len(), 2);
     assert_ne!(rep2.roster.leave[0].id, rep2.roster.leave[1].id);
     // The first grant still holds: nobody put S01 back on the 10th or 11th.
-    assert!(!rep2.roster.assignments.iter().any(|a| a.staff == "S01" && first.covers(a.date)));
+    assert!(
+        !rep2
+            .roster
+            .assignments
+            .iter()
+            .any(|a| a.staff == "S01" && first.covers(a.date))
+    );
     assert!(check_roster(&sc, &rep2.roster).is_empty());
 }
 
@@ -376,10 +383,15 @@ fn leave_of_a_past_shift_with_no_cover_to_spare_has_no_repair() {
     match repair_leave_at(&sc, base, &req, now, &opts()) {
         Err(RepairError::Blocked(d)) => {
             assert!(
-                d.conflicts.iter().any(|c| c.date == Some(date("2026-12-10"))),
+                d.conflicts
+                    .iter()
+                    .any(|c| c.date == Some(date("2026-12-10"))),
                 "{d}"
             );
-            assert!(d.notes.iter().any(|n| n.contains("2026-12-11 12:00")), "{d}");
+            assert!(
+                d.notes.iter().any(|n| n.contains("2026-12-11 12:00")),
+                "{d}"
+            );
         }
         other => panic!("expected no repair, got {:?}", other.map(|r| r.changes)),
     }

@@ -343,18 +343,34 @@ fn a_return_of_the_same_shift_on_the_same_day_changes_nothing_and_is_rejected() 
         "2026-12",
         &[("S01", "2026-12-10", "D"), ("S04", "2026-12-10", "D")],
     );
-    let out = check_swap(&sc, &r, &ask(&sc, "S01", "2026-12-10", "S04", Some("2026-12-10"))).unwrap();
+    let out = check_swap(
+        &sc,
+        &r,
+        &ask(&sc, "S01", "2026-12-10", "S04", Some("2026-12-10")),
+    )
+    .unwrap();
     assert!(!out.accepted);
     let rules: BTreeSet<_> = out.violations.iter().map(|v| v.rule).collect();
     assert_eq!(rules, only("SWAP-NOOP"));
-    assert!(out.violations[0].message.contains("nothing changes hands"), "{:?}", out.violations);
+    assert!(
+        out.violations[0].message.contains("nothing changes hands"),
+        "{:?}",
+        out.violations
+    );
     assert!(out.roster.is_none());
     // A same-day exchange of different shifts does change hands.
     let r = roster(
         "2026-12",
         &[("S01", "2026-12-10", "D"), ("S04", "2026-12-10", "N")],
     );
-    assert!(broken(&sc, &r, &ask(&sc, "S01", "2026-12-10", "S04", Some("2026-12-10"))).is_empty());
+    assert!(
+        broken(
+            &sc,
+            &r,
+            &ask(&sc, "S01", "2026-12-10", "S04", Some("2026-12-10"))
+        )
+        .is_empty()
+    );
 }
 
 /// (staff, date, shift) of A and B.
@@ -446,7 +462,78 @@ fn a_swap_is_rejected_when_a_would_keep_two_shifts_on_a_day() {
             ("S04", "2026-12-10", "N"),
         ],
     );
-    let out = check_swap(&sc, &r, &ask(&sc, "S01", "2026-12-10", "S04", Some("2026-12-10"))).unwrap();
+    let out = check_swap(
+        &sc,
+        &r,
+        &ask(&sc, "S01", "2026-12-10", "S04", Some("2026-12-10")),
+    )
+    .unwrap();
     assert!(!out.accepted, "{:?}", out.weeks);
-    assert!(out.violations.iter().any(|v| v.rule == "SWAP-REST"), "{:?}", out.violations);
+    assert!(
+        out.violations.iter().any(|v| v.rule == "SWAP-REST"),
+        "{:?}",
+        out.violations
+    );
+}
+
+/// The seed month (45 staff, Chinese names) and its solved roster, kept as a fixture because
+/// solving it takes a minute in a debug build.
+fn seed() -> (Scenario, Roster) {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let sc = Scenario::load(&root.join("scenarios/seed-2026-12.toml")).expect("seed scenario");
+    let r = Roster::load(
+        &root.join("tests/whatif_data/seed-2026-12.roster.json"),
+        &sc,
+    )
+    .expect("seed roster fixture");
+    (sc, r)
+}
+
+fn widest(text: &str) -> usize {
+    use unicode_width::UnicodeWidthStr;
+    text.lines().map(|l| l.width()).max().unwrap_or(0)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 60, ..ProptestConfig::default() })]
+
+    /// Issue 9.5: the swap verdict with both people's weeks, before and after, fits 100
+    /// columns whatever the swap (returns in another week included), CJK names counted
+    /// two columns a character.
+    #[test]
+    fn swap_text_fits_100_columns(a in 0usize..45, b in 0usize..45, pick in 0usize..31, ret in proptest::option::of(0usize..31)) {
+        prop_assume!(a != b);
+        let (sc, r) = seed();
+        let of = |i: usize| -> Vec<_> { r.assignments.iter().filter(|x| x.staff == sc.staff[i].id).map(|x| x.date).collect() };
+        let (da, db) = (of(a), of(b));
+        prop_assume!(!da.is_empty() && !db.is_empty());
+        let req = SwapRequest { a, b, date: da[pick % da.len()], return_date: ret.map(|n| db[n % db.len()]), approved: false };
+        let text = roster::report::swap_text(&sc, &check_swap(&sc, &r, &req).unwrap());
+        prop_assert!(widest(&text) <= 100, "{}", text);
+    }
+}
+
+#[test]
+fn candidate_lists_of_the_seed_month_fit_100_columns() {
+    let (sc, r) = seed();
+    for (a, d) in [
+        ("S06", "2026-12-02"),
+        ("S03", "2026-12-15"),
+        ("S01", "2026-12-01"),
+    ] {
+        let i = sc.staff_by_id(a).unwrap();
+        let Some(day) = r
+            .assignments
+            .iter()
+            .filter(|x| x.staff == a)
+            .map(|x| x.date)
+            .find(|&x| x >= date(d))
+        else {
+            continue;
+        };
+        let list = candidates(&sc, &r, i, day).unwrap();
+        assert!(!list.is_empty());
+        let text = roster::report::candidates_table(&sc, a, day, &list);
+        assert!(widest(&text) <= 100, "{text}");
+    }
 }

@@ -144,7 +144,8 @@ pub fn candidates_table(sc: &Scenario, staff: &str, date: NaiveDate, list: &[Can
         let returns: Vec<String> = c
             .returns
             .iter()
-            .map(|r| format!("{} {}", &r.date.to_string()[5..], r.shift))
+            // A no-break space keeps "12-21 D" together when the column wraps.
+            .map(|r| format!("{}\u{a0}{}", &r.date.to_string()[5..], r.shift))
             .collect();
         t.add_row(vec![
             (n + 1).to_string(),

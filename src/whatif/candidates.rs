@@ -91,11 +91,7 @@ pub fn candidates(
             let mut best: Option<(f64, Option<f64>)> = returns
                 .iter()
                 .map(|r| (r.fairness_drift, r.rest_margin_hours))
-                .min_by(|x, y| {
-                    rank(x.0, x.1)
-                        .partial_cmp(&rank(y.0, y.1))
-                        .expect("finite")
-                });
+                .min_by(|x, y| rank(x.0, x.1).partial_cmp(&rank(y.0, y.1)).expect("finite"));
             if one_way {
                 let o = (fair.drift(&one), rest_margin(sc, &idx, &one));
                 if best.is_none_or(|b| rank(o.0, o.1) < rank(b.0, b.1)) {

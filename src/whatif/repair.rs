@@ -79,7 +79,8 @@ pub fn repair_leave_at(
     }
     granted.leave.push(leave.clone());
     let cutoff = [now, req.requested_at].into_iter().flatten().max();
-    let frozen_before = cutoff.map(|t| (t - sc.month.first_day().and_time(NaiveTime::MIN)).num_minutes());
+    let frozen_before =
+        cutoff.map(|t| (t - sc.month.first_day().and_time(NaiveTime::MIN)).num_minutes());
     let broken = check_roster(&granted, base);
     let repaired = match solve::repair(&granted, base, frozen_before, opts) {
         Ok(r) => r,

@@ -305,7 +305,12 @@ impl<'a> SwapCtx<'a> {
 
     /// A's and B's (staff, date, shift) cells before and after: equal when the swap changes
     /// no assignment.
-    fn cells_before_after(&self) -> (Vec<(String, NaiveDate, String)>, Vec<(String, NaiveDate, String)>) {
+    fn cells_before_after(
+        &self,
+    ) -> (
+        Vec<(String, NaiveDate, String)>,
+        Vec<(String, NaiveDate, String)>,
+    ) {
         let people = [
             self.sc.staff[self.plan.a].id.as_str(),
             self.sc.staff[self.plan.b].id.as_str(),
