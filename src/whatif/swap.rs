@@ -219,6 +219,9 @@ pub struct SwapCtx<'a> {
     effects: OnceCell<Effects>,
 }
 
+/// (staff, date, shift code): one person's shift on one day.
+type Cell = (String, NaiveDate, String);
+
 /// Roster-rule violations about A, B or the moved shifts, after the swap.
 struct Effects {
     /// All of them, wherever they come from.
@@ -305,18 +308,13 @@ impl<'a> SwapCtx<'a> {
 
     /// A's and B's (staff, date, shift) cells before and after: equal when the swap changes
     /// no assignment.
-    fn cells_before_after(
-        &self,
-    ) -> (
-        Vec<(String, NaiveDate, String)>,
-        Vec<(String, NaiveDate, String)>,
-    ) {
+    fn cells_before_after(&self) -> (Vec<Cell>, Vec<Cell>) {
         let people = [
             self.sc.staff[self.plan.a].id.as_str(),
             self.sc.staff[self.plan.b].id.as_str(),
         ];
         let cells = |assignments: &[Assignment]| {
-            let mut v: Vec<(String, NaiveDate, String)> = assignments
+            let mut v: Vec<Cell> = assignments
                 .iter()
                 .filter(|a| people.contains(&a.staff.as_str()))
                 .map(|a| (a.staff.clone(), a.date, a.shift.clone()))
