@@ -396,3 +396,41 @@ fn leave_of_a_past_shift_with_no_cover_to_spare_has_no_repair() {
         other => panic!("expected no repair, got {:?}", other.map(|r| r.changes)),
     }
 }
+
+/// A roster that already breaks a hard rule in the kept past cannot be repaired; that is
+/// "no repair" (exit 1 in the CLI), not a solver failure.
+#[test]
+fn a_broken_past_is_no_repair_not_a_failure() {
+    let sc = tiny();
+    let mut base = tiny_roster().clone();
+    // S05 works a night and then the next day shift: too little rest, on the 5th and 6th.
+    base.assignments.retain(|a| {
+        !(a.staff == "S05" && (a.date == date("2026-12-05") || a.date == date("2026-12-06")))
+    });
+    for (d, k) in [("2026-12-05", "N"), ("2026-12-06", "D")] {
+        base.assignments.push(Assignment {
+            staff: "S05".into(),
+            date: date(d),
+            shift: k.into(),
+            seat: "189".into(),
+        });
+    }
+    assert!(
+        check_roster(&sc, &base)
+            .iter()
+            .any(|v| v.rule == "ROSTER-REST")
+    );
+    let who = base
+        .assignments
+        .iter()
+        .find(|a| a.date == date("2026-12-20") && a.staff != "S05")
+        .unwrap()
+        .staff
+        .clone();
+    let mut req = leave(&sc, &who, "2026-12-20", "2026-12-20");
+    req.requested_at = parse_datetime("2026-12-15T09:00");
+    match repair_leave(&sc, &base, &req, &opts()) {
+        Err(RepairError::Blocked(_)) => {}
+        other => panic!("expected no repair, got {:?}", other.map(|r| r.changes)),
+    }
+}

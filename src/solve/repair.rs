@@ -92,9 +92,13 @@ pub fn repair(
     }
     let Some(result) = run_backend(vars, changes.clone(), rows, opts, super::Hints::default())?
     else {
-        return Err(SolveError::Infeasible(diagnose::diagnose_fixed(
-            sc, opts, &fixed,
-        )?));
+        let diagnosis = match diagnose::diagnose_fixed(sc, opts, &fixed) {
+            // The kept past itself breaks a rule only the past could mend (a hand-edited
+            // roster): say what the month as a whole cannot have.
+            Err(SolveError::Solver(_)) if !fixed.is_empty() => diagnose::diagnose(sc, opts)?,
+            other => other?,
+        };
+        return Err(SolveError::Infeasible(diagnosis));
     };
     let sol = &result.solution;
     let count = changes.eval_with(sol).round();
