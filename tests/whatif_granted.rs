@@ -275,6 +275,8 @@ fn the_cli_remembers_granted_leave() {
         .code(0);
     let text = std::fs::read_to_string(&html).unwrap();
     assert_eq!(text.matches("<td class=\"leave\">假</td>").count(), 3);
+    // Her minimum is the tiny month's 12 less her 3 days of leave.
+    assert_eq!(text.matches("<small>(9–20)</small>").count(), 1);
     let svg = dir.path().join("r.svg");
     roster_cmd()
         .args([
