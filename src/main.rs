@@ -326,8 +326,9 @@ fn roster_csv(sc: &Scenario, r: &Roster) -> String {
 }
 
 fn cmd_check(a: CheckArgs) -> Result<u8, Exit> {
-    let sc = load_scenario(&a.scenario, a.json)?;
+    let mut sc = load_scenario(&a.scenario, a.json)?;
     let roster = Roster::load(&a.roster, &sc)?;
+    roster.grant_leave_to(&mut sc);
     let violations = rules::check_roster(&sc, &roster);
     if a.json {
         let objective = solve::evaluate(&sc, &roster);
@@ -397,6 +398,10 @@ struct LeaveArgs {
     /// When the request was made (YYYY-MM-DDTHH:MM).
     #[arg(long)]
     requested_at: String,
+    /// The time the repair is made (YYYY-MM-DDTHH:MM) [default: --requested-at]. Shifts
+    /// reporting before it, or before the request, are kept as rostered.
+    #[arg(long)]
+    now: Option<String>,
     /// lead, dept_head, centre_director, management or none.
     #[arg(long)]
     approved_by: String,
@@ -424,7 +429,7 @@ struct LeaveArgs {
 
 fn cmd_swap(a: SwapArgs) -> Result<u8, Exit> {
     use roster::whatif;
-    let sc = load_scenario(&a.scenario, a.json)?;
+    let mut sc = load_scenario(&a.scenario, a.json)?;
     let out = a.out.clone().unwrap_or_else(|| a.roster.clone());
     // Held until this command ends, after the write: a concurrent swap on the same roster
     // waits and then judges the roster with this swap in it.
@@ -435,6 +440,7 @@ fn cmd_swap(a: SwapArgs) -> Result<u8, Exit> {
         Some(lock_roster(&a.roster)?)
     };
     let base = Roster::load(&a.roster, &sc)?;
+    base.grant_leave_to(&mut sc);
     let staff = whatif::staff_arg(&sc, "--staff", &a.staff).map_err(bad)?;
     let date = whatif::date_in_month(&sc, "--date", &a.date).map_err(bad)?;
     if a.candidates {
@@ -484,7 +490,7 @@ fn cmd_swap(a: SwapArgs) -> Result<u8, Exit> {
 fn cmd_leave(a: LeaveArgs) -> Result<u8, Exit> {
     use roster::model::{Approver, LeaveKind, LeaveRequest, parse_date, parse_datetime};
     use roster::whatif::{self, BadRequest, RepairError};
-    let sc = load_scenario(&a.scenario, a.json)?;
+    let mut sc = load_scenario(&a.scenario, a.json)?;
     let out = a.out.clone().unwrap_or_else(|| a.roster.clone());
     // Only a repair writes; it holds the roster from reading to writing, as a swap does.
     let _lock = if a.repair {
@@ -494,6 +500,7 @@ fn cmd_leave(a: LeaveArgs) -> Result<u8, Exit> {
         None
     };
     let base = Roster::load(&a.roster, &sc)?;
+    base.grant_leave_to(&mut sc);
     let staff = whatif::staff_arg(&sc, "--staff", &a.staff).map_err(bad)?;
     let date = |flag: &'static str, s: &str| {
         parse_date(s).ok_or_else(|| {
@@ -534,6 +541,18 @@ fn cmd_leave(a: LeaveArgs) -> Result<u8, Exit> {
             ),
         ))
     })?;
+    let now = a
+        .now
+        .as_deref()
+        .map(|t| {
+            parse_datetime(t).ok_or_else(|| {
+                bad(BadRequest::new(
+                    "--now",
+                    format!("`{t}` is not a date-time (expected YYYY-MM-DDTHH:MM)"),
+                ))
+            })
+        })
+        .transpose()?;
     let approved_by = Approver::parse(&a.approved_by).ok_or_else(|| {
         bad(BadRequest::new(
             "--approved-by",
@@ -551,7 +570,7 @@ fn cmd_leave(a: LeaveArgs) -> Result<u8, Exit> {
     }
     let filed_by_id = a.filed_by.clone().unwrap_or_else(|| a.staff.clone());
     let req = LeaveRequest {
-        id: "request".into(),
+        id: format!("granted-{}", base.leave.len() + 1),
         staff,
         from,
         to,
@@ -574,7 +593,7 @@ fn cmd_leave(a: LeaveArgs) -> Result<u8, Exit> {
             time_limit: a.time_limit,
             ..SolveOptions::default()
         };
-        match whatif::repair_leave(&sc, &base, &req, &opts) {
+        match whatif::repair_leave_at(&sc, &base, &req, now, &opts) {
             Ok(rep) => {
                 write_all(&[(&out, rep.roster.to_json().as_bytes())])?;
                 if a.json {
@@ -669,7 +688,7 @@ fn cmd_plot(a: PlotArgs) -> Result<u8, Exit> {
     )?;
     let format = Format::from_path(&a.out).map_err(|e| bad(format!("--out {e}")))?;
     let kind = Kind::parse(&a.kind).expect("clap allows only known kinds");
-    let sc = load_scenario(&a.scenario, false)?;
+    let mut sc = load_scenario(&a.scenario, false)?;
     let date = match &a.date {
         None => None,
         Some(s) => match roster::model::parse_date(s) {
@@ -682,6 +701,7 @@ fn cmd_plot(a: PlotArgs) -> Result<u8, Exit> {
         return Err(bad("--date applies only to --kind coverage"));
     }
     let roster = Roster::load(&a.roster, &sc)?;
+    roster.grant_leave_to(&mut sc);
     let service = match &a.service {
         Some(p) => Some(load_service(p)?),
         None if kind == Kind::Service => Some(simulate_service(
@@ -712,8 +732,9 @@ fn cmd_report(a: ReportArgs) -> Result<u8, Exit> {
         &[OutputTarget::new("--out", &a.out)],
         &inputs(&[&a.scenario, &a.roster], &a.service),
     )?;
-    let sc = load_scenario(&a.scenario, false)?;
+    let mut sc = load_scenario(&a.scenario, false)?;
     let roster = Roster::load(&a.roster, &sc)?;
+    roster.grant_leave_to(&mut sc);
     let service = match &a.service {
         Some(p) => Some(load_service(p)?),
         None if sc.traffic.is_some() => Some(simulate_service(

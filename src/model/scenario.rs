@@ -5,7 +5,7 @@ use super::error::InputError;
 use super::raw::*;
 use super::traffic::Traffic;
 use chrono::{NaiveDate, NaiveDateTime};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::Path;
 
@@ -152,7 +152,7 @@ pub struct MixRule {
     pub min: u32,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum LeaveKind {
     Personal,
@@ -182,7 +182,7 @@ impl LeaveKind {
 }
 
 /// Who signed the leave, in order of authority.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Approver {
     None,
@@ -411,6 +411,22 @@ impl Scenario {
         self.leave
             .iter()
             .find(|l| l.staff == staff && l.is_approved() && l.covers(date))
+    }
+
+    /// Days of the month this person is on approved leave (overlapping leave counted once).
+    pub fn leave_days_in_month(&self, staff: usize) -> u32 {
+        self.month
+            .dates()
+            .filter(|&d| self.approved_leave_on(staff, d).is_some())
+            .count() as u32
+    }
+
+    /// The shifts this person must work (ROSTER-LOAD): `min_shifts`, less one for every day
+    /// of approved leave in the month, because leave is paid time, not a debt to work off.
+    pub fn min_shifts_due(&self, staff: usize) -> u32 {
+        self.staff[staff]
+            .min_shifts
+            .saturating_sub(self.leave_days_in_month(staff))
     }
 
     /// Duty window of a shift starting on `date`, in minutes from the start of the month
