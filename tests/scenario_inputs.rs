@@ -315,7 +315,7 @@ fn apply(bytes: &mut Vec<u8>, m: &Mutation) {
             let i = at(*f, bytes.len());
             bytes.splice(i..i, b.iter().copied());
         }
-        Mutation::DropKey(n) | Mutation::ReplaceValue(n, _) | Mutation::DuplicateLine(n) => {
+        Mutation::DropKey(_) | Mutation::ReplaceValue(..) | Mutation::DuplicateLine(_) => {
             let text = String::from_utf8_lossy(bytes).into_owned();
             let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
             let keyed: Vec<usize> = (0..lines.len())
@@ -352,7 +352,7 @@ fn empty_roster(sc: &Scenario) -> Roster {
 }
 
 proptest! {
-    #![proptest_config(config(400))]
+    #![proptest_config(config(2000))]
 
     /// No malformed file panics the loader; a refusal is one line naming the file, and a
     /// file that loads can be checked without panicking.

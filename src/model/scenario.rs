@@ -531,7 +531,14 @@ fn toml_error(path: &Path, text: &str, e: &toml::de::Error) -> InputError {
         }
         None => String::new(),
     };
-    let msg = e.message().trim().replace('\n', " ");
+    // serde names Rust types; a department head reads TOML.
+    let msg = e
+        .message()
+        .trim()
+        .replace('\n', " ")
+        .replace("expected i64", "expected a whole number")
+        .replace("expected u32", "expected a whole number")
+        .replace("expected f64", "expected a number");
     InputError::new(path, place, format!("invalid scenario: {msg}"))
 }
 
