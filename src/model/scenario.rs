@@ -13,10 +13,10 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use std::ops::RangeInclusive;
 use std::path::Path;
 
-// The documented range of every numeric key (README, "Numeric ranges"). A value outside is
-// refused with its key, the value and the range: nothing is wrapped or silently capped,
-// except the two run limits, which mean "no limit" at and beyond the horizon and are
-// clamped to it so no model or check builds windows longer than the data.
+// The documented range of every numeric key (docs/contract.md, "Ranges and formats"). A
+// value outside is refused with its key, the value and the range: nothing is wrapped or
+// silently capped, except the two run limits, which mean "no limit" at and beyond the
+// horizon and are clamped to it so no model or check builds windows longer than the data.
 
 /// Seats of one seat type on one shift (demand, overrides), people in a grade mix, leads
 /// per shift: far above any centre, far below where sums of them could overflow.
