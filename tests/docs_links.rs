@@ -27,9 +27,16 @@ fn cited_paths(text: &str) -> Vec<String> {
         let looks_like_file = [".md", ".toml", ".rs", ".sh", ".py"]
             .iter()
             .any(|ext| chunk.ends_with(ext));
-        let in_tree = ["docs/", "scenarios/", "scripts/", "src/", "benches/", "bench/"]
-            .iter()
-            .any(|dir| chunk.starts_with(dir));
+        let in_tree = [
+            "docs/",
+            "scenarios/",
+            "scripts/",
+            "src/",
+            "benches/",
+            "bench/",
+        ]
+        .iter()
+        .any(|dir| chunk.starts_with(dir));
         if looks_like_file && in_tree || chunk.ends_with(".md") && !chunk.contains('/') {
             out.push(chunk.to_string());
         }
@@ -46,7 +53,12 @@ fn check(doc: &Path) -> Vec<String> {
             let p = p.split("::").next().unwrap();
             !(base.join(p).exists() || root().join(p).exists())
         })
-        .map(|p| format!("{} cites {p}, which is not in the repository", doc.display()))
+        .map(|p| {
+            format!(
+                "{} cites {p}, which is not in the repository",
+                doc.display()
+            )
+        })
         .collect()
 }
 
