@@ -288,12 +288,12 @@ const WRONG_VALUES: &[&str] = &[
     "[\"S01\", \"S01\"]",
 ];
 
-fn mutation() -> impl Strategy<Value = Mutation> {
+fn mutation(wrong_values: &'static [&'static str]) -> impl Strategy<Value = Mutation> {
     prop_oneof![
         (0.0f64..1.0).prop_map(Mutation::Truncate),
         ((0.0f64..1.0), 1u8..=255).prop_map(|(at, m)| Mutation::FlipByte(at, m)),
         (0usize..400).prop_map(Mutation::DropKey),
-        ((0usize..400), prop::sample::select(WRONG_VALUES))
+        ((0usize..400), prop::sample::select(wrong_values))
             .prop_map(|(n, v)| Mutation::ReplaceValue(n, v)),
         (0usize..600).prop_map(Mutation::DuplicateLine),
         ((0.0f64..1.0), prop::collection::vec(any::<u8>(), 1..6))
@@ -301,7 +301,9 @@ fn mutation() -> impl Strategy<Value = Mutation> {
     ]
 }
 
-fn apply(bytes: &mut Vec<u8>, m: &Mutation) {
+/// Applies a mutation; `sep` is what separates a key from its value on a line
+/// (`" = "` in TOML, `": "` in JSON).
+fn apply(bytes: &mut Vec<u8>, m: &Mutation, sep: &str) {
     let at = |f: f64, len: usize| ((len as f64) * f) as usize;
     match m {
         Mutation::Truncate(f) => bytes.truncate(at(*f, bytes.len())),
@@ -319,7 +321,7 @@ fn apply(bytes: &mut Vec<u8>, m: &Mutation) {
             let text = String::from_utf8_lossy(bytes).into_owned();
             let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
             let keyed: Vec<usize> = (0..lines.len())
-                .filter(|&i| lines[i].contains(" = ") && !lines[i].trim_start().starts_with('#'))
+                .filter(|&i| lines[i].contains(sep) && !lines[i].trim_start().starts_with('#'))
                 .collect();
             match m {
                 Mutation::DuplicateLine(n) if !lines.is_empty() => {
@@ -332,8 +334,9 @@ fn apply(bytes: &mut Vec<u8>, m: &Mutation) {
                 }
                 Mutation::ReplaceValue(n, v) if !keyed.is_empty() => {
                     let i = keyed[n % keyed.len()];
-                    let key = lines[i].split(" = ").next().unwrap().to_string();
-                    lines[i] = format!("{key} = {v}");
+                    let key = lines[i].split(sep).next().unwrap().to_string();
+                    let comma = if lines[i].ends_with(',') { "," } else { "" };
+                    lines[i] = format!("{key}{sep}{v}{comma}");
                 }
                 _ => {}
             }
@@ -359,12 +362,12 @@ proptest! {
     #[test]
     fn malformed_scenarios_never_panic(
         seed_file in any::<bool>(),
-        mutations in prop::collection::vec(mutation(), 1..4),
+        mutations in prop::collection::vec(mutation(WRONG_VALUES), 1..4),
     ) {
         let (name, text) = if seed_file { ("seed-2026-12.toml", SEED) } else { ("tiny.toml", TINY) };
         let mut bytes = text.as_bytes().to_vec();
         for m in &mutations {
-            apply(&mut bytes, m);
+            apply(&mut bytes, m, " = ");
         }
         let path = Path::new("fuzz").join(name);
         match Scenario::from_bytes(bytes, &path) {
@@ -382,4 +385,85 @@ proptest! {
             }
         }
     }
+}
+
+const WRONG_JSON: &[&str] = &[
+    "\"x\"",
+    "\"\"",
+    "1",
+    "-1",
+    "1e999",
+    "null",
+    "true",
+    "[]",
+    "{}",
+    "\"2026-12-1\"",
+    "\"2027-01-01\"",
+    "\"2026-13-01\"",
+    "\"S99\"",
+    "\"X\"",
+    "\"96123\"",
+];
+
+/// A small roster of the tiny scenario, one field per line, with a swap and solver info.
+fn base_roster_json() -> String {
+    let mut assignments = Vec::new();
+    for (day, people) in [
+        (1, ["S01", "S07", "S02", "S08"]),
+        (2, ["S03", "S05", "S04", "S06"]),
+    ] {
+        for (i, id) in people.iter().enumerate() {
+            let shift = if i < 2 { "D" } else { "N" };
+            let seat = if i % 2 == 0 { "96123" } else { "189" };
+            assignments.push(serde_json::json!({
+                "staff": id, "date": format!("2026-12-{day:02}"), "shift": shift, "seat": seat
+            }));
+        }
+    }
+    let doc = serde_json::json!({
+        "month": "2026-12",
+        "assignments": assignments,
+        "swaps": [{"a": "S05", "b": "S06", "date": "2026-12-02", "shift": "D",
+                   "return_date": "2026-12-04", "return_shift": "N"}],
+        "solver": {"status": "optimal", "objective": 1.0, "bound": 1.0, "seconds": 0.5}
+    });
+    serde_json::to_string_pretty(&doc).unwrap()
+}
+
+proptest! {
+    #![proptest_config(config(600))]
+
+    /// The roster loader likewise: malformed JSON, bad dates, unknown names and stray
+    /// bytes give one line naming the file; what loads can be checked without panicking.
+    #[test]
+    fn malformed_rosters_never_panic(mutations in prop::collection::vec(mutation(WRONG_JSON), 1..4)) {
+        let sc = Scenario::from_toml(TINY, Path::new("tiny.toml")).unwrap();
+        let mut bytes = base_roster_json().into_bytes();
+        for m in &mutations {
+            apply(&mut bytes, m, ": ");
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("fuzzed.roster.json");
+        std::fs::write(&path, &bytes).unwrap();
+        match Roster::load(&path, &sc) {
+            Ok(r) => {
+                check_roster(&sc, &r);
+            }
+            Err(e) => {
+                prop_assert_eq!(&e.file, &path);
+                let line = e.to_string();
+                prop_assert!(line.starts_with(&path.display().to_string()), "{}", line);
+                prop_assert!(!line.contains('\n'), "one line: {}", line);
+            }
+        }
+    }
+}
+
+#[test]
+fn the_base_roster_loads() {
+    let sc = Scenario::from_toml(TINY, Path::new("tiny.toml")).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("r.json");
+    std::fs::write(&path, base_roster_json()).unwrap();
+    Roster::load(&path, &sc).unwrap_or_else(|e| panic!("{e}"));
 }
