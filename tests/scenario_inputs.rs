@@ -467,3 +467,69 @@ fn the_base_roster_loads() {
     std::fs::write(&path, base_roster_json()).unwrap();
     Roster::load(&path, &sc).unwrap_or_else(|e| panic!("{e}"));
 }
+
+/// The edges the generator rarely reaches: 24:00 ends a day but starts none.
+#[test]
+fn midnight_as_24_00_is_an_end_only() {
+    for (which, time, ok) in [
+        ("shift", "24:00", false),
+        ("event", "24:00", false),
+        ("shift", "00:00", true),
+        ("event", "00:00", true),
+    ] {
+        let mut doc = base_table();
+        let event = toml::toml! {
+            name = "培训"
+            date = "2026-12-16"
+            start = "14:00"
+            end = "16:00"
+            attendees = ["S05"]
+        };
+        *slot(&mut doc, &["event"]) = toml::Value::Array(vec![toml::Value::Table(event)]);
+        *slot(&mut doc, &[which, "0", "start"]) = toml::Value::String(time.into());
+        let text = toml::to_string(&doc).unwrap();
+        let got = Scenario::from_toml(&text, Path::new("t.toml"));
+        assert_eq!(got.is_ok(), ok, "{which} start = {time}: {:?}", got.err());
+    }
+}
+
+proptest! {
+    #![proptest_config(config(300))]
+
+    /// Shift and event times: exactly HH:MM within the day (24:00 only as an end); anything
+    /// else is refused naming the key and the expected form.
+    #[test]
+    fn times_are_hh_mm_within_the_day(
+        h in 0u32..100,
+        m in 0u32..100,
+        padded in any::<bool>(),
+        which in prop::sample::select(&[("shift", "0", "start"), ("shift", "0", "end"),
+                                        ("event", "0", "start"), ("event", "0", "end")][..]),
+    ) {
+        let time = if padded { format!("{h:02}:{m:02}") } else { format!("{h}:{m}") };
+        let shaped = time.len() == 5;
+        let valid = shaped && m < 60 && (h < 24 || (h == 24 && m == 0 && which.2 == "end"));
+        let mut doc = base_table();
+        let event = toml::toml! {
+            name = "培训"
+            date = "2026-12-16"
+            start = "14:00"
+            end = "16:00"
+            attendees = ["S05"]
+        };
+        *slot(&mut doc, &["event"]) = toml::Value::Array(vec![toml::Value::Table(event)]);
+        *slot(&mut doc, &[which.0, which.1, which.2]) = toml::Value::String(time.clone());
+        let text = toml::to_string(&doc).unwrap();
+        match Scenario::from_toml(&text, Path::new("times.toml")) {
+            Ok(_) => prop_assert!(valid, "{}.{} = {time} was accepted", which.0, which.2),
+            Err(e) => {
+                // A valid time may still be refused for another reason (a shift that
+                // starts and ends at once); then the message is not about the format.
+                let line = e.to_string();
+                if !valid {
+                    prop_assert!(line.contains(which.2) && line.contains("HH:MM"), "{}", line);
+                }
+            }
+        }
+    }
+}

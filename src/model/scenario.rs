@@ -1012,7 +1012,8 @@ impl Builder<'_> {
         for (i, e) in raw.event.iter().enumerate() {
             let place = format!("[[event]] #{} (\"{}\")", i + 1, e.name);
             let date = date_in_month(&e.date, &format!("{place} date"))?;
-            let start = parse_clock(&e.start).ok_or_else(|| {
+            // 24:00 ends a day; as a start it would be the next day's 00:00.
+            let start = parse_clock(&e.start).filter(|&m| m < 1440).ok_or_else(|| {
                 self.err(
                     format!("{place} start"),
                     format!("`{}` is not a time (expected {CLOCK_FORMAT})", e.start),
