@@ -459,3 +459,36 @@ fn flag_errors_are_one_line() {
         assert!(!res.stdout.is_empty());
     }
 }
+
+#[test]
+fn weights_at_their_limit_still_solve_and_check() {
+    // The largest weights accepted give a roster that `check` passes: no "internal
+    // error" table, no false "no roster exists".
+    let text = TINY
+        .replacen("request = 1\n", "request = 1e6\n", 1)
+        .replacen("fair_nights = 5\n", "fair_nights = 1e6\n", 1)
+        .replacen("fair_weekends = 5\n", "fair_weekends = 1e6\n", 1)
+        .replacen("over_cover = 1\n", "over_cover = 1e6\n", 1)
+        .replacen("weight = 5", "weight = 1e6", 1);
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = dir.path().join("w.toml");
+    let out = dir.path().join("w.json");
+    std::fs::write(&scenario, text).unwrap();
+    let res = roster()
+        .arg("solve")
+        .arg(&scenario)
+        .arg("--out")
+        .arg(&out)
+        .args(["--time-limit", "60"])
+        .output()
+        .unwrap();
+    let e = String::from_utf8_lossy(&res.stderr);
+    assert_eq!(res.status.code(), Some(0), "{e}");
+    let res = roster()
+        .arg("check")
+        .arg(&scenario)
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(res.status.code(), Some(0));
+}
