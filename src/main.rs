@@ -2,9 +2,12 @@
 //! 0 success, 1 rule violations or a rejected request, 2 bad input, 3 no roster exists,
 //! 4 no roster found within the time limit or a solver failure.
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use clap::{Parser, Subcommand};
-use roster::model::{InputError, Roster, Scenario, write_atomically};
+use roster::model::{
+    InputError, OutputError, OutputTarget, Roster, Scenario, check_outputs, lock_for_update,
+    write_all,
+};
 use roster::solve::{Backend, SolveError, SolveOptions};
 use roster::{report, rules, solve};
 use std::path::{Path, PathBuf};
@@ -147,7 +150,9 @@ struct Exit(u8, anyhow::Error);
 impl<E: Into<anyhow::Error>> From<E> for Exit {
     fn from(e: E) -> Self {
         let e = e.into();
-        let code = if e.downcast_ref::<InputError>().is_some() {
+        let code = if e.downcast_ref::<InputError>().is_some()
+            || e.downcast_ref::<OutputError>().is_some()
+        {
             2
         } else {
             4
@@ -265,6 +270,18 @@ fn cmd_solve(a: SolveArgs) -> Result<u8, Exit> {
             anyhow::anyhow!("--gap must be a fraction in [0, 1), e.g. 0.01 for 1 %"),
         ));
     }
+    let out = a.out.clone().unwrap_or_else(|| {
+        let stem = a
+            .scenario
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or("roster".into());
+        PathBuf::from(format!("{stem}.roster.json"))
+    });
+    let mut outputs = vec![OutputTarget::new("--out", &out)];
+    outputs.extend(a.csv.iter().map(|c| OutputTarget::new("--csv", c)));
+    // Before the solve, which may take minutes: a bad output path is known now.
+    check_outputs(&outputs, &[&a.scenario])?;
     let backend = if a.solver == "highs" {
         Backend::Highs
     } else {
@@ -290,15 +307,6 @@ fn cmd_solve(a: SolveArgs) -> Result<u8, Exit> {
             bar.set_message(format!("{heading}: {}", report::progress_line(p)))
         }),
     };
-    let out = a.out.clone().unwrap_or_else(|| {
-        let stem = a
-            .scenario
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or("roster".into());
-        PathBuf::from(format!("{stem}.roster.json"))
-    });
-
     spinner.set_style(
         indicatif::ProgressStyle::with_template("{spinner} {msg} {elapsed}")
             .expect("valid template"),
@@ -341,14 +349,13 @@ fn cmd_solve(a: SolveArgs) -> Result<u8, Exit> {
             ),
         ));
     }
-    solved
-        .roster
-        .save(&out)
-        .with_context(|| format!("cannot write {}", out.display()))?;
-    if let Some(csv) = &a.csv {
-        write_atomically(csv, roster_csv(&sc, &solved.roster).as_bytes())
-            .with_context(|| format!("cannot write {}", csv.display()))?;
+    let json = solved.roster.to_json();
+    let csv_text = a.csv.as_ref().map(|_| roster_csv(&sc, &solved.roster));
+    let mut files: Vec<(&Path, &[u8])> = vec![(&out, json.as_bytes())];
+    if let (Some(csv), Some(text)) = (&a.csv, &csv_text) {
+        files.push((csv, text.as_bytes()));
     }
+    write_all(&files)?;
     if a.json {
         let mut v = serde_json::to_value(&solved).expect("serialisable");
         v["roster"] = serde_json::to_value(&solved.roster).expect("serialisable");
@@ -481,6 +488,15 @@ struct LeaveArgs {
 fn cmd_swap(a: SwapArgs) -> Result<u8, Exit> {
     use roster::whatif;
     let sc = load_scenario(&a.scenario, a.json)?;
+    let out = a.out.clone().unwrap_or_else(|| a.roster.clone());
+    // Held until this command ends, after the write: a concurrent swap on the same roster
+    // waits and then judges the roster with this swap in it.
+    let _lock = if a.candidates {
+        None
+    } else {
+        check_outputs(&[output_of_update(&a.out, &out)], &[&a.scenario])?;
+        Some(lock_roster(&a.roster)?)
+    };
     let base = Roster::load(&a.roster, &sc)?;
     let staff = whatif::staff_arg(&sc, "--staff", &a.staff).map_err(bad)?;
     let date = whatif::date_in_month(&sc, "--date", &a.date).map_err(bad)?;
@@ -510,10 +526,8 @@ fn cmd_swap(a: SwapArgs) -> Result<u8, Exit> {
         approved: a.approved,
     };
     let outcome = whatif::check_swap(&sc, &base, &req).map_err(bad)?;
-    let out = a.out.clone().unwrap_or_else(|| a.roster.clone());
     if let Some(r) = &outcome.roster {
-        r.save(&out)
-            .with_context(|| format!("cannot write {}", out.display()))?;
+        write_all(&[(&out, r.to_json().as_bytes())])?;
     }
     if a.json {
         let mut v = serde_json::to_value(&outcome).expect("serialisable");
@@ -534,6 +548,14 @@ fn cmd_leave(a: LeaveArgs) -> Result<u8, Exit> {
     use roster::model::{Approver, LeaveKind, LeaveRequest, parse_date, parse_datetime};
     use roster::whatif::{self, BadRequest, RepairError};
     let sc = load_scenario(&a.scenario, a.json)?;
+    let out = a.out.clone().unwrap_or_else(|| a.roster.clone());
+    // Only a repair writes; it holds the roster from reading to writing, as a swap does.
+    let _lock = if a.repair {
+        check_outputs(&[output_of_update(&a.out, &out)], &[&a.scenario])?;
+        Some(lock_roster(&a.roster)?)
+    } else {
+        None
+    };
     let base = Roster::load(&a.roster, &sc)?;
     let staff = whatif::staff_arg(&sc, "--staff", &a.staff).map_err(bad)?;
     let date = |flag: &'static str, s: &str| {
@@ -617,10 +639,7 @@ fn cmd_leave(a: LeaveArgs) -> Result<u8, Exit> {
         };
         match whatif::repair_leave(&sc, &base, &req, &opts) {
             Ok(rep) => {
-                let out = a.out.clone().unwrap_or_else(|| a.roster.clone());
-                rep.roster
-                    .save(&out)
-                    .with_context(|| format!("cannot write {}", out.display()))?;
+                write_all(&[(&out, rep.roster.to_json().as_bytes())])?;
                 if a.json {
                     doc["repair"] = serde_json::to_value(&rep).expect("serialisable");
                     doc["repair"]["out"] = serde_json::json!(out);
@@ -645,6 +664,29 @@ fn cmd_leave(a: LeaveArgs) -> Result<u8, Exit> {
         say!("{doc}");
     }
     Ok(code)
+}
+
+/// The output of a swap or a leave repair: `--out`, or ROSTER itself, updated in place.
+fn output_of_update(flag: &Option<PathBuf>, out: &Path) -> OutputTarget {
+    OutputTarget::new(
+        if flag.is_some() {
+            "--out"
+        } else {
+            "ROSTER (updated in place)"
+        },
+        out,
+    )
+}
+
+/// Locks the roster file for a read-change-write; a file that cannot be opened is reported
+/// as the roster loader reports it.
+fn lock_roster(path: &Path) -> Result<roster::model::UpdateLock, Exit> {
+    lock_for_update(path).map_err(|e| {
+        Exit(
+            2,
+            InputError::new(path, "", format!("cannot read the roster: {e}")).into(),
+        )
+    })
 }
 
 /// A bad flag or request: exit 2 with the one message.
@@ -684,6 +726,10 @@ fn load_service(path: &Path) -> Result<Vec<roster::plot::ServiceSeries>, Exit> {
 fn cmd_plot(a: PlotArgs) -> Result<u8, Exit> {
     use roster::plot::{self, Format, Kind, PlotError};
     // Flags first, so a typo costs no file reading.
+    check_outputs(
+        &[OutputTarget::new("--out", &a.out)],
+        &inputs(&[&a.scenario, &a.roster], &a.service),
+    )?;
     let format = Format::from_path(&a.out).map_err(|e| bad(format!("--out {e}")))?;
     let kind = Kind::parse(&a.kind).expect("clap allows only known kinds");
     let sc = load_scenario(&a.scenario, false)?;
@@ -719,13 +765,16 @@ fn cmd_plot(a: PlotArgs) -> Result<u8, Exit> {
         }
         Err(e) => return Err(Exit(4, e.into())),
     };
-    write_atomically(&a.out, &bytes)
-        .with_context(|| format!("cannot write {}", a.out.display()))?;
+    write_all(&[(&a.out, &bytes)])?;
     say!("wrote {} ({} chart)", a.out.display(), kind.name());
     Ok(0)
 }
 
 fn cmd_report(a: ReportArgs) -> Result<u8, Exit> {
+    check_outputs(
+        &[OutputTarget::new("--out", &a.out)],
+        &inputs(&[&a.scenario, &a.roster], &a.service),
+    )?;
     let sc = load_scenario(&a.scenario, false)?;
     let roster = Roster::load(&a.roster, &sc)?;
     let service = match &a.service {
@@ -741,8 +790,14 @@ fn cmd_report(a: ReportArgs) -> Result<u8, Exit> {
     };
     let html = report::html::report_html(&sc, &roster, service.as_deref())
         .map_err(|e| Exit(4, e.into()))?;
-    write_atomically(&a.out, html.as_bytes())
-        .with_context(|| format!("cannot write {}", a.out.display()))?;
+    write_all(&[(&a.out, html.as_bytes())])?;
     say!("wrote {}", a.out.display());
     Ok(0)
+}
+
+/// A command's input files: the given ones and an optional one.
+fn inputs<'a>(given: &[&'a Path], optional: &'a Option<PathBuf>) -> Vec<&'a Path> {
+    let mut v = given.to_vec();
+    v.extend(optional.as_deref());
+    v
 }

@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use roster::model::{Roster, write_atomically};
+use roster::model::{OutputTarget, Roster, check_outputs, write_atomically};
 use roster::traffic::adapt::{self, SimSettings};
 use roster::traffic::advise::{self, AdviseOptions};
 use roster::traffic::erlang::{self, QueueSpec, Targets};
@@ -217,6 +217,12 @@ fn secs(e: &Option<Estimate>) -> String {
 }
 
 pub fn cmd_simulate(a: SimulateArgs) -> Result<u8, Exit> {
+    if let Some(path) = &a.service_out {
+        check_outputs(
+            &[OutputTarget::new("--service-out", path)],
+            &super::inputs(&[&a.scenario], &a.roster),
+        )?;
+    }
     let sc = load_scenario(&a.scenario, a.json)?;
     let roster = match &a.roster {
         Some(p) => Some(Roster::load(p, &sc)?),
@@ -339,6 +345,9 @@ pub fn cmd_simulate(a: SimulateArgs) -> Result<u8, Exit> {
 }
 
 pub fn cmd_advise(a: AdviseArgs) -> Result<u8, Exit> {
+    if let Some(path) = &a.write_demand {
+        check_outputs(&[OutputTarget::new("--write-demand", path)], &[&a.scenario])?;
+    }
     let sc = load_scenario(&a.scenario, a.json)?;
     if a.replications == 0 {
         return Err(bad("--replications must be at least 1"));

@@ -3,6 +3,7 @@
 
 mod clock;
 mod error;
+mod output;
 mod raw;
 mod roster;
 mod scenario;
@@ -10,6 +11,10 @@ mod traffic;
 
 pub use clock::{DayType, Month, format_clock, parse_clock, parse_date, parse_datetime};
 pub use error::InputError;
-pub use roster::{Assignment, Roster, SolverInfo, Swap, write_atomically};
+pub use output::{
+    OutputError, OutputTarget, UpdateLock, check_outputs, lock_for_update, write_all,
+    write_atomically,
+};
+pub use roster::{Assignment, Roster, SolverInfo, Swap};
 pub use scenario::*;
 pub use traffic::{Traffic, TrafficQueue};

@@ -2,6 +2,7 @@
 //! solver's account of how it was found.
 
 use super::error::InputError;
+use super::output::write_atomically;
 use super::scenario::Scenario;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -123,8 +124,12 @@ impl Roster {
     }
 
     pub fn save(&self, path: &Path) -> std::io::Result<()> {
-        let json = serde_json::to_string_pretty(self).expect("roster serialises");
-        write_atomically(path, json.as_bytes())
+        write_atomically(path, self.to_json().as_bytes())
+    }
+
+    /// The roster file's text, as `save` writes it.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).expect("roster serialises")
     }
 
     /// Assignments in a stable order: date, shift order in the scenario, staff order.
@@ -154,22 +159,4 @@ impl Roster {
             )
         });
     }
-}
-
-/// Writes to a temporary file beside the target and renames it, so a failure never leaves a
-/// partial output file.
-pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.tmp{}", std::process::id()));
-    std::fs::write(&tmp, bytes)?;
-    std::fs::rename(&tmp, path).inspect_err(|_| {
-        let _ = std::fs::remove_file(&tmp);
-    })
 }

@@ -3,7 +3,7 @@
 //! files, so it opens offline and prints.
 
 use super::num;
-use crate::model::{DayType, Roster, Scenario, format_clock};
+use crate::model::{DayType, Roster, Scenario, SolverInfo, format_clock};
 use crate::plot::{
     self, CoverageChart, FairnessChart, PlotError, RosterChart, ServiceChart, ServiceSeries,
     fairness_rows,
@@ -46,8 +46,11 @@ pub fn report_html(
         esc(&title)
     );
 
-    // Summary.
-    h.push_str("<section id=\"summary\"><h2>Summary</h2>\n<table class=\"kv\">\n");
+    // Summary: what fails comes first, worst first; green only when nothing fails.
+    h.push_str("<section id=\"summary\"><h2>Summary</h2>\n");
+    let fails = failures(sc, &violations, &coverage, service);
+    verdict(&mut h, &fails, service.is_some_and(|s| !s.is_empty()));
+    h.push_str("<table class=\"kv\">\n");
     let mut kv = |k: &str, v: String| {
         let _ = writeln!(h, "<tr><th>{}</th><td>{}</td></tr>", esc(k), v);
     };
@@ -95,17 +98,28 @@ pub fn report_html(
             format!("<span class=\"bad\">{short} seat-shift(s) short</span>")
         },
     );
+    kv(
+        "service",
+        match service {
+            Some(series) if !series.is_empty() => {
+                let below: usize = series.iter().map(|s| s.below_target()).sum();
+                let all: usize = series.iter().map(|s| s.points.len()).sum();
+                if below == 0 {
+                    format!(
+                        "<span class=\"ok\">every one of {all} simulated intervals meets its target</span>"
+                    )
+                } else {
+                    format!(
+                        "<span class=\"bad\">{below} of {all} simulated intervals below target</span>"
+                    )
+                }
+            }
+            _ => "not simulated (no [traffic] table and no --service file)".into(),
+        },
+    );
     if let Some(s) = &roster.solver {
-        kv(
-            "solver",
-            esc(&format!(
-                "{}, objective {}, bound {}, {:.1} s",
-                s.status,
-                num(s.objective),
-                num(s.bound),
-                s.seconds
-            )),
-        );
+        let (key, value) = solver_line(s, roster, &violations, breakdown.total());
+        kv(key, value);
     }
     kv(
         "objective (recomputed)",
@@ -207,6 +221,198 @@ pub fn report_html(
         env!("CARGO_PKG_VERSION")
     );
     Ok(h)
+}
+
+/// The saved solver block is shown as the solver's word only while it is still true of this
+/// roster: no swaps since, every rule holds, and the objective recomputed here is the one
+/// the solver reported. Otherwise the page says the roster changed after solving and gives
+/// what is true now, without the solver's status.
+fn solver_line(
+    s: &SolverInfo,
+    roster: &Roster,
+    violations: &[rules::Violation],
+    objective_now: f64,
+) -> (&'static str, String) {
+    let same_objective = (s.objective - objective_now).abs() <= 1e-6 * s.objective.abs().max(1.0);
+    if roster.swaps.is_empty() && violations.is_empty() && same_objective {
+        return (
+            "solver (as solved)",
+            esc(&format!(
+                "{}, objective {}, bound {}, {:.1} s",
+                s.status,
+                num(s.objective),
+                num(s.bound),
+                s.seconds
+            )),
+        );
+    }
+    let how = if roster.swaps.is_empty() {
+        "by hand or by a leave repair".to_string()
+    } else {
+        format!("by {} swap(s), perhaps more", roster.swaps.len())
+    };
+    let check = if violations.is_empty() {
+        "every roster rule holds".to_string()
+    } else {
+        format!("it has {} rule violation(s)", violations.len())
+    };
+    (
+        "solver",
+        format!(
+            "<span class=\"note\">changed after solving</span> {}: the solver's roster had \
+             objective {} (bound {}); this roster's objective is {} and {}",
+            esc(&how),
+            num(s.objective),
+            num(s.bound),
+            num(objective_now),
+            esc(&check)
+        ),
+    )
+}
+
+/// What fails in a roster, one line per rule, service line or the under-cover, in the order
+/// a head should act: broken rules, then service below target, then seats short; within
+/// each, the largest count first.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Failure {
+    pub kind: FailureKind,
+    /// How much fails: violations of the rule, intervals below target, seat-shifts short.
+    pub count: usize,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum FailureKind {
+    RuleBroken,
+    ServiceBelowTarget,
+    UnderCover,
+}
+
+impl FailureKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            FailureKind::RuleBroken => "rule",
+            FailureKind::ServiceBelowTarget => "service",
+            FailureKind::UnderCover => "cover",
+        }
+    }
+}
+
+/// Every failure of the roster, worst first (see `Failure`).
+pub fn failures(
+    sc: &Scenario,
+    violations: &[rules::Violation],
+    coverage: &CoverageChart,
+    service: Option<&[ServiceSeries]>,
+) -> Vec<Failure> {
+    let mut out = Vec::new();
+    let mut by_rule: Vec<(&str, Vec<&rules::Violation>)> = Vec::new();
+    for v in violations {
+        match by_rule.iter_mut().find(|(r, _)| *r == v.rule) {
+            Some((_, list)) => list.push(v),
+            None => by_rule.push((v.rule, vec![v])),
+        }
+    }
+    for (rule, list) in by_rule {
+        out.push(Failure {
+            kind: FailureKind::RuleBroken,
+            count: list.len(),
+            // The rule's own message names the person, day and shift.
+            text: format!(
+                "{rule} broken {} time(s); first: {}",
+                list.len(),
+                list[0].message
+            ),
+        });
+    }
+    for series in service.unwrap_or_default() {
+        let below = series.below_target();
+        if below == 0 {
+            continue;
+        }
+        let mut worst: Vec<_> = series
+            .points
+            .iter()
+            .filter(|p| p.mean < series.target)
+            .collect();
+        worst.sort_by(|a, b| {
+            a.mean
+                .total_cmp(&b.mean)
+                .then(a.start_minute.cmp(&b.start_minute))
+        });
+        let shown: Vec<String> = worst
+            .iter()
+            .take(3)
+            .map(|p| format!("{} {:.1} %", format_clock(p.start_minute), p.mean * 100.0))
+            .collect();
+        out.push(Failure {
+            kind: FailureKind::ServiceBelowTarget,
+            count: below,
+            text: format!(
+                "service {}: {below} of {} intervals below the {:.0} % target; worst {}",
+                series.label,
+                series.points.len(),
+                series.target * 100.0,
+                shown.join(", ")
+            ),
+        });
+    }
+    let mut short: Vec<_> = coverage.cells().iter().filter(|c| c.short() > 0).collect();
+    let total: u32 = short.iter().map(|c| c.short()).sum();
+    if total > 0 {
+        short.sort_by_key(|c| std::cmp::Reverse(c.short()));
+        let shown: Vec<String> = short
+            .iter()
+            .take(3)
+            .map(|c| {
+                format!(
+                    "{} {} {} short {}",
+                    c.date,
+                    sc.shifts[c.shift].code,
+                    sc.seats[c.seat].code,
+                    c.short()
+                )
+            })
+            .collect();
+        out.push(Failure {
+            kind: FailureKind::UnderCover,
+            count: total as usize,
+            text: format!("{total} seat-shift(s) short; worst {}", shown.join(", ")),
+        });
+    }
+    // Stable: ties keep rule order, series order and the cells' order.
+    out.sort_by_key(|f| (f.kind, std::cmp::Reverse(f.count)));
+    out
+}
+
+/// The first thing on the page: what fails, worst first, or one green line when nothing does.
+fn verdict(h: &mut String, fails: &[Failure], simulated: bool) {
+    if fails.is_empty() {
+        let _ = writeln!(
+            h,
+            "<p id=\"verdict\" class=\"ok\">Nothing fails: every roster rule holds and every \
+             seat required is filled{}.</p>",
+            if simulated {
+                ", and simulated service meets its target in every interval"
+            } else {
+                " (service was not simulated)"
+            }
+        );
+        return;
+    }
+    h.push_str(
+        "<div id=\"verdict\" class=\"fails\"><p class=\"bad\">What fails, worst first:</p>\n<ol>\n",
+    );
+    for f in fails {
+        let _ = writeln!(
+            h,
+            "<li class=\"bad\" data-kind=\"{}\" data-count=\"{}\">{}</li>",
+            f.kind.name(),
+            f.count,
+            esc(&f.text)
+        );
+    }
+    h.push_str("</ol></div>\n");
 }
 
 fn figure(h: &mut String, id: &str, caption: &str, svg: &str) {
@@ -321,6 +527,9 @@ table{border-collapse:collapse;font-size:14px}
 .kv td{padding:3px 0}
 .grid th,.grid td{border:1px solid #ccc;padding:3px 8px;text-align:left}
 .ok{color:#2e7d32;font-weight:600}
+.note{color:#8a5a00;font-weight:600}
+#verdict.fails{border-left:4px solid #d62728;padding:2px 12px;margin:0 0 1em}
+#verdict ol{margin:.3em 0}
 .bad{color:#d62728;font-weight:600}
 figure{margin:1em 0 2em;page-break-inside:avoid}
 figure svg{max-width:100%;height:auto;display:block}

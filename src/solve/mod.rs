@@ -603,11 +603,12 @@ fn solve_once(
         if fixes.no_equal.contains(&key) {
             rows.push(constraint!(sp.equal <= 0));
         }
-        if let Some((job, measure, c)) = &fixes.equal_at {
-            if *job == sp.facts.job && *measure == sp.facts.measure {
-                rows.push(constraint!(sp.equal >= 1));
-                rows.push(constraint!(sp.common == *c));
-            }
+        if let Some((job, measure, c)) = &fixes.equal_at
+            && *job == sp.facts.job
+            && *measure == sp.facts.measure
+        {
+            rows.push(constraint!(sp.equal >= 1));
+            rows.push(constraint!(sp.common == *c));
         }
     }
     let cutoff = fixes.cutoff;
