@@ -556,10 +556,10 @@ fn key_on_line(text: &str, line: usize) -> Option<String> {
                 *n += 1;
                 table = format!("[[{name}]] #{n}");
             }
-        } else if let Some(rest) = t.strip_prefix('[') {
-            if let Some(end) = rest.find(']') {
-                table = format!("[{}]", rest[..end].trim());
-            }
+        } else if let Some(rest) = t.strip_prefix('[')
+            && let Some(end) = rest.find(']')
+        {
+            table = format!("[{}]", rest[..end].trim());
         }
         if i + 1 == line {
             let (key, _) = t.split_once('=')?;
