@@ -77,13 +77,14 @@ impl Grade {
 pub struct Rules {
     pub min_rest_hours: f64,
     pub handover_minutes: u32,
+    /// At most the horizon (days of the month + MAX_HISTORY_DAYS): a longer limit can
+    /// never bind, and clamping keeps every window of the model and the checker small.
     pub max_consecutive_days: u32,
+    /// Clamped to the horizon like `max_consecutive_days`.
     pub max_consecutive_nights: u32,
     pub leads_per_shift: u32,
     pub max_swaps_per_month: u32,
     pub swap_grade_gap: u32,
-    // max_consecutive_days/nights above are at most the horizon (days of the month +
-    // MAX_HISTORY_DAYS): a longer limit can never bind, and windows stay small.
     /// Labour law, art. 38: one day off in every seven, whatever the scenario says.
     pub days_off_window: u32,
 }
