@@ -492,3 +492,74 @@ fn weights_at_their_limit_still_solve_and_check() {
         .unwrap();
     assert_eq!(res.status.code(), Some(0));
 }
+
+#[test]
+fn date_flags_must_be_zero_padded_iso() {
+    let dir = tempfile::tempdir().unwrap();
+    let r = dir.path().join("r.json");
+    std::fs::write(&r, r#"{"month":"2026-12","assignments":[]}"#).unwrap();
+    let r = r.to_str().unwrap();
+    let cases: &[(&[&str], &[&str])] = &[
+        (
+            &[
+                "swap",
+                "tests/data/mutation.toml",
+                r,
+                "--staff",
+                "S01",
+                "--date",
+                "2026-12-1",
+                "--with",
+                "S02",
+            ],
+            &["--date", "`2026-12-1`", "YYYY-MM-DD"],
+        ),
+        (
+            &[
+                "leave",
+                "tests/data/mutation.toml",
+                r,
+                "--staff",
+                "S01",
+                "--from",
+                "2026-12-1",
+                "--to",
+                "2026-12-02",
+                "--kind",
+                "sick",
+                "--requested-at",
+                "2026-11-20T10:00",
+                "--approved-by",
+                "lead",
+            ],
+            &["--from", "`2026-12-1`", "YYYY-MM-DD"],
+        ),
+        (
+            &[
+                "leave",
+                "tests/data/mutation.toml",
+                r,
+                "--staff",
+                "S01",
+                "--from",
+                "2026-12-01",
+                "--to",
+                "2026-12-02",
+                "--kind",
+                "sick",
+                "--requested-at",
+                "2026-11-20T9:00",
+                "--approved-by",
+                "lead",
+            ],
+            &["--requested-at", "`2026-11-20T9:00`", "YYYY-MM-DDTHH:MM"],
+        ),
+    ];
+    for (args, parts) in cases {
+        let res = roster().args(*args).output().unwrap();
+        let e = String::from_utf8(res.stderr).unwrap();
+        assert_eq!(res.status.code(), Some(2), "{args:?}: {e}");
+        assert_eq!(e.trim().lines().count(), 1, "{e}");
+        expect(&e, parts);
+    }
+}
