@@ -162,7 +162,10 @@ impl<E: Into<anyhow::Error>> From<E> for Exit {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match parse_flags() {
+        Ok(cli) => cli,
+        Err(code) => return code,
+    };
     let result = match cli.command {
         Command::Solve(a) => cmd_solve(a),
         Command::Check(a) => cmd_check(a),
@@ -181,6 +184,66 @@ fn main() -> ExitCode {
             ExitCode::from(code)
         }
     }
+}
+
+/// Parses the command line. A flag error is one line naming the flag and the fault (exit
+/// 2), like every other bad input; --help and --version print as usual (exit 0). Negative
+/// numbers parse as values, so `--time-limit -1` is refused for its sign by the command,
+/// not reported as an unknown argument `-1`.
+fn parse_flags() -> Result<Cli, ExitCode> {
+    use clap::error::ErrorKind;
+    use clap::{CommandFactory, FromArgMatches};
+    let cmd = Cli::command().mut_subcommands(|sub| {
+        sub.mut_args(|arg| {
+            let takes_values = arg.get_action().takes_values();
+            arg.allow_negative_numbers(takes_values)
+        })
+    });
+    match cmd
+        .try_get_matches()
+        .and_then(|m| Cli::from_arg_matches(&m))
+    {
+        Ok(cli) => Ok(cli),
+        Err(e) => match e.kind() {
+            ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
+                let _ = e.print();
+                Err(ExitCode::SUCCESS)
+            }
+            // `roster` alone: the overview is the most useful answer, but still a usage error.
+            ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+                let _ = e.print();
+                Err(ExitCode::from(2))
+            }
+            _ => {
+                eprintln!("{}", flag_error_line(&e));
+                Err(ExitCode::from(2))
+            }
+        },
+    }
+}
+
+/// clap's message on one line: the error (with any list it continues into, such as the
+/// missing flags) and its tips, without the usage block.
+fn flag_error_line(e: &clap::Error) -> String {
+    let text = e.render().to_string();
+    let mut blocks = text.split("\n\n");
+    let head: Vec<&str> = blocks
+        .next()
+        .unwrap_or_default()
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    let tips: Vec<&str> = blocks
+        .flat_map(str::lines)
+        .map(str::trim)
+        .filter(|l| l.starts_with("tip:"))
+        .collect();
+    let mut line = head.join(" ");
+    if !tips.is_empty() {
+        line.push_str(&format!(" ({})", tips.join("; ")));
+    }
+    line
 }
 
 fn load_scenario(path: &Path, quiet: bool) -> Result<Scenario, Exit> {

@@ -13,6 +13,7 @@ use std::path::Path;
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Assignment {
     pub staff: String,
+    #[serde(deserialize_with = "super::clock::deserialize_date")]
     pub date: NaiveDate,
     pub shift: String,
     pub seat: String,
@@ -22,9 +23,14 @@ pub struct Assignment {
 pub struct Swap {
     pub a: String,
     pub b: String,
+    #[serde(deserialize_with = "super::clock::deserialize_date")]
     pub date: NaiveDate,
     pub shift: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::clock::deserialize_opt_date"
+    )]
     pub return_date: Option<NaiveDate>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub return_shift: Option<String>,
@@ -124,8 +130,7 @@ impl Roster {
     /// Reads a roster file and checks that it speaks of the scenario: its month, staff,
     /// shifts, seats and dates. Rule violations are not input errors; `check` reports them.
     pub fn load(path: &Path, scenario: &Scenario) -> Result<Roster, InputError> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| InputError::new(path, "", format!("cannot read the roster: {e}")))?;
+        let text = super::error::read_text(path, "roster")?;
         let roster: Roster = serde_json::from_str(&text).map_err(|e| {
             InputError::new(
                 path,
