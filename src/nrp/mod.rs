@@ -1,0 +1,7 @@
+//! The Curtois & Qu shift-scheduling benchmark (`roster nrp`): its text format
+//! (`instance`), an independent evaluator of rosters (`evaluate`), and the MIP that solves
+//! it on the same backend as `solve` (`model`).
+
+pub mod instance;
+
+pub use instance::{Assignment, Instance, NrpError};
