@@ -2,6 +2,8 @@
 //! (`instance`), an independent evaluator of rosters (`evaluate`), and the MIP that solves
 //! it on the same backend as `solve` (`model`).
 
+pub mod evaluate;
 pub mod instance;
 
+pub use evaluate::{Breakdown, HardRule, Violation, check, objective};
 pub use instance::{Assignment, Instance, NrpError};
