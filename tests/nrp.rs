@@ -224,3 +224,253 @@ proptest! {
         prop_assert_eq!(found_sorted, expect);
     }
 }
+
+// ---- The solver ----
+
+use assert_cmd::Command;
+use roster::nrp::{NrpSolveError, solve};
+use roster::solve::{SolveOptions, Status};
+
+fn roster_cmd() -> Command {
+    Command::cargo_bin("roster").unwrap()
+}
+
+#[test]
+fn nrp_solves_instance1_to_its_optimum_and_the_evaluator_agrees() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("i1.tsv");
+    let run = roster_cmd()
+        .args(["nrp", "--time-limit", "600", "--json", "--out"])
+        .arg(&out)
+        .arg(data("Instance1.txt"))
+        .output()
+        .unwrap();
+    assert_eq!(
+        run.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+    assert_eq!(v["status"], "optimal");
+    assert_eq!(v["objective"], 607);
+    assert_eq!(v["bound"], 607.0);
+    let inst = instance(1);
+    let text = std::fs::read_to_string(&out).unwrap();
+    let roster = inst.parse_grid(&text, &out).unwrap();
+    assert_eq!(check(&inst, &roster), vec![]);
+    let b = objective(&inst, &roster);
+    assert_eq!(v["objective"], b.total());
+    let printed = &v["objective_breakdown"];
+    assert_eq!(printed["shift_on_requests"], b.shift_on_requests);
+    assert_eq!(printed["shift_off_requests"], b.shift_off_requests);
+    assert_eq!(printed["under_cover"], b.under_cover);
+    assert_eq!(printed["over_cover"], b.over_cover);
+    assert!(v["size"]["shift_variables"].as_u64().unwrap() > 0);
+}
+
+#[test]
+fn nrp_text_output_names_every_figure() {
+    let run = roster_cmd()
+        .args(["nrp", "--time-limit", "600"])
+        .arg(data("Instance1.txt"))
+        .output()
+        .unwrap();
+    assert_eq!(run.status.code(), Some(0));
+    let text = String::from_utf8(run.stdout).unwrap();
+    for word in [
+        "status      optimal",
+        "objective   607",
+        "shift-on requests",
+        "shift-off requests",
+        "under-cover         600",
+        "over-cover",
+        "bound       607",
+        "gap",
+        "seconds",
+        "model",
+    ] {
+        assert!(text.contains(word), "{word} missing from\n{text}");
+    }
+}
+
+#[test]
+fn nrp_bad_input_exits_2_with_one_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.txt");
+    let text = std::fs::read_to_string(data("Instance1.txt"))
+        .unwrap()
+        .replacen("0,D,5,100,1", "0,D,five,100,1", 1);
+    std::fs::write(&bad, text).unwrap();
+    let out = dir.path().join("never.tsv");
+    let run = roster_cmd()
+        .args(["nrp", "--out"])
+        .arg(&out)
+        .arg(&bad)
+        .output()
+        .unwrap();
+    assert_eq!(run.status.code(), Some(2));
+    let err = String::from_utf8(run.stderr).unwrap();
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("bad.txt: line 67: Requirement"), "{err}");
+    assert!(!out.exists());
+}
+
+#[test]
+fn nrp_out_never_replaces_the_instance() {
+    let dir = tempfile::tempdir().unwrap();
+    let inst = dir.path().join("Instance1.txt");
+    std::fs::copy(data("Instance1.txt"), &inst).unwrap();
+    let before = std::fs::read(&inst).unwrap();
+    let run = roster_cmd()
+        .args(["nrp", "--out"])
+        .arg(&inst)
+        .arg(&inst)
+        .output()
+        .unwrap();
+    assert_eq!(run.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&run.stderr).contains("never replaces an input"));
+    assert_eq!(std::fs::read(&inst).unwrap(), before);
+}
+
+#[test]
+fn nrp_proven_infeasible_exits_3() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("tight.txt");
+    // Five shifts in a row at most, but at least 13 of the 14 days' minutes.
+    let text = std::fs::read_to_string(data("Instance1.txt"))
+        .unwrap()
+        .replace("4320,3360,5,2,2,1", "7000,6240,5,2,2,1");
+    std::fs::write(&path, text).unwrap();
+    let run = roster_cmd().arg("nrp").arg(&path).output().unwrap();
+    assert_eq!(
+        run.status.code(),
+        Some(3),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+}
+
+/// A small generated instance: `people` staff, `types` shift types, 7 days.
+fn generated(
+    people: usize,
+    types: usize,
+    contract: &[u32],
+    forbidden: bool,
+    requests: &[(usize, usize, usize, u32, bool)],
+    cover: &[u32],
+) -> Instance {
+    let h = 7;
+    let ids = ["E", "L"];
+    let mut t = format!("SECTION_HORIZON\n{h}\n\nSECTION_SHIFTS\n");
+    for (k, id) in ids.iter().enumerate().take(types) {
+        // L forbids E the next day.
+        let f = if forbidden && k == 1 { "E" } else { "" };
+        t += &format!("{id},{},{f}\n", 300 + 60 * k);
+    }
+    t += "\nSECTION_STAFF\n";
+    for p in 0..people {
+        let max_shifts: Vec<String> = (0..types)
+            .map(|k| format!("{}={}", ids[k], contract[0] + k as u32))
+            .collect();
+        t += &format!(
+            "P{p},{},{},{},{},{},{},{}\n",
+            max_shifts.join("|"),
+            contract[1],
+            contract[2],
+            contract[3],
+            contract[4],
+            contract[5],
+            contract[6]
+        );
+    }
+    t += "\nSECTION_DAYS_OFF\nP0,3\n\nSECTION_SHIFT_ON_REQUESTS\n";
+    for &(p, d, k, w, on) in requests {
+        if on {
+            t += &format!("P{},{d},{},{w}\n", p % people, ids[k % types]);
+        }
+    }
+    t += "\nSECTION_SHIFT_OFF_REQUESTS\n";
+    for &(p, d, k, w, on) in requests {
+        if !on {
+            t += &format!("P{},{d},{},{w}\n", p % people, ids[k % types]);
+        }
+    }
+    t += "\nSECTION_COVER\n";
+    for d in 0..h {
+        for (k, id) in ids.iter().enumerate().take(types) {
+            t += &format!("{d},{id},{},100,1\n", cover[(d * types + k) % cover.len()]);
+        }
+    }
+    Instance::parse(&t, Path::new("gen.txt")).unwrap()
+}
+
+/// The best objective over every roster the evaluator accepts, by enumeration.
+fn brute_force(inst: &Instance) -> Option<u64> {
+    let (p, h, t) = (inst.staff.len(), inst.horizon, inst.shifts.len());
+    let cells = p * h;
+    let mut best: Option<u64> = None;
+    let mut code = vec![0usize; cells];
+    loop {
+        let roster: Assignment = (0..p)
+            .map(|e| (0..h).map(|d| code[e * h + d].checked_sub(1)).collect())
+            .collect();
+        if check(inst, &roster).is_empty() {
+            let v = objective(inst, &roster).total();
+            best = Some(best.map_or(v, |b| b.min(v)));
+        }
+        let mut i = 0;
+        loop {
+            if i == cells {
+                return best;
+            }
+            code[i] += 1;
+            if code[i] <= t {
+                break;
+            }
+            code[i] = 0;
+            i += 1;
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+    /// The MIP finds the true optimum of small generated instances (every roster enumerated
+    /// and judged by the evaluator), and proves infeasibility exactly when no roster exists.
+    #[test]
+    fn nrp_model_matches_enumeration(
+        shape in prop_oneof![Just((1usize, 2usize)), Just((2, 1))],
+        max_each in 2u32..7,
+        max_min in 1200u32..3000,
+        min_min in 0u32..1500,
+        max_c in 2u32..6,
+        min_c in 1u32..5,
+        min_off in 1u32..5,
+        max_w in 0u32..2,
+        forbidden in any::<bool>(),
+        requests in proptest::collection::vec((0usize..2, 0usize..7, 0usize..2, 1u32..4, any::<bool>()), 0..6),
+        cover in proptest::collection::vec(0u32..3, 1..8),
+    ) {
+        let (people, types) = shape;
+        let inst = generated(
+            people,
+            types,
+            &[max_each, max_min, min_min.min(max_min), max_c, min_c, min_off, max_w],
+            forbidden,
+            &requests,
+            &cover,
+        );
+        let expected = brute_force(&inst);
+        let opts = SolveOptions { time_limit: 600.0, ..SolveOptions::default() };
+        match (solve(&inst, &opts), expected) {
+            (Ok(s), Some(best)) => {
+                prop_assert_eq!(s.status, Status::Optimal);
+                prop_assert_eq!(s.objective, best);
+                prop_assert!(check(&inst, &s.roster).is_empty());
+            }
+            (Err(NrpSolveError::Infeasible), None) => {}
+            (got, want) => prop_assert!(false, "solver {:?}, enumeration {:?}", got.map(|s| s.objective), want),
+        }
+    }
+}

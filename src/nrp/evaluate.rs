@@ -209,8 +209,8 @@ pub fn check(inst: &Instance, roster: &Assignment) -> Vec<Violation> {
             );
         }
         // 9
-        for d in 0..h {
-            if inst.days_off[e][d] && row[d].is_some() {
+        for (d, off) in inst.days_off[e].iter().enumerate() {
+            if *off && row[d].is_some() {
                 push(HardRule::DayOff, Some(d), "works on a day off".into());
             }
         }

@@ -251,10 +251,7 @@ impl Instance {
             let mut max_shifts = vec![u32::MAX; shifts.len()];
             for pair in f[1].split('|').map(str::trim).filter(|s| !s.is_empty()) {
                 let (sid, limit) = pair.split_once('=').ok_or_else(|| {
-                    err(
-                        n,
-                        format!("MaxShifts entry {pair} is not ShiftID=limit"),
-                    )
+                    err(n, format!("MaxShifts entry {pair} is not ShiftID=limit"))
                 })?;
                 let k = shift_of(n, sid.trim())?;
                 max_shifts[k] = number(limit, "a MaxShifts limit").map_err(|e| err(n, e))?;
@@ -428,9 +425,9 @@ impl Instance {
         let mut out = String::new();
         for (e, s) in self.staff.iter().enumerate() {
             out.push_str(&s.id);
-            for d in 0..self.horizon {
+            for cell in &roster[e] {
                 out.push('\t');
-                if let Some(k) = roster[e][d] {
+                if let Some(k) = *cell {
                     out.push_str(&self.shifts[k].id);
                 }
             }
@@ -522,13 +519,12 @@ mod tests {
         let lf = INSTANCE1.replace("\r\n", "\n");
         // The staff line of A loses a field.
         let bad = lf.replacen("A,D=14,4320,3360,5,2,2,1", "A,D=14,4320,3360,5,2,2", 1);
-        let line = lf
-            .lines()
-            .position(|l| l.starts_with("A,D=14"))
-            .unwrap()
-            + 1;
+        let line = lf.lines().position(|l| l.starts_with("A,D=14")).unwrap() + 1;
         let msg = parse(&bad).unwrap_err().to_string();
-        assert!(msg.starts_with(&format!("t.txt: line {line}: 7 fields")), "{msg}");
+        assert!(
+            msg.starts_with(&format!("t.txt: line {line}: 7 fields")),
+            "{msg}"
+        );
     }
 
     #[test]

@@ -4,6 +4,8 @@
 
 pub mod evaluate;
 pub mod instance;
+pub mod model;
 
 pub use evaluate::{Breakdown, HardRule, Violation, check, objective};
 pub use instance::{Assignment, Instance, NrpError};
+pub use model::{NrpSolveError, NrpSolved, solve};
