@@ -60,7 +60,7 @@ fn month() -> SimInput {
             .extend(seat_runs(s, q.min_grade, &seats, input.interval_s));
     }
     input.shrinkage = 0.0;
-    input.overflow = false;
+    input.cross = roster::traffic::sim::CrossAnswer::None;
     input.escalate_to = None;
     input
 }

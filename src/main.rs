@@ -164,7 +164,10 @@ impl<E: Into<anyhow::Error>> From<E> for Exit {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match parse_flags() {
+        Ok(cli) => cli,
+        Err(code) => return code,
+    };
     let result = match cli.command {
         Command::Solve(a) => cmd_solve(a),
         Command::Check(a) => cmd_check(a),
@@ -184,6 +187,66 @@ fn main() -> ExitCode {
             ExitCode::from(code)
         }
     }
+}
+
+/// Parses the command line. A flag error is one line naming the flag and the fault (exit
+/// 2), like every other bad input; --help and --version print as usual (exit 0). Negative
+/// numbers parse as values, so `--time-limit -1` is refused for its sign by the command,
+/// not reported as an unknown argument `-1`.
+fn parse_flags() -> Result<Cli, ExitCode> {
+    use clap::error::ErrorKind;
+    use clap::{CommandFactory, FromArgMatches};
+    let cmd = Cli::command().mut_subcommands(|sub| {
+        sub.mut_args(|arg| {
+            let takes_values = arg.get_action().takes_values();
+            arg.allow_negative_numbers(takes_values)
+        })
+    });
+    match cmd
+        .try_get_matches()
+        .and_then(|m| Cli::from_arg_matches(&m))
+    {
+        Ok(cli) => Ok(cli),
+        Err(e) => match e.kind() {
+            ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
+                let _ = e.print();
+                Err(ExitCode::SUCCESS)
+            }
+            // `roster` alone: the overview is the most useful answer, but still a usage error.
+            ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+                let _ = e.print();
+                Err(ExitCode::from(2))
+            }
+            _ => {
+                eprintln!("{}", flag_error_line(&e));
+                Err(ExitCode::from(2))
+            }
+        },
+    }
+}
+
+/// clap's message on one line: the error (with any list it continues into, such as the
+/// missing flags) and its tips, without the usage block.
+fn flag_error_line(e: &clap::Error) -> String {
+    let text = e.render().to_string();
+    let mut blocks = text.split("\n\n");
+    let head: Vec<&str> = blocks
+        .next()
+        .unwrap_or_default()
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    let tips: Vec<&str> = blocks
+        .flat_map(str::lines)
+        .map(str::trim)
+        .filter(|l| l.starts_with("tip:"))
+        .collect();
+    let mut line = head.join(" ");
+    if !tips.is_empty() {
+        line.push_str(&format!(" ({})", tips.join("; ")));
+    }
+    line
 }
 
 fn load_scenario(path: &Path, quiet: bool) -> Result<Scenario, Exit> {
@@ -329,8 +392,9 @@ fn roster_csv(sc: &Scenario, r: &Roster) -> String {
 }
 
 fn cmd_check(a: CheckArgs) -> Result<u8, Exit> {
-    let sc = load_scenario(&a.scenario, a.json)?;
+    let mut sc = load_scenario(&a.scenario, a.json)?;
     let roster = Roster::load(&a.roster, &sc)?;
+    roster.grant_leave_to(&mut sc);
     let violations = rules::check_roster(&sc, &roster);
     if a.json {
         let objective = solve::evaluate(&sc, &roster);
@@ -400,6 +464,10 @@ struct LeaveArgs {
     /// When the request was made (YYYY-MM-DDTHH:MM).
     #[arg(long)]
     requested_at: String,
+    /// The time the repair is made (YYYY-MM-DDTHH:MM) [default: --requested-at]. Shifts
+    /// reporting before it, or before the request, are kept as rostered.
+    #[arg(long)]
+    now: Option<String>,
     /// lead, dept_head, centre_director, management or none.
     #[arg(long)]
     approved_by: String,
@@ -427,7 +495,7 @@ struct LeaveArgs {
 
 fn cmd_swap(a: SwapArgs) -> Result<u8, Exit> {
     use roster::whatif;
-    let sc = load_scenario(&a.scenario, a.json)?;
+    let mut sc = load_scenario(&a.scenario, a.json)?;
     let out = a.out.clone().unwrap_or_else(|| a.roster.clone());
     // Held until this command ends, after the write: a concurrent swap on the same roster
     // waits and then judges the roster with this swap in it.
@@ -438,6 +506,7 @@ fn cmd_swap(a: SwapArgs) -> Result<u8, Exit> {
         Some(lock_roster(&a.roster)?)
     };
     let base = Roster::load(&a.roster, &sc)?;
+    base.grant_leave_to(&mut sc);
     let staff = whatif::staff_arg(&sc, "--staff", &a.staff).map_err(bad)?;
     let date = whatif::date_in_month(&sc, "--date", &a.date).map_err(bad)?;
     if a.candidates {
@@ -487,7 +556,7 @@ fn cmd_swap(a: SwapArgs) -> Result<u8, Exit> {
 fn cmd_leave(a: LeaveArgs) -> Result<u8, Exit> {
     use roster::model::{Approver, LeaveKind, LeaveRequest, parse_date, parse_datetime};
     use roster::whatif::{self, BadRequest, RepairError};
-    let sc = load_scenario(&a.scenario, a.json)?;
+    let mut sc = load_scenario(&a.scenario, a.json)?;
     let out = a.out.clone().unwrap_or_else(|| a.roster.clone());
     // Only a repair writes; it holds the roster from reading to writing, as a swap does.
     let _lock = if a.repair {
@@ -497,6 +566,7 @@ fn cmd_leave(a: LeaveArgs) -> Result<u8, Exit> {
         None
     };
     let base = Roster::load(&a.roster, &sc)?;
+    base.grant_leave_to(&mut sc);
     let staff = whatif::staff_arg(&sc, "--staff", &a.staff).map_err(bad)?;
     let date = |flag: &'static str, s: &str| {
         parse_date(s).ok_or_else(|| {
@@ -537,6 +607,18 @@ fn cmd_leave(a: LeaveArgs) -> Result<u8, Exit> {
             ),
         ))
     })?;
+    let now = a
+        .now
+        .as_deref()
+        .map(|t| {
+            parse_datetime(t).ok_or_else(|| {
+                bad(BadRequest::new(
+                    "--now",
+                    format!("`{t}` is not a date-time (expected YYYY-MM-DDTHH:MM)"),
+                ))
+            })
+        })
+        .transpose()?;
     let approved_by = Approver::parse(&a.approved_by).ok_or_else(|| {
         bad(BadRequest::new(
             "--approved-by",
@@ -554,7 +636,7 @@ fn cmd_leave(a: LeaveArgs) -> Result<u8, Exit> {
     }
     let filed_by_id = a.filed_by.clone().unwrap_or_else(|| a.staff.clone());
     let req = LeaveRequest {
-        id: "request".into(),
+        id: format!("granted-{}", base.leave.len() + 1),
         staff,
         from,
         to,
@@ -577,7 +659,7 @@ fn cmd_leave(a: LeaveArgs) -> Result<u8, Exit> {
             time_limit: a.time_limit,
             ..SolveOptions::default()
         };
-        match whatif::repair_leave(&sc, &base, &req, &opts) {
+        match whatif::repair_leave_at(&sc, &base, &req, now, &opts) {
             Ok(rep) => {
                 write_all(&[(&out, rep.roster.to_json().as_bytes())])?;
                 if a.json {
@@ -672,7 +754,7 @@ fn cmd_plot(a: PlotArgs) -> Result<u8, Exit> {
     )?;
     let format = Format::from_path(&a.out).map_err(|e| bad(format!("--out {e}")))?;
     let kind = Kind::parse(&a.kind).expect("clap allows only known kinds");
-    let sc = load_scenario(&a.scenario, false)?;
+    let mut sc = load_scenario(&a.scenario, false)?;
     let date = match &a.date {
         None => None,
         Some(s) => match roster::model::parse_date(s) {
@@ -685,6 +767,7 @@ fn cmd_plot(a: PlotArgs) -> Result<u8, Exit> {
         return Err(bad("--date applies only to --kind coverage"));
     }
     let roster = Roster::load(&a.roster, &sc)?;
+    roster.grant_leave_to(&mut sc);
     let service = match &a.service {
         Some(p) => Some(load_service(p)?),
         None if kind == Kind::Service => Some(simulate_service(
@@ -715,8 +798,9 @@ fn cmd_report(a: ReportArgs) -> Result<u8, Exit> {
         &[OutputTarget::new("--out", &a.out)],
         &inputs(&[&a.scenario, &a.roster], &a.service),
     )?;
-    let sc = load_scenario(&a.scenario, false)?;
+    let mut sc = load_scenario(&a.scenario, false)?;
     let roster = Roster::load(&a.roster, &sc)?;
+    roster.grant_leave_to(&mut sc);
     let service = match &a.service {
         Some(p) => Some(load_service(p)?),
         None if sc.traffic.is_some() => Some(simulate_service(

@@ -53,7 +53,7 @@ pub struct SimFlags {
     /// Lognormal handle times with this coefficient of variation (default: exponential).
     #[arg(long)]
     handle_cv: Option<f64>,
-    /// Higher seats do not take lower-seat calls when their own queue is empty.
+    /// Nobody takes another seat type's calls (overrides `[traffic] cross_answer`).
     #[arg(long)]
     no_overflow: bool,
     /// Share of calls answered at lower seats that are escalated to the senior seat type.
@@ -98,6 +98,8 @@ pub struct AdviseArgs {
 }
 
 fn check(flag: &str, v: f64, ok: bool, what: &str) -> Result<(), Exit> {
+    // NaN and infinities never pass, whatever `ok` says
+
     if ok && v.is_finite() {
         Ok(())
     } else {
@@ -107,7 +109,12 @@ fn check(flag: &str, v: f64, ok: bool, what: &str) -> Result<(), Exit> {
 
 fn settings(f: &SimFlags) -> Result<SimSettings, Exit> {
     if let Some(cv) = f.handle_cv {
-        check("--handle-cv", cv, cv > 0.0, "a positive number")?;
+        check(
+            "--handle-cv",
+            cv,
+            cv > 0.0 && cv <= sim::MAX_HANDLE_CV,
+            &format!("above 0 and at most {}", sim::MAX_HANDLE_CV),
+        )?;
     }
     check(
         "--escalate",
@@ -123,12 +130,33 @@ fn settings(f: &SimFlags) -> Result<SimSettings, Exit> {
 }
 
 pub fn cmd_erlang(a: ErlangArgs) -> Result<u8, Exit> {
+    let day = erlang::MAX_SECONDS;
     check("--calls", a.calls, a.calls >= 0.0, "0 or more")?;
-    check("--interval-s", a.interval_s, a.interval_s > 0.0, "positive")?;
-    check("--aht-s", a.aht_s, a.aht_s > 0.0, "positive")?;
-    check("--answer-s", a.answer_s, a.answer_s >= 0.0, "0 or more")?;
+    check(
+        "--interval-s",
+        a.interval_s,
+        a.interval_s > 0.0 && a.interval_s <= day,
+        &format!("above 0 and at most {day}"),
+    )?;
+    check(
+        "--aht-s",
+        a.aht_s,
+        a.aht_s > 0.0 && a.aht_s <= day,
+        &format!("above 0 and at most {day}"),
+    )?;
+    check(
+        "--answer-s",
+        a.answer_s,
+        (0.0..=day).contains(&a.answer_s),
+        &format!("0 to {day}"),
+    )?;
     if let Some(p) = a.patience_s {
-        check("--patience-s", p, p > 0.0, "positive")?;
+        check(
+            "--patience-s",
+            p,
+            p > 0.0 && p <= erlang::MAX_PATIENCE_S,
+            &format!("above 0 and at most {:e}", erlang::MAX_PATIENCE_S),
+        )?;
     }
     check(
         "--shrinkage",
@@ -145,14 +173,29 @@ pub fn cmd_erlang(a: ErlangArgs) -> Result<u8, Exit> {
     if let Some(m) = a.max_abandon {
         check("--max-abandon", m, (0.0..=1.0).contains(&m), "in [0, 1]")?;
     }
+    let load = a.calls / a.interval_s * a.aht_s;
+    if load.is_nan() || load > erlang::MAX_OFFERED_LOAD {
+        return Err(bad(format!(
+            "--calls × --aht-s ÷ --interval-s is the offered load, at most {} erlangs; got {load:e}",
+            erlang::MAX_OFFERED_LOAD
+        )));
+    }
+    if let Some(n) = a.agents
+        && !(1..=erlang::MAX_AGENTS).contains(&n)
+    {
+        return Err(bad(format!(
+            "--agents must be 1 to {}, got {n}",
+            erlang::MAX_AGENTS
+        )));
+    }
     let q = QueueSpec::from_calls(a.calls, a.interval_s, a.aht_s, a.patience_s)
         .map_err(|e| bad(e.to_string()))?;
     let value = match (a.agents, a.target) {
         (Some(n), _) => {
-            if n == 0 {
-                return Err(bad("--agents must be at least 1"));
-            }
             let m = erlang::metrics(&q, n, a.answer_s).map_err(|e| bad(e.to_string()))?;
+            if let Some(w) = overload_warning(n, q.offered_load, a.patience_s.is_some()) {
+                eprintln!("warning: {w}");
+            }
             serde_json::to_value(&m)?
         }
         (None, Some(sl)) => {
@@ -192,10 +235,57 @@ pub fn cmd_erlang(a: ErlangArgs) -> Result<u8, Exit> {
                 serde_json::Value::String(s) => s.clone(),
                 other => other.to_string(),
             };
-            say!("{k:<22} {text}");
+            match erlang_label(k, a.answer_s) {
+                Some(label) => say!("{k:<22} {text:<12} {label}"),
+                None => say!("{k:<22} {text}"),
+            }
         }
     }
     Ok(0)
+}
+
+/// What each figure of `roster erlang` means, printed beside it: three of them are
+/// service levels over different populations and must not be confused.
+fn erlang_label(key: &str, answer_s: f64) -> Option<String> {
+    Some(match key {
+        "service_level" => {
+            format!("answered within {answer_s} s ÷ all offered calls (abandoned ones miss)")
+        }
+        "sl_answered" => format!("answered within {answer_s} s ÷ answered calls"),
+        "sl_virtual" => {
+            format!("offered wait ≤ {answer_s} s, as if nobody hung up (callers' patience ignored)")
+        }
+        "p_wait" => "share of calls that wait (find every agent busy)".into(),
+        "immediate_answer" => "share of calls answered at once".into(),
+        "asa_s" => "average speed of answer, seconds".into(),
+        "asa_answered_s" => "mean wait of answered calls, seconds".into(),
+        "mean_wait_all_s" => "mean time in queue of all calls, seconds".into(),
+        "p_abandon" => "share of calls that hang up before an answer".into(),
+        "occupancy" => "served load ÷ agents".into(),
+        "erlang_b" => "Erlang B blocking probability B(n, A)".into(),
+        "offered_load_erlangs" => "calls × handle time ÷ interval".into(),
+        "required_agents" => "productive agents meeting every target".into(),
+        "scheduled_agents" => "heads to schedule: required ÷ (1 − shrinkage), rounded up".into(),
+        _ => return None,
+    })
+}
+
+/// A warning when `agents` cannot keep up with the offered load.
+fn overload_warning(agents: u32, load: f64, patience: bool) -> Option<String> {
+    if load < agents as f64 {
+        return None;
+    }
+    Some(if patience {
+        format!(
+            "{agents} agents for {load:.2} erlangs offered: more calls than they can serve; \
+             only callers hanging up keep the queue finite (without patience, Erlang C has no steady state)"
+        )
+    } else {
+        format!(
+            "{agents} agents for {load:.2} erlangs offered: the queue is unstable and Erlang C \
+             has no steady state (service level 0 and an infinite ASA by convention)"
+        )
+    })
 }
 
 fn pct(e: &Option<Estimate>) -> String {
@@ -228,13 +318,13 @@ pub fn cmd_simulate(a: SimulateArgs) -> Result<u8, Exit> {
         Some(p) => Some(Roster::load(p, &sc)?),
         None => None,
     };
-    if a.replications == 0 {
-        return Err(bad("--replications must be at least 1"));
-    }
+    check_replications(a.replications)?;
     let settings = settings(&a.sim)?;
     let scen = a.scenario.display();
     let input = adapt::month_input(&sc, roster.as_ref(), &settings)
         .map_err(|e| bad(format!("{scen}: {e}")))?;
+    sim::check_size(&input, a.replications)
+        .map_err(|e| bad(format!("--replications {}: {e}", a.replications)))?;
     let opts = SimOptions {
         replications: a.replications,
         seed: a.seed,
@@ -243,7 +333,8 @@ pub fn cmd_simulate(a: SimulateArgs) -> Result<u8, Exit> {
     let start = std::time::Instant::now();
     let result = sim::simulate(&input, &opts).map_err(|e| bad(format!("{scen}: {e}")))?;
     let seconds = start.elapsed().as_secs_f64();
-    let report = adapt::label(&sc, roster.is_some(), result);
+    let mut report = adapt::label(&sc, roster.is_some(), result);
+    adapt::explain_unstaffed(&sc, &input, &mut report);
     if let Some(path) = &a.service_out {
         let series = adapt::service_series(&sc, &report);
         write_flag_output(
@@ -293,18 +384,50 @@ pub fn cmd_simulate(a: SimulateArgs) -> Result<u8, Exit> {
         );
     }
     say!("");
-    let below: Vec<_> = report
+    if !report.unstaffed.is_empty() {
+        say!("calls nobody on duty may answer (0 % service there by the staffing, not by load):");
+        for u in &report.unstaffed {
+            say!(
+                "  {} {}: {} intervals on {} days, {:.1} calls: {}",
+                u.seat,
+                u.shift.as_deref().unwrap_or("-"),
+                u.intervals,
+                u.dates,
+                u.calls,
+                u.reason
+            );
+        }
+        say!("");
+    }
+    // worst first: lowest service level, then most abandonment, then time
+    let mut below: Vec<_> = report
         .cells
         .iter()
-        .filter(|c| c.cell.below_target)
+        .filter(|c| c.cell.below_target && !c.unstaffed)
         .collect();
+    let mean = |e: &Option<Estimate>| e.map_or(0.0, |e| e.mean);
+    below.sort_by(|x, y| {
+        mean(&x.cell.service_level)
+            .total_cmp(&mean(&y.cell.service_level))
+            .then(mean(&y.cell.abandon).total_cmp(&mean(&x.cell.abandon)))
+            .then((x.date, &x.time, &x.seat).cmp(&(y.date, &y.time, &y.seat)))
+    });
     if below.is_empty() {
-        say!("every interval meets the target");
+        if report.unstaffed.is_empty() {
+            say!("every interval meets the target");
+        } else {
+            say!("every interval somebody may answer meets the target");
+        }
         return Ok(0);
     }
     say!(
-        "{} intervals below target (!! = the whole confidence interval is below):",
-        below.len()
+        "{} intervals below target{}, worst first (!! = the whole confidence interval is below):",
+        below.len(),
+        if report.unstaffed.is_empty() {
+            ""
+        } else {
+            " besides those nobody may answer"
+        }
     );
     say!(
         "   {:<10} {:<5} {:<8} {:>7} {:>16} {:>14} {:>14} {:>14}",
@@ -344,22 +467,37 @@ pub fn cmd_simulate(a: SimulateArgs) -> Result<u8, Exit> {
     Ok(0)
 }
 
+fn check_replications(n: u32) -> Result<(), Exit> {
+    if (1..=sim::MAX_REPLICATIONS).contains(&n) {
+        Ok(())
+    } else {
+        Err(bad(format!(
+            "--replications must be 1 to {}, got {n}",
+            sim::MAX_REPLICATIONS
+        )))
+    }
+}
+
 pub fn cmd_advise(a: AdviseArgs) -> Result<u8, Exit> {
     if let Some(path) = &a.write_demand {
         check_outputs(&[OutputTarget::new("--write-demand", path)], &[&a.scenario])?;
     }
     let sc = load_scenario(&a.scenario, a.json)?;
-    if a.replications == 0 {
-        return Err(bad("--replications must be at least 1"));
-    }
+    check_replications(a.replications)?;
     let opts = AdviseOptions {
         replications: a.replications,
         seed: a.seed,
         settings: settings(&a.sim)?,
         ..AdviseOptions::default()
     };
+    advise::check_size(&sc, &opts)
+        .map_err(|e| bad(format!("--replications {}: {e}", a.replications)))?;
     let advice =
         advise::advise(&sc, &opts).map_err(|e| bad(format!("{}: {e}", a.scenario.display())))?;
+    // before anything is written: a planner pasting the advice in must know first
+    for w in &advice.warnings {
+        eprintln!("warning: {w}");
+    }
     if let Some(path) = &a.write_demand {
         write_flag_output(
             "--write-demand",
@@ -370,9 +508,6 @@ pub fn cmd_advise(a: AdviseArgs) -> Result<u8, Exit> {
     if a.json {
         say!("{}", serde_json::to_string(&advice)?);
         return Ok(0);
-    }
-    for w in &advice.warnings {
-        eprintln!("warning: {w}");
     }
     say!(
         "seats per interval for {:.0}% within {} s (Erlang, then simulation with {} replications):",
@@ -386,33 +521,34 @@ pub fn cmd_advise(a: AdviseArgs) -> Result<u8, Exit> {
             say!("");
             say!("{} / seat {}", i.day_type, i.seat);
             say!(
-                "  {:<5} {:>6} {:>7} {:>6} {:>6} {:>8}",
+                "  {:<5} {:>6} {:>6} {:>6} {:>6} {:>8}",
                 "time",
                 "calls",
-                "agents",
                 "erlang",
-                "seats",
+                "agents",
+                "heads",
                 "sim SL"
             );
             last = (i.day_type, i.seat.clone());
         }
-        if i.calls == 0.0 && i.seats == 0 {
+        if i.calls == 0.0 && i.agents == 0 {
             continue;
         }
         say!(
-            "  {:<5} {:>6.1} {:>7} {:>6} {:>6}{} {:>7}",
+            "  {:<5} {:>6.1} {:>6} {:>6}{} {:>6.1} {:>7}",
             i.time,
             i.calls,
             i.erlang_agents,
-            i.erlang_seats,
+            i.agents,
+            if i.agents > i.erlang_agents { "+" } else { " " },
             i.seats,
-            if i.seats > i.erlang_seats { "+" } else { " " },
             i.simulated_sl
                 .map_or("-".into(), |s| format!("{:.1}%", s * 100.0))
         );
     }
     say!("");
-    say!("per-shift demand (seats):");
+    say!("agents: on the phones (+ = raised by the simulation); heads: agents ÷ (1 − shrinkage)");
+    say!("per-shift demand (heads, rounded once per shift and seat type):");
     say!(
         "  {:<6} {:<8} {:>8} {:>8} {:>8}",
         "shift",
@@ -429,6 +565,17 @@ pub fn cmd_advise(a: AdviseArgs) -> Result<u8, Exit> {
             d.weekday,
             d.weekend,
             d.holiday
+        );
+    }
+    say!("");
+    say!("seat-shifts this month against what the staff can work (sum of max_shifts):");
+    for l in &advice.capacity.levels {
+        say!(
+            "  {:<13} needed {:>6}  available {:>6}{}",
+            format!("{} and up", l.grade),
+            l.needed,
+            l.available,
+            if l.needed > l.available { "  !!" } else { "" }
         );
     }
     if let Some(p) = &a.write_demand {

@@ -221,3 +221,345 @@ fn bad_roster_files() {
         assert!(!e.contains("panicked"));
     }
 }
+
+// ---------------------------------------------------------------------------------------
+// Issue 10: integers that wrapped, huge weights, bytes, duplicates, date shapes, flags.
+
+const TINY: &str = include_str!("../scenarios/tiny.toml");
+
+/// Runs `roster ARGS...` where `{S}` stands for a scenario file holding `bytes`; returns
+/// the exit code and stderr, after checking the one-line, no-panic, no-stdout shape of a
+/// refusal when the code is 2.
+fn run_on(bytes: &[u8], args: &[&str]) -> (Option<i32>, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("given.toml");
+    std::fs::write(&path, bytes).unwrap();
+    let out = dir.path().join("out.json");
+    let args: Vec<String> = args
+        .iter()
+        .map(|a| a.replace("{S}", path.to_str().unwrap()))
+        .map(|a| a.replace("{OUT}", out.to_str().unwrap()))
+        .collect();
+    let res = roster().args(&args).output().unwrap();
+    let stderr = String::from_utf8(res.stderr).unwrap();
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    if res.status.code() == Some(2) {
+        assert_eq!(stderr.trim().lines().count(), 1, "one line: {stderr}");
+        assert!(res.stdout.is_empty(), "nothing on stdout");
+        assert!(!out.exists(), "no output file on bad input");
+    }
+    (res.status.code(), stderr)
+}
+
+fn refused(text: &str, parts: &[&str]) {
+    let (code, e) = run_on(text.as_bytes(), &["solve", "{S}", "--out", "{OUT}"]);
+    assert_eq!(code, Some(2), "{e}");
+    expect(&e, &["given.toml"]);
+    expect(&e, parts);
+}
+
+#[test]
+fn integers_that_would_wrap_are_refused() {
+    // 2^32 read as u32 was 0: the month "solved" with no demand and `check` passed.
+    let all = TINY
+        .replace("weekday = 1", "weekday = 4294967296")
+        .replace("weekend = 1", "weekend = 4294967296")
+        .replace("holiday = 1", "holiday = 4294967296");
+    refused(
+        &all,
+        &[
+            "[[demand]] #1 (shift \"D\", seat \"189\") weekday",
+            "4294967296",
+            "0 to 10000 heads",
+        ],
+    );
+    let handover = TINY.replacen("[rules]\n", "[rules]\nhandover_minutes = 4294967296\n", 1);
+    refused(
+        &handover,
+        &["[rules] handover_minutes", "4294967296", "0 to 240 minutes"],
+    );
+    let staff = TINY.replacen(
+        "id = \"S05\"\n",
+        "id = \"S05\"\nmax_shifts = 4294967296\n",
+        1,
+    );
+    refused(&staff, &["[[staff]] #5 (id \"S05\") max_shifts", "0 to 31"]);
+}
+
+#[test]
+fn huge_weights_are_refused_naming_the_limit() {
+    for (line, huge) in [
+        ("request = 1\n", "request = 1e18\n"),
+        ("fair_weekends = 5\n", "fair_weekends = 1e17\n"),
+        ("over_cover = 1\n", "over_cover = 1e308\n"),
+        ("fair_nights = 5\n", "fair_nights = nan\n"),
+    ] {
+        let key = line.split(" = ").next().unwrap();
+        refused(
+            &TINY.replacen(line, huge, 1),
+            &[&format!("[weights] {key}"), "out of range", "from 0 to 1e6"],
+        );
+    }
+    refused(
+        &TINY.replacen("weight = 5", "weight = 1e9", 1),
+        &["[[request]] #1 weight", "1000000000", "from 0 to 1e6"],
+    );
+}
+
+#[test]
+fn huge_run_limits_solve_within_the_limit() {
+    // 1e9 is a legal way to say "no limit": clamped to the horizon, the month solves as
+    // with any limit beyond it (it used to build 10^9 windows per person and never end).
+    let text = TINY.replacen(
+        "[rules]\n",
+        "[rules]\nmax_consecutive_nights = 1000000000\nmax_consecutive_days = 1000000000\n",
+        1,
+    );
+    let (code, e) = run_on(
+        text.as_bytes(),
+        &["solve", "{S}", "--out", "{OUT}", "--time-limit", "60"],
+    );
+    assert_eq!(code, Some(0), "{e}");
+}
+
+#[test]
+fn invalid_utf8_names_the_line_and_byte() {
+    // 张 in GBK, where the name's UTF-8 was.
+    let text = TINY.replacen("name = \"赵敏\"", "name = \"@@\"", 1);
+    let at = text.find("@@").unwrap();
+    let line = text[..at].matches('\n').count() + 1;
+    let column = at - text[..at].rfind('\n').unwrap();
+    let mut bytes = text.into_bytes();
+    bytes[at] = 0xD5;
+    bytes[at + 1] = 0xC5;
+    let (code, e) = run_on(&bytes, &["solve", "{S}", "--out", "{OUT}"]);
+    assert_eq!(code, Some(2), "{e}");
+    expect(
+        &e,
+        &[
+            "given.toml",
+            &format!("line {line}, byte {column}"),
+            "invalid UTF-8",
+            "0xD5",
+        ],
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let roster_file = dir.path().join("r.json");
+    let mut json = b"{\"month\": \"2026-12\",\n \"assignments\": [], \"x\": \"".to_vec();
+    json.extend([0xFF, b'"', b'}']);
+    std::fs::write(&roster_file, json).unwrap();
+    let res = roster()
+        .args(["check", "tests/data/mutation.toml"])
+        .arg(&roster_file)
+        .output()
+        .unwrap();
+    let e = String::from_utf8(res.stderr).unwrap();
+    assert_eq!(res.status.code(), Some(2), "{e}");
+    expect(&e, &["r.json", "line 2, byte 27", "invalid UTF-8"]);
+}
+
+#[test]
+fn duplicate_demand_rows_are_refused_naming_both() {
+    let row = "\n[[demand]]\nshift = \"N\"\nseat = \"189\"\nweekday = 2\n";
+    refused(
+        &format!("{TINY}{row}"),
+        &["[[demand]] #5", "duplicate of [[demand]] #3"],
+    );
+    let o =
+        "\n[[demand_override]]\ndate = \"2026-12-24\"\nshift = \"D\"\nseat = \"189\"\nheads = 2\n";
+    let other = o.replace("2026-12-24", "2026-12-25");
+    refused(
+        &format!("{TINY}{o}{other}{o}"),
+        &[
+            "[[demand_override]] #3",
+            "duplicate of [[demand_override]] #1",
+            "2026-12-24 D 189",
+        ],
+    );
+}
+
+#[test]
+fn dates_and_times_must_be_zero_padded_iso() {
+    let e = solve_broken("date = \"2026-12-24\"", "date = \"2026-12-4\"");
+    expect(&e, &["[[request]] #1 date", "`2026-12-4`", "YYYY-MM-DD"]);
+    let e = solve_broken("start = \"08:00\"", "start = \"8:00\"");
+    expect(&e, &["[[shift]] #1", "start", "`8:00`", "HH:MM"]);
+    let e = solve_broken(
+        "requested_at = \"2026-11-01T09:00\"",
+        "requested_at = \"2026-11-1T9:00\"",
+    );
+    expect(&e, &["requested_at", "YYYY-MM-DDTHH:MM"]);
+
+    // The roster file too: chrono alone reads `2026-12-1` as a date.
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("r.json");
+    std::fs::write(
+        &p,
+        r#"{"month":"2026-12","assignments":[{"staff":"S01","date":"2026-12-1","shift":"D","seat":"189"}]}"#,
+    )
+    .unwrap();
+    let res = roster()
+        .args(["check", "tests/data/mutation.toml"])
+        .arg(&p)
+        .output()
+        .unwrap();
+    let e = String::from_utf8(res.stderr).unwrap();
+    assert_eq!(res.status.code(), Some(2), "{e}");
+    expect(&e, &["r.json", "line 1", "`2026-12-1`", "YYYY-MM-DD"]);
+}
+
+/// Flag errors are one line naming the flag and the fault, exit 2; help and version print
+/// as usual and exit 0.
+#[test]
+fn flag_errors_are_one_line() {
+    let cases: &[(&[&str], &[&str])] = &[
+        (
+            &["solve", "{S}", "--time-limit", "-1"],
+            &["--time-limit", "positive"],
+        ),
+        (&["solve", "{S}", "--gap", "-0.5"], &["--gap"]),
+        (
+            &["solve", "{S}", "--time-limit", "abc"],
+            &["--time-limit", "'abc'"],
+        ),
+        (&["solve", "{S}", "--bogus"], &["'--bogus'"]),
+        (
+            &["solve", "{S}", "--solver", "gurobi"],
+            &["--solver", "gurobi"],
+        ),
+        (&["sovle", "{S}"], &["'sovle'", "tip:", "solve"]),
+        (&["check", "{S}"], &["<ROSTER>"]),
+        (
+            &[
+                "swap",
+                "{S}",
+                "r.json",
+                "--date",
+                "2026-12-01",
+                "--with",
+                "S02",
+            ],
+            &["--staff"],
+        ),
+        (
+            &["simulate", "{S}", "--replications", "-1"],
+            &["--replications", "'-1'"],
+        ),
+    ];
+    for (args, parts) in cases {
+        let (code, e) = run_on(TINY.as_bytes(), args);
+        assert_eq!(code, Some(2), "{args:?}: {e}");
+        assert!(e.starts_with("error: "), "{e}");
+        expect(&e, parts);
+    }
+    for args in [&["--help"][..], &["--version"], &["solve", "--help"]] {
+        let res = roster().args(args).output().unwrap();
+        assert_eq!(res.status.code(), Some(0), "{args:?}");
+        assert!(!res.stdout.is_empty());
+    }
+}
+
+#[test]
+fn weights_at_their_limit_still_solve_and_check() {
+    // The largest weights accepted give a roster that `check` passes: no "internal
+    // error" table, no false "no roster exists".
+    let text = TINY
+        .replacen("request = 1\n", "request = 1e6\n", 1)
+        .replacen("fair_nights = 5\n", "fair_nights = 1e6\n", 1)
+        .replacen("fair_weekends = 5\n", "fair_weekends = 1e6\n", 1)
+        .replacen("over_cover = 1\n", "over_cover = 1e6\n", 1)
+        .replacen("weight = 5", "weight = 1e6", 1);
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = dir.path().join("w.toml");
+    let out = dir.path().join("w.json");
+    std::fs::write(&scenario, text).unwrap();
+    let res = roster()
+        .arg("solve")
+        .arg(&scenario)
+        .arg("--out")
+        .arg(&out)
+        .args(["--time-limit", "60"])
+        .output()
+        .unwrap();
+    let e = String::from_utf8_lossy(&res.stderr);
+    assert_eq!(res.status.code(), Some(0), "{e}");
+    let res = roster()
+        .arg("check")
+        .arg(&scenario)
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(res.status.code(), Some(0));
+}
+
+#[test]
+fn date_flags_must_be_zero_padded_iso() {
+    let dir = tempfile::tempdir().unwrap();
+    let r = dir.path().join("r.json");
+    std::fs::write(&r, r#"{"month":"2026-12","assignments":[]}"#).unwrap();
+    let r = r.to_str().unwrap();
+    let cases: &[(&[&str], &[&str])] = &[
+        (
+            &[
+                "swap",
+                "tests/data/mutation.toml",
+                r,
+                "--staff",
+                "S01",
+                "--date",
+                "2026-12-1",
+                "--with",
+                "S02",
+            ],
+            &["--date", "`2026-12-1`", "YYYY-MM-DD"],
+        ),
+        (
+            &[
+                "leave",
+                "tests/data/mutation.toml",
+                r,
+                "--staff",
+                "S01",
+                "--from",
+                "2026-12-1",
+                "--to",
+                "2026-12-02",
+                "--kind",
+                "sick",
+                "--requested-at",
+                "2026-11-20T10:00",
+                "--approved-by",
+                "lead",
+            ],
+            &["--from", "`2026-12-1`", "YYYY-MM-DD"],
+        ),
+        (
+            &[
+                "leave",
+                "tests/data/mutation.toml",
+                r,
+                "--staff",
+                "S01",
+                "--from",
+                "2026-12-01",
+                "--to",
+                "2026-12-02",
+                "--kind",
+                "sick",
+                "--requested-at",
+                "2026-11-20T9:00",
+                "--approved-by",
+                "lead",
+            ],
+            &["--requested-at", "`2026-11-20T9:00`", "YYYY-MM-DDTHH:MM"],
+        ),
+    ];
+    for (args, parts) in cases {
+        let res = roster().args(*args).output().unwrap();
+        let e = String::from_utf8(res.stderr).unwrap();
+        assert_eq!(res.status.code(), Some(2), "{args:?}: {e}");
+        assert_eq!(e.trim().lines().count(), 1, "{e}");
+        expect(&e, parts);
+    }
+}

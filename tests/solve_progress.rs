@@ -44,10 +44,12 @@ fn the_staged_search_reports_its_stages_in_order_and_gives_the_same_roster_twice
     let at: Vec<Option<usize>> = order.iter().map(|s| first_of(s)).collect();
     assert!(at.iter().all(Option::is_some), "every stage: {seen:#?}");
     assert!(at.windows(2).all(|w| w[0] < w[1]), "in order: {seen:#?}");
-    // The plain branch-and-bound proves 41 too (BENCHMARKS.md); the stages must agree.
+    // 25 since leave days count toward min_shifts (ROSTER-LOAD, issue 9.3): the seven
+    // people on leave no longer have to cram their minimum into fewer days, which let the
+    // fairness spreads close. (41 under the old reading, BENCHMARKS.md.)
     assert_eq!(solved.status, Status::Optimal);
-    assert_eq!(solved.objective, 41.0);
-    assert_eq!(evaluate(&sc, &solved.roster).total(), 41.0);
+    assert_eq!(solved.objective, 25.0);
+    assert_eq!(evaluate(&sc, &solved.roster).total(), 25.0);
 
     // Every stage ends on work done (root node, rounds of neighbourhoods, proofs), not on
     // the clock, so a second run gives the same roster.

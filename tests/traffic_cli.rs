@@ -180,7 +180,7 @@ fn advise_writes_demand_rows_the_scenario_accepts() {
     let intervals = v["intervals"].as_array().unwrap();
     assert_eq!(intervals.len(), 3 * 3 * 48);
     for i in intervals {
-        assert!(i["seats"].as_u64() >= i["erlang_seats"].as_u64(), "{i}");
+        assert!(i["agents"].as_u64() >= i["erlang_agents"].as_u64(), "{i}");
     }
     let rows = v["demand"].as_array().unwrap();
     assert!(rows.iter().any(|r| r["shift"] == "D" && r["seat"] == "189"));
@@ -308,4 +308,263 @@ fn simulated_service_level_feeds_the_service_chart() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(std::fs::metadata(&svg).unwrap().len() > 1000);
+}
+
+/// Runs the binary and expects exit 2 with one stderr line containing `needle`.
+fn refused(args: &[&str], needle: &str) {
+    let start = std::time::Instant::now();
+    let out = roster().args(args).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+    assert!(out.stdout.is_empty(), "{args:?}");
+    assert_eq!(err.trim_end().lines().count(), 1, "{args:?}: {err}");
+    assert!(err.contains(needle), "{args:?}: {err}");
+    assert!(!err.contains("{ "), "debug text in {err}");
+    // refused up front, not after running (a bound on work, not a timing figure)
+    assert!(start.elapsed().as_secs() < 60, "{args:?}");
+}
+
+#[test]
+fn absurd_sizes_are_refused_up_front_naming_the_flag_or_key() {
+    let erlang = |calls: &str| {
+        [
+            "erlang",
+            "--calls",
+            calls,
+            "--interval-s",
+            "1800",
+            "--aht-s",
+            "180",
+            "--answer-s",
+            "20",
+            "--target",
+            "0.8",
+        ]
+        .map(String::from)
+    };
+    for calls in ["1e11", "1e308"] {
+        let args = erlang(calls);
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        refused(&args, "--calls");
+    }
+    refused(
+        &[
+            "erlang",
+            "--calls",
+            "10",
+            "--interval-s",
+            "1800",
+            "--aht-s",
+            "180",
+            "--answer-s",
+            "20",
+            "--agents",
+            "4294967295",
+        ],
+        "--agents",
+    );
+    refused(
+        &["simulate", FIXTURE, "--replications", "4294967295"],
+        "--replications",
+    );
+    // within the flag's range, but beyond the calls a run may simulate
+    refused(
+        &["simulate", FIXTURE, "--replications", "90000"],
+        "--replications",
+    );
+    refused(
+        &["advise", FIXTURE, "--replications", "4294967295"],
+        "--replications",
+    );
+    refused(
+        &["simulate", FIXTURE, "--handle-cv", "1e300"],
+        "--handle-cv",
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(FIXTURE).unwrap();
+    for (from, to, key) in [
+        ("aht_seconds = 180", "aht_seconds = 1e18", "aht_seconds"),
+        ("aht_seconds = 180", "aht_seconds = inf", "aht_seconds"),
+        ("aht_seconds = 180", "aht_seconds = 0", "aht_seconds"),
+        ("shrinkage = 0.15", "shrinkage = 1.0", "shrinkage"),
+        (
+            "answer_seconds = 20",
+            "answer_seconds = -1",
+            "answer_seconds",
+        ),
+        (
+            "patience_seconds = 120",
+            "patience_seconds = nan",
+            "patience_seconds",
+        ),
+        ("weekday = [4, 3,", "weekday = [1e7, 3,", "weekday[0]"),
+        ("weekday = [4, 3,", "weekday = [3,", "weekday"),
+        ("seat = \"189\"\naht", "seat = \"999\"\naht", "999"),
+    ] {
+        let path = dir.path().join("bad.toml");
+        assert!(text.contains(from), "{from}");
+        std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
+        for cmd in ["simulate", "advise"] {
+            refused(&[cmd, path.to_str().unwrap()], key);
+        }
+    }
+    // a million calls an interval is a valid load, but more than a run may simulate:
+    // refused up front, naming the flag that sizes the run
+    let path = dir.path().join("busy.toml");
+    std::fs::write(
+        &path,
+        text.replacen("weekday = [4, 3,", "weekday = [1e6, 3,", 1),
+    )
+    .unwrap();
+    for cmd in ["simulate", "advise"] {
+        refused(&[cmd, path.to_str().unwrap()], "--replications");
+    }
+}
+
+#[test]
+fn erlang_labels_its_service_levels_and_warns_of_an_unstable_queue() {
+    let base = [
+        "erlang",
+        "--calls",
+        "100",
+        "--interval-s",
+        "1800",
+        "--aht-s",
+        "180",
+        "--answer-s",
+        "20",
+    ];
+    let run = |extra: &[&str]| {
+        let out = roster().args([&base[..], extra].concat()).output().unwrap();
+        assert!(out.status.success());
+        (
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let (text, err) = run(&["--agents", "12", "--patience-s", "300"]);
+    for (key, label) in [
+        ("service_level", "÷ all offered calls"),
+        ("sl_answered", "÷ answered calls"),
+        ("sl_virtual", "as if nobody hung up"),
+    ] {
+        let line = text
+            .lines()
+            .find(|l| l.starts_with(key))
+            .unwrap_or_else(|| panic!("{key} in {text}"));
+        assert!(line.contains(label), "{line}");
+    }
+    assert!(err.is_empty(), "{err}");
+    // 10 erlangs offered: 10 agents or fewer cannot keep up
+    for agents in ["10", "7"] {
+        let (_, err) = run(&["--agents", agents]);
+        assert!(
+            err.starts_with("warning:") && err.contains("no steady state"),
+            "{err}"
+        );
+        let (_, err) = run(&["--agents", agents, "--patience-s", "300"]);
+        assert!(err.starts_with("warning:"), "{err}");
+    }
+    let (_, err) = run(&["--agents", "11"]);
+    assert!(err.is_empty(), "{err}");
+    // --json: stdout stays one document, the warning goes to stderr
+    let out = roster()
+        .args([&base[..], &["--agents", "9", "--json"]].concat())
+        .output()
+        .unwrap();
+    serde_json::from_slice::<Value>(&out.stdout).unwrap();
+    assert!(String::from_utf8_lossy(&out.stderr).contains("warning"));
+}
+
+#[test]
+fn outputs_into_a_missing_directory_exit_2_and_write_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("no/such/dir/out.json");
+    for (cmd, flag) in [("simulate", "--service-out"), ("advise", "--write-demand")] {
+        refused(
+            &[
+                cmd,
+                FIXTURE,
+                "--replications",
+                "2",
+                flag,
+                missing.to_str().unwrap(),
+            ],
+            flag,
+        );
+        assert!(!missing.exists());
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+    }
+}
+
+#[test]
+fn simulate_explains_unanswerable_calls_and_lists_the_worst_first() {
+    // without the fixture's 96123 night seat, nobody may answer 96123 at night
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("s.toml");
+    let text = std::fs::read_to_string(FIXTURE).unwrap();
+    let row = "shift = \"N\"\nseat = \"96123\"\nweekday = 1\nweekend = 1\nholiday = 1";
+    assert!(text.contains(row));
+    let no_night = row.replace(" = 1", " = 0");
+    std::fs::write(&path, text.replace(row, &no_night)).unwrap();
+    let scenario = path.to_str().unwrap();
+    let out = roster()
+        .args(["simulate", scenario, "--replications", "4"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("no seat of 96123 on shift N: demand for 96123 on N is 0"),
+        "{text}"
+    );
+    // the list of intervals below target runs from the worst service level up
+    let levels: Vec<f64> = text
+        .lines()
+        .skip_while(|l| !l.contains("worst first"))
+        .skip(2)
+        .take_while(|l| l.starts_with('!'))
+        .map(|l| {
+            let pct = l.split('%').next().unwrap();
+            pct.rsplit(' ').next().unwrap().parse().unwrap()
+        })
+        .collect();
+    assert!(!levels.is_empty(), "{text}");
+    assert!(levels.windows(2).all(|w| w[0] <= w[1]), "{levels:?}");
+    // --json flags the cells
+    let v = json(&["simulate", scenario, "--replications", "2", "--json"]);
+    assert!(v["unstaffed"].as_array().is_some_and(|u| !u.is_empty()));
+    assert!(
+        v["cells"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["unstaffed"] == true && c["seat"] == "96123")
+    );
+}
+
+#[test]
+fn advise_warns_before_writing_demand_the_staff_cannot_work() {
+    // two people cannot work the advised month
+    let dir = tempfile::tempdir().unwrap();
+    let demand = dir.path().join("demand.toml");
+    let out = roster()
+        .args([
+            "advise",
+            FIXTURE,
+            "--replications",
+            "2",
+            "--write-demand",
+            demand.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("warning: the advised demand needs") && err.contains("sum of max_shifts"),
+        "{err}"
+    );
+    assert!(demand.exists());
 }

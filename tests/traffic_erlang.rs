@@ -191,3 +191,125 @@ fn bad_inputs_are_errors_not_panics() {
     };
     assert!(erlang::staff(&q, &bad).is_err());
 }
+
+/// How far Erlang A may be from Erlang C at a given patience: the queue weights differ
+/// by `exp(−θ·j²/(2nμ))` at j calls waiting, so the gap is O(θ·J²/(nμ)) with J the
+/// typical queue, `A/(n − A)` waiting calls; tiny for any realistic size, but not zero
+/// near saturation.
+fn first_order_gap(a: f64, aht: f64, n: u32, patience: f64) -> f64 {
+    let queue = a / (n as f64 - a);
+    1e-7 + 10.0 * (queue + 1.0).powi(2) * aht / (n as f64 * patience)
+}
+
+/// |Erlang A − Erlang C| over the figures both models give.
+fn gap_to_erlang_c(a: f64, aht: f64, n: u32, t: f64, patience: f64) -> (f64, f64, f64, f64) {
+    let c = erlang::metrics(&QueueSpec::new(a, aht, None).unwrap(), n, t).unwrap();
+    let m = erlang::metrics(&QueueSpec::new(a, aht, Some(patience)).unwrap(), n, t).unwrap();
+    (
+        (m.service_level - c.service_level).abs(),
+        (m.p_wait - c.p_wait).abs(),
+        (m.asa_s - c.asa_s).abs() / c.asa_s.max(1e-9),
+        m.p_abandon.unwrap(),
+    )
+}
+
+#[test]
+fn erlang_a_tends_to_erlang_c_as_patience_grows() {
+    let mut checked = 0;
+    for a in [0.05f64, 0.7, 3.2, 10.0, 47.3, 230.0, 1234.5, 9876.0] {
+        for aht in [15.0, 180.0, 900.0] {
+            let first = a.floor() as u32 + 1;
+            for n in [first, first + 2, (a * 1.2).ceil() as u32 + 1] {
+                for t in [0.0, 20.0, 300.0] {
+                    let mut last = f64::INFINITY;
+                    for patience in [1e5, 1e6, 1e7, 1e8, 1e9] {
+                        let (sl, pw, asa, ab) = gap_to_erlang_c(a, aht, n, t, patience);
+                        let worst = sl.max(pw).max(asa);
+                        // the gap shrinks as patience grows (up to rounding) ...
+                        assert!(
+                            worst <= last + 1e-9,
+                            "A={a} aht={aht} n={n} t={t} patience={patience}: {worst} after {last}"
+                        );
+                        last = worst;
+                        assert!((0.0..=1.0).contains(&ab));
+                    }
+                    // ... and at 1e9 s it is within its first-order size
+                    let (sl, pw, asa, ab) = gap_to_erlang_c(a, aht, n, t, 1e9);
+                    let tol = first_order_gap(a, aht, n, 1e9);
+                    assert!(
+                        sl < tol && pw < tol && asa < tol && ab < tol,
+                        "A={a} aht={aht} n={n} t={t}: sl {sl} p_wait {pw} asa {asa} abandon {ab}"
+                    );
+                    checked += 1;
+                }
+            }
+        }
+    }
+    assert!(checked >= 200, "{checked}");
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 64, failure_persistence: None, ..Default::default() })]
+    #[test]
+    fn erlang_a_with_endless_patience_is_erlang_c(
+        a in 0.01f64..5000.0,
+        extra in 0.05f64..3.0,
+        aht in 5.0f64..3600.0,
+        t in 0.0f64..600.0,
+    ) {
+        let n = (a + extra * a.sqrt() + 1.0).ceil() as u32;
+        let (sl, pw, asa, ab) = gap_to_erlang_c(a, aht, n, t, 1e9);
+        let tol = first_order_gap(a, aht, n, 1e9);
+        proptest::prop_assert!(sl < tol && pw < tol && asa < tol && ab < tol,
+            "A={} n={} aht={} t={}: {} {} {} {}", a, n, aht, t, sl, pw, asa, ab);
+    }
+}
+
+#[test]
+fn staffing_search_takes_logarithmically_many_evaluations() {
+    let targets = Targets {
+        service_level: 0.8,
+        answer_s: 20.0,
+        max_occupancy: 0.95,
+        max_abandon: Some(0.05),
+        shrinkage: 0.2,
+    };
+    for a in [0.01, 1.0, 10.0, 100.0, 1_000.0, 10_000.0, 99_999.0] {
+        for patience in [None, Some(120.0), Some(1e9)] {
+            let q = QueueSpec::new(a, 180.0, patience).unwrap();
+            let s = erlang::staff(&q, &targets).unwrap();
+            let n = s.required_agents;
+            let bound = 2 * (32 - (n + 1).leading_zeros()) + 4;
+            assert!(
+                s.evaluations <= bound,
+                "A={a} patience={patience:?}: {} evaluations for {n} agents (bound {bound})",
+                s.evaluations
+            );
+            // and it is the smallest staffing meeting the targets
+            let at = |n| erlang::metrics(&q, n, 20.0).unwrap();
+            assert!(at(n).service_level >= 0.8 - 1e-9, "A={a}: {:?}", at(n));
+            if n > 1 {
+                let below = at(n - 1);
+                let meets = below.service_level >= 0.8
+                    && below.occupancy <= 0.95
+                    && below.p_abandon.is_none_or(|p| p <= 0.05)
+                    && (patience.is_some() || below.agents as f64 > a);
+                assert!(
+                    !meets,
+                    "A={a} patience={patience:?}: {n} - 1 agents suffice"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn absurd_sizes_are_refused_up_front() {
+    assert!(QueueSpec::from_calls(1e11, 1800.0, 180.0, None).is_err());
+    assert!(QueueSpec::from_calls(1e308, 1800.0, 180.0, None).is_err());
+    assert!(QueueSpec::new(10.0, 1e18, None).is_err());
+    assert!(QueueSpec::new(10.0, 180.0, Some(1e12)).is_err());
+    let q = QueueSpec::new(10.0, 180.0, None).unwrap();
+    assert!(erlang::metrics(&q, erlang::MAX_AGENTS + 1, 20.0).is_err());
+    assert!(erlang::metrics(&q, 11, 1e9).is_err());
+}

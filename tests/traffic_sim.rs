@@ -10,7 +10,7 @@
 
 use roster::traffic::erlang::{self, QueueSpec};
 use roster::traffic::sim::{
-    Estimate, HandleTime, SimAgent, SimInput, SimOptions, SimQueue, simulate,
+    CrossAnswer, Estimate, HandleTime, SimAgent, SimInput, SimOptions, SimQueue, simulate,
 };
 
 const WIDEN: f64 = 1.3;
@@ -64,7 +64,7 @@ fn single_queue(
         answer_s: 20.0,
         sl_target: 0.8,
         shrinkage: 0.0,
-        overflow: true,
+        cross: CrossAnswer::Lower,
         escalate_to: None,
     }
 }
@@ -162,7 +162,11 @@ fn two_seats(overflow: bool, escalate: f64) -> SimInput {
         answer_s: 20.0,
         sl_target: 0.8,
         shrinkage: 0.0,
-        overflow,
+        cross: if overflow {
+            CrossAnswer::Lower
+        } else {
+            CrossAnswer::None
+        },
         escalate_to: Some(1),
     }
 }
@@ -265,4 +269,41 @@ fn bad_input_is_an_error() {
         )
         .is_err()
     );
+}
+
+#[test]
+fn shrinkage_is_taken_where_there_is_slack() {
+    // a busy first hour, then quiet: two agents' time off (15 %) all fits in the quiet
+    // hours, so the busy hour keeps both on the phones
+    let mut input = single_queue(0.2, 180.0, None, 2, 4);
+    input.queues[0].calls[0] = 16.0;
+    input.queues[0].calls[1] = 16.0;
+    let opts = SimOptions {
+        replications: 40,
+        ..SimOptions::default()
+    };
+    let busy_sl = |r: &roster::traffic::sim::SimResult| {
+        r.cells
+            .iter()
+            .filter(|c| c.interval < 2)
+            .map(|c| c.service_level.unwrap().mean)
+            .sum::<f64>()
+            / 2.0
+    };
+    let full = simulate(&input, &opts).unwrap();
+    input.shrinkage = 0.15;
+    let shrunk = simulate(&input, &opts).unwrap();
+    assert!(
+        (busy_sl(&shrunk) - busy_sl(&full)).abs() < 0.02,
+        "{} vs {}",
+        busy_sl(&shrunk),
+        busy_sl(&full)
+    );
+    // a lone agent is away in short pieces: no quiet interval loses its agent throughout
+    let mut lone = single_queue(0.5, 180.0, None, 1, 8);
+    lone.shrinkage = 0.15;
+    let r = simulate(&lone, &opts).unwrap();
+    for c in &r.cells {
+        assert!(c.occupancy.is_some(), "interval {} unstaffed", c.interval);
+    }
 }

@@ -262,23 +262,32 @@ fn bad_leave_input_exits_2() {
 fn leave_with_no_possible_repair_exits_1_names_the_rule_and_writes_nothing() {
     let (dir, path) = setup();
     let out = dir.path().join("repaired.json");
-    // 24 days of leave leave S01 short of min_shifts whatever the roster.
+    // Sick leave for a day shift already worked by --now: the past keeps its roster, so
+    // the shift cannot be covered again.
+    let a = tiny_roster()
+        .assignments
+        .iter()
+        .find(|a| a.date == date("2026-12-10") && a.shift == "D")
+        .unwrap();
     let mut cmd = roster_cmd();
     cmd.arg("leave").args(args(
         &path,
         &[
             "--staff",
-            "S01",
+            &a.staff,
             "--from",
-            "2026-12-01",
+            "2026-12-10",
             "--to",
-            "2026-12-24",
+            "2026-12-10",
             "--kind",
-            "special",
+            "sick",
+            "--certificate",
             "--requested-at",
-            "2026-11-01T09:00",
+            "2026-12-09T20:00",
+            "--now",
+            "2026-12-11T12:00",
             "--approved-by",
-            "management",
+            "dept_head",
             "--repair",
             "--json",
             "--out",
@@ -289,9 +298,39 @@ fn leave_with_no_possible_repair_exits_1_names_the_rule_and_writes_nothing() {
     let doc = json(&res.get_output().stdout);
     assert_eq!(doc["accepted"], true);
     assert_eq!(doc["repair"]["status"], "infeasible");
-    assert_eq!(
-        doc["repair"]["diagnosis"]["conflicts"][0]["rule"],
-        "ROSTER-LOAD"
+    let conflicts = doc["repair"]["diagnosis"]["conflicts"].as_array().unwrap();
+    assert!(
+        conflicts.iter().any(|c| c["date"] == "2026-12-10"),
+        "{conflicts:?}"
     );
     assert!(!out.exists());
+}
+
+#[test]
+fn a_bad_now_is_bad_input() {
+    let (_dir, path) = setup();
+    let mut cmd = roster_cmd();
+    cmd.arg("leave").args(args(
+        &path,
+        &[
+            "--staff",
+            "S01",
+            "--from",
+            "2026-12-10",
+            "--to",
+            "2026-12-10",
+            "--kind",
+            "sick",
+            "--requested-at",
+            "2026-12-01T09:00",
+            "--approved-by",
+            "dept_head",
+            "--repair",
+            "--now",
+            "tomorrow",
+        ],
+    ));
+    let res = cmd.assert().code(2);
+    let err = String::from_utf8_lossy(&res.get_output().stderr).into_owned();
+    assert!(err.contains("--now") && err.lines().count() == 1, "{err}");
 }

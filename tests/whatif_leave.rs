@@ -221,3 +221,43 @@ fn violations_name_rule_staff_and_date() {
     assert_eq!(v.shift.as_deref(), Some("D"));
     assert!(v.message.contains("刘洋"));
 }
+
+/// Issue 9.5: leave verdicts and repair lists of the seed month (Chinese names, long
+/// sentences) fit 100 columns.
+#[test]
+fn leave_and_repair_text_of_the_seed_month_fit_100_columns() {
+    use unicode_width::UnicodeWidthStr;
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let sc = Scenario::load(&root.join("scenarios/seed-2026-12.toml")).unwrap();
+    let r = Roster::load(
+        &root.join("tests/whatif_data/seed-2026-12.roster.json"),
+        &sc,
+    )
+    .unwrap();
+    let widest = |t: &str| t.lines().map(|l| l.width()).max().unwrap_or(0);
+    let s40 = sc.staff_by_id("S40").unwrap();
+    let mut req = LeaveRequest {
+        id: "request".into(),
+        staff: s40,
+        from: date("2026-12-03"),
+        to: date("2026-12-28"),
+        kind: LeaveKind::Personal,
+        requested_at: parse_datetime("2026-12-20T09:00"),
+        filed_by: Some(sc.staff_by_id("S01").unwrap()),
+        filed_by_id: "S01".into(),
+        approved_by: Approver::Lead,
+        certificate: false,
+        emergency: false,
+    };
+    let out = check_leave(&sc, &r, &req);
+    assert!(out.violations.len() >= 3);
+    let text = roster::report::leave_text(&sc, &out);
+    assert!(widest(&text) <= 100, "{text}");
+    req.from = date("2026-12-21");
+    req.to = date("2026-12-22");
+    req.filed_by_id = "S40".into();
+    req.approved_by = Approver::CentreDirector;
+    let rep = roster::whatif::repair_leave(&sc, &r, &req, &Default::default()).unwrap();
+    let text = roster::report::repair_text(&rep);
+    assert!(widest(&text) <= 100, "{text}");
+}

@@ -5,12 +5,13 @@
 mod common;
 
 use common::*;
+use proptest::prelude::*;
 use roster::model::{
     Approver, Assignment, LeaveKind, LeaveRequest, Roster, Scenario, parse_datetime,
 };
 use roster::rules::check_roster;
 use roster::solve::SolveOptions;
-use roster::whatif::{RepairError, repair::changed_cells, repair_leave};
+use roster::whatif::{RepairError, repair::changed_cells, repair_leave, repair_leave_at};
 
 /// February 2027, one day shift needing one lead; three leads who may each work at most
 /// what they work now (S01 10, S02 and S03 9), so covering S01's leave sets off a chain.
@@ -61,6 +62,7 @@ fn micro_roster(sc: &Scenario) -> Roster {
             })
             .collect(),
         swaps: Vec::new(),
+        leave: Vec::new(),
         solver: None,
     }
 }
@@ -114,6 +116,7 @@ fn passes_with_flips(sc: &Scenario, base: &[bool], flips: &[usize]) -> bool {
         month: sc.month.to_string(),
         assignments,
         swaps: Vec::new(),
+        leave: Vec::new(),
         solver: None,
     };
     check_roster(sc, &r).is_empty()
@@ -238,7 +241,9 @@ fn repair_on_the_shared_tiny_scenario_passes_check() {
         .iter()
         .find(|a| a.date == date("2026-12-10"))
         .unwrap();
-    let req = leave(&sc, &a.staff, "2026-12-10", "2026-12-11");
+    let mut req = leave(&sc, &a.staff, "2026-12-10", "2026-12-11");
+    // Asked before the month: a request made after the leave would leave nothing to repair.
+    req.requested_at = parse_datetime("2026-11-20T09:00");
     let rep = repair_leave(&sc, &base, &req, &opts()).expect("repair exists");
     assert!(check_roster(&granted(&sc, &req), &rep.roster).is_empty());
     assert_eq!(
@@ -249,4 +254,183 @@ fn repair_on_the_shared_tiny_scenario_passes_check() {
         !rep.roster.assignments.iter().any(|x| x.staff == a.staff
             && (x.date == date("2026-12-10") || x.date == date("2026-12-11")))
     );
+}
+
+/// (person, date, shift) cells of a roster.
+fn cells(r: &Roster) -> std::collections::BTreeSet<(String, chrono::NaiveDate, String)> {
+    r.assignments
+        .iter()
+        .map(|a| (a.staff.clone(), a.date, a.shift.clone()))
+        .collect()
+}
+
+/// Minutes from the start of the scenario's month.
+fn minutes(sc: &Scenario, t: chrono::NaiveDateTime) -> i64 {
+    (t - sc.month.first_day().and_hms_opt(0, 0, 0).unwrap()).num_minutes()
+}
+
+/// A sick leave of `len` days from day `from` (0-based) of the tiny month for staff `who`,
+/// asked `ahead_h` hours before its first day begins.
+fn tiny_leave(sc: &Scenario, who: usize, from: usize, len: usize, ahead_h: i64) -> LeaveRequest {
+    let first = sc.date(from.min(sc.days() - 1));
+    let last = sc.date((from + len - 1).min(sc.days() - 1));
+    let mut req = leave(sc, &sc.staff[who].id, &first.to_string(), &last.to_string());
+    req.requested_at = Some(first.and_hms_opt(0, 0, 0).unwrap() - chrono::Duration::hours(ahead_h));
+    req
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+    /// Issue 9.1: a repair never changes a (person, day, shift) whose report time is before
+    /// the request or before "now"; the one exception is the leave itself, which takes the
+    /// person off their own shifts on leave days.
+    #[test]
+    fn repair_never_changes_the_past(
+        who in 0usize..8,
+        from in 0usize..31,
+        len in 1usize..4,
+        ahead_h in 1i64..400,
+        later_h in 0i64..200,
+    ) {
+        let sc = tiny();
+        let base = tiny_roster();
+        let req = tiny_leave(&sc, who, from, len, ahead_h);
+        let now = req.requested_at.unwrap() + chrono::Duration::hours(later_h);
+        let Ok(rep) = repair_leave_at(&sc, base, &req, Some(now), &opts()) else {
+            return Ok(());
+        };
+        let cutoff = minutes(&sc, now);
+        let (before, after) = (cells(base), cells(&rep.roster));
+        for (staff, d, k) in before.symmetric_difference(&after) {
+            let report = sc.report_time(*d, sc.shift_by_code(k).unwrap());
+            let own_leave = *staff == sc.staff[who].id && req.covers(*d) && before.contains(&(staff.clone(), *d, k.clone()));
+            prop_assert!(
+                report >= cutoff || own_leave,
+                "{staff} {d} {k} changed though it reports before {now}"
+            );
+        }
+        prop_assert!(check_roster(&granted(&sc, &req), &rep.roster).is_empty());
+    }
+
+    /// Issue 9.3: leave days count toward min_shifts, so a repair never gives anyone extra
+    /// shifts to make a minimum: nobody's total rises above the base roster's but to cover
+    /// the shifts the leave removed, and the person on leave gains none.
+    #[test]
+    fn leave_forces_no_make_up_shifts(
+        who in 0usize..8,
+        from in 0usize..31,
+        len in 1usize..9,
+    ) {
+        let sc = tiny();
+        let base = tiny_roster();
+        let req = tiny_leave(&sc, who, from, len, 24 * 40);
+        let rep = match repair_leave(&sc, base, &req, &opts()) {
+            Ok(rep) => rep,
+            Err(RepairError::Blocked(d)) => {
+                prop_assert!(d.conflicts.iter().all(|c| c.rule != "ROSTER-LOAD"), "{d}");
+                return Ok(());
+            }
+            Err(e) => panic!("{e}"),
+        };
+        let id = &sc.staff[who].id;
+        let count = |r: &Roster, me: bool| r.assignments.iter().filter(|a| (&a.staff == id) == me).count();
+        let removed = base.assignments.iter().filter(|a| &a.staff == id && req.covers(a.date)).count();
+        prop_assert!(count(&rep.roster, true) + removed <= count(base, true),
+            "{id} works {} after, {} before, {removed} on leave", count(&rep.roster, true), count(base, true));
+        prop_assert!(count(&rep.roster, false) <= count(base, false) + removed,
+            "others work {} after, {} before", count(&rep.roster, false), count(base, false));
+    }
+}
+
+#[test]
+fn the_repaired_roster_records_the_leave_and_keeps_earlier_grants() {
+    let sc = tiny();
+    let base = tiny_roster();
+    let first = tiny_leave(&sc, 0, 9, 2, 24 * 30);
+    let rep = repair_leave(&sc, base, &first, &opts()).expect("repair exists");
+    assert_eq!(rep.roster.leave.len(), 1);
+    assert_eq!(rep.roster.leave[0].staff, "S01");
+    assert_eq!(rep.roster.leave[0].from, date("2026-12-10"));
+    let second = tiny_leave(&sc, 4, 19, 2, 24 * 30);
+    let rep2 = repair_leave(&sc, &rep.roster, &second, &opts()).expect("repair exists");
+    assert_eq!(rep2.roster.leave.len(), 2);
+    assert_ne!(rep2.roster.leave[0].id, rep2.roster.leave[1].id);
+    // The first grant still holds: nobody put S01 back on the 10th or 11th.
+    assert!(
+        !rep2
+            .roster
+            .assignments
+            .iter()
+            .any(|a| a.staff == "S01" && first.covers(a.date))
+    );
+    assert!(check_roster(&sc, &rep2.roster).is_empty());
+}
+
+#[test]
+fn leave_of_a_past_shift_with_no_cover_to_spare_has_no_repair() {
+    let sc = tiny();
+    let base = tiny_roster();
+    // Sick leave for a shift already worked by "now": its cover cannot be found any more.
+    let a = base
+        .assignments
+        .iter()
+        .find(|a| a.date == date("2026-12-10"))
+        .unwrap();
+    let mut req = leave(&sc, &a.staff, "2026-12-10", "2026-12-10");
+    req.requested_at = parse_datetime("2026-12-09T20:00");
+    let now = parse_datetime("2026-12-11T12:00");
+    match repair_leave_at(&sc, base, &req, now, &opts()) {
+        Err(RepairError::Blocked(d)) => {
+            assert!(
+                d.conflicts
+                    .iter()
+                    .any(|c| c.date == Some(date("2026-12-10"))),
+                "{d}"
+            );
+            assert!(
+                d.notes.iter().any(|n| n.contains("2026-12-11 12:00")),
+                "{d}"
+            );
+        }
+        other => panic!("expected no repair, got {:?}", other.map(|r| r.changes)),
+    }
+}
+
+/// A roster that already breaks a hard rule in the kept past cannot be repaired; that is
+/// "no repair" (exit 1 in the CLI), not a solver failure.
+#[test]
+fn a_broken_past_is_no_repair_not_a_failure() {
+    let sc = tiny();
+    let mut base = tiny_roster().clone();
+    // S05 works a night and then the next day shift: too little rest, on the 5th and 6th.
+    base.assignments.retain(|a| {
+        !(a.staff == "S05" && (a.date == date("2026-12-05") || a.date == date("2026-12-06")))
+    });
+    for (d, k) in [("2026-12-05", "N"), ("2026-12-06", "D")] {
+        base.assignments.push(Assignment {
+            staff: "S05".into(),
+            date: date(d),
+            shift: k.into(),
+            seat: "189".into(),
+        });
+    }
+    assert!(
+        check_roster(&sc, &base)
+            .iter()
+            .any(|v| v.rule == "ROSTER-REST")
+    );
+    let who = base
+        .assignments
+        .iter()
+        .find(|a| a.date == date("2026-12-20") && a.staff != "S05")
+        .unwrap()
+        .staff
+        .clone();
+    let mut req = leave(&sc, &who, "2026-12-20", "2026-12-20");
+    req.requested_at = parse_datetime("2026-12-15T09:00");
+    match repair_leave(&sc, &base, &req, &opts()) {
+        Err(RepairError::Blocked(_)) => {}
+        other => panic!("expected no repair, got {:?}", other.map(|r| r.changes)),
+    }
 }

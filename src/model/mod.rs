@@ -15,6 +15,6 @@ pub use output::{
     OutputError, OutputTarget, UpdateLock, check_outputs, lock_for_update, write_all,
     write_atomically,
 };
-pub use roster::{Assignment, Roster, SolverInfo, Swap};
+pub use roster::{Assignment, GrantedLeave, Roster, SolverInfo, Swap};
 pub use scenario::*;
-pub use traffic::{Traffic, TrafficQueue};
+pub use traffic::{CrossAnswer, Traffic, TrafficQueue};

@@ -1,16 +1,19 @@
 //! The roster file (CONTRACT.md): assignments after any swaps, the swaps made, and the
 //! solver's account of how it was found.
 
+use super::clock::parse_datetime;
 use super::error::InputError;
 use super::output::write_atomically;
-use super::scenario::Scenario;
+use super::scenario::{Approver, LeaveKind, LeaveRequest, Scenario};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use std::path::Path;
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Assignment {
     pub staff: String,
+    #[serde(deserialize_with = "super::clock::deserialize_date")]
     pub date: NaiveDate,
     pub shift: String,
     pub seat: String,
@@ -20,12 +23,81 @@ pub struct Assignment {
 pub struct Swap {
     pub a: String,
     pub b: String,
+    #[serde(deserialize_with = "super::clock::deserialize_date")]
     pub date: NaiveDate,
     pub shift: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::clock::deserialize_opt_date"
+    )]
     pub return_date: Option<NaiveDate>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub return_shift: Option<String>,
+}
+
+/// Leave granted after the roster was made (`roster leave --repair`), with the fields of the
+/// scenario's `[[leave]]`. The scenario file stays as the head wrote it; the roster carries
+/// what has been granted since, so every command that reads both sees the leave.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GrantedLeave {
+    pub id: String,
+    pub staff: String,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub kind: LeaveKind,
+    /// YYYY-MM-DDTHH:MM, as in the scenario.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub requested_at: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub filed_by: Option<String>,
+    pub approved_by: Approver,
+    #[serde(default)]
+    pub certificate: bool,
+    #[serde(default)]
+    pub emergency: bool,
+}
+
+impl GrantedLeave {
+    pub fn from_request(sc: &Scenario, req: &LeaveRequest) -> GrantedLeave {
+        GrantedLeave {
+            id: req.id.clone(),
+            staff: sc.staff[req.staff].id.clone(),
+            from: req.from,
+            to: req.to,
+            kind: req.kind,
+            requested_at: req
+                .requested_at
+                .map(|t| t.format("%Y-%m-%dT%H:%M").to_string()),
+            filed_by: Some(req.filed_by_id.clone()),
+            approved_by: req.approved_by,
+            certificate: req.certificate,
+            emergency: req.emergency,
+        }
+    }
+
+    /// As the scenario's leave type; None when it does not resolve (`validate` refuses that).
+    pub fn to_request(&self, sc: &Scenario) -> Option<LeaveRequest> {
+        let staff = sc.staff_by_id(&self.staff)?;
+        let filed_by_id = self.filed_by.clone().unwrap_or_else(|| self.staff.clone());
+        Some(LeaveRequest {
+            id: self.id.clone(),
+            staff,
+            from: self.from,
+            to: self.to,
+            kind: self.kind,
+            requested_at: match &self.requested_at {
+                Some(t) => Some(parse_datetime(t)?),
+                None => None,
+            },
+            filed_by: sc.staff_by_id(&filed_by_id),
+            filed_by_id,
+            approved_by: self.approved_by,
+            certificate: self.certificate,
+            emergency: self.emergency,
+        })
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -47,6 +119,9 @@ pub struct Roster {
     pub assignments: Vec<Assignment>,
     #[serde(default)]
     pub swaps: Vec<Swap>,
+    /// Leave granted since the roster was made; files written before it existed have none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub leave: Vec<GrantedLeave>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub solver: Option<SolverInfo>,
 }
@@ -55,8 +130,7 @@ impl Roster {
     /// Reads a roster file and checks that it speaks of the scenario: its month, staff,
     /// shifts, seats and dates. Rule violations are not input errors; `check` reports them.
     pub fn load(path: &Path, scenario: &Scenario) -> Result<Roster, InputError> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| InputError::new(path, "", format!("cannot read the roster: {e}")))?;
+        let text = super::error::read_text(path, "roster")?;
         let roster: Roster = serde_json::from_str(&text).map_err(|e| {
             InputError::new(
                 path,
@@ -115,7 +189,72 @@ impl Roster {
                 }
             }
         }
+        for (i, l) in self.leave.iter().enumerate() {
+            let place = format!("leave[{i}] (id \"{}\")", l.id);
+            if sc.staff_by_id(&l.staff).is_none() {
+                return err(place, format!("unknown staff id `{}`", l.staff));
+            }
+            if l.to < l.from {
+                return err(
+                    place,
+                    format!("leave ends ({}) before it starts ({})", l.to, l.from),
+                );
+            }
+            if !sc.month.dates().any(|d| l.from <= d && d <= l.to) {
+                return err(
+                    place,
+                    format!("{}..{} has no day in the month {}", l.from, l.to, sc.month),
+                );
+            }
+            if l.approved_by == Approver::None {
+                return err(
+                    place,
+                    "granted leave must name who approved it (approved_by)".into(),
+                );
+            }
+            if let Some(t) = &l.requested_at
+                && parse_datetime(t).is_none()
+            {
+                return err(
+                    format!("{place} requested_at"),
+                    format!("`{t}` is not a date-time (expected YYYY-MM-DDTHH:MM)"),
+                );
+            }
+        }
         Ok(())
+    }
+
+    /// The scenario with this roster's granted leave added, so that every rule, chart and
+    /// what-if sees it as leave. Borrows when the scenario holds it already (applied twice
+    /// is applied once).
+    pub fn granted_scenario<'a>(&self, sc: &'a Scenario) -> Cow<'a, Scenario> {
+        let missing: Vec<LeaveRequest> = self
+            .leave
+            .iter()
+            .filter_map(|l| l.to_request(sc))
+            .filter(|l| {
+                !sc.leave.iter().any(|s| {
+                    s.staff == l.staff
+                        && s.from == l.from
+                        && s.to == l.to
+                        && s.kind == l.kind
+                        && s.is_approved()
+                })
+            })
+            .collect();
+        if missing.is_empty() {
+            return Cow::Borrowed(sc);
+        }
+        let mut granted = sc.clone();
+        granted.leave.extend(missing);
+        Cow::Owned(granted)
+    }
+
+    /// Adds this roster's granted leave to the scenario it was loaded with.
+    pub fn grant_leave_to(&self, sc: &mut Scenario) {
+        if let Cow::Owned(granted) = self.granted_scenario(sc) {
+            *sc = granted;
+        }
     }
 
     pub fn save(&self, path: &Path) -> std::io::Result<()> {

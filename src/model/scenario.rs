@@ -1,13 +1,44 @@
 //! The validated scenario: every reference resolved to an index, every default applied.
 
-use super::clock::{DayType, Month, parse_clock, parse_date, parse_datetime};
-use super::error::InputError;
+use super::clock::{
+    CLOCK_FORMAT, DATE_FORMAT, DATETIME_FORMAT, DayType, Month, parse_clock, parse_date,
+    parse_datetime,
+};
+use super::error::{InputError, read_text, text_of};
 use super::raw::*;
 use super::traffic::Traffic;
 use chrono::{NaiveDate, NaiveDateTime};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::{BTreeSet, HashMap, HashSet};
+use std::ops::RangeInclusive;
 use std::path::Path;
+
+// The documented range of every numeric key (docs/contract.md, "Ranges and formats"). A
+// value outside is refused with its key, the value and the range: nothing is wrapped or
+// silently capped, except the two run limits, which mean "no limit" at and beyond the
+// horizon and are clamped to it so no model or check builds windows longer than the data.
+
+/// Seats of one seat type on one shift (demand, overrides), people in a grade mix, leads
+/// per shift: far above any centre, far below where sums of them could overflow.
+pub const MAX_HEADS: i64 = 10_000;
+/// Shifts of one person in a month (min_shifts, max_shifts): a month has at most 31 days.
+pub const MAX_SHIFTS_PER_MONTH: i64 = 31;
+/// max_consecutive_days and max_consecutive_nights are accepted up to this and then
+/// clamped to the horizon (days of the month + `MAX_HISTORY_DAYS`).
+pub const MAX_RUN_LIMIT: i64 = 1_000_000_000;
+/// Handover before a shift, minutes.
+pub const MAX_HANDOVER_MINUTES: i64 = 240;
+/// Rest between shifts, hours.
+pub const MAX_REST_HOURS: f64 = 48.0;
+/// Swaps per person and month: at most one a day.
+pub const MAX_SWAPS_PER_MONTH: i64 = 31;
+/// Grade steps between swap partners: junior to senior is 2.
+pub const MAX_SWAP_GRADE_GAP: i64 = 2;
+/// Objective weights and request weights: finite and at most 1e6, so the objective's
+/// coefficients stay where the MIP solver's tolerances can still tell a roster apart.
+pub const MAX_WEIGHT: f64 = 1e6;
+/// `[[history]]` reaches at most this many days before the month.
+pub const MAX_HISTORY_DAYS: i64 = 31;
 
 /// 初级工 < 中级工 < 高级工. A person may sit at any seat whose minimum grade is at or
 /// below theirs.
@@ -46,7 +77,10 @@ impl Grade {
 pub struct Rules {
     pub min_rest_hours: f64,
     pub handover_minutes: u32,
+    /// At most the horizon (days of the month + MAX_HISTORY_DAYS): a longer limit can
+    /// never bind, and clamping keeps every window of the model and the checker small.
     pub max_consecutive_days: u32,
+    /// Clamped to the horizon like `max_consecutive_days`.
     pub max_consecutive_nights: u32,
     pub leads_per_shift: u32,
     pub max_swaps_per_month: u32,
@@ -152,7 +186,7 @@ pub struct MixRule {
     pub min: u32,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum LeaveKind {
     Personal,
@@ -182,7 +216,7 @@ impl LeaveKind {
 }
 
 /// Who signed the leave, in order of authority.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Approver {
     None,
@@ -315,9 +349,13 @@ pub struct Scenario {
 
 impl Scenario {
     pub fn load(path: &Path) -> Result<Scenario, InputError> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| InputError::new(path, "", format!("cannot read the scenario: {e}")))?;
+        let text = read_text(path, "scenario")?;
         Scenario::from_toml(&text, path)
+    }
+
+    /// The file's bytes, which need not be UTF-8; `path` only names the file in messages.
+    pub fn from_bytes(bytes: Vec<u8>, path: &Path) -> Result<Scenario, InputError> {
+        Scenario::from_toml(&text_of(bytes, path)?, path)
     }
 
     /// Parses and validates; `path` only names the file in messages.
@@ -360,7 +398,7 @@ impl Scenario {
     }
 
     /// Seats to fill on a date, shift and seat type: the override if one exists, else the
-    /// day type's demand summed over matching rows.
+    /// day type's demand (the loader allows one row per shift and seat type).
     pub fn demand(&self, date: NaiveDate, shift: usize, seat: usize) -> u32 {
         if let Some(o) = self
             .demand_overrides
@@ -411,6 +449,22 @@ impl Scenario {
         self.leave
             .iter()
             .find(|l| l.staff == staff && l.is_approved() && l.covers(date))
+    }
+
+    /// Days of the month this person is on approved leave (overlapping leave counted once).
+    pub fn leave_days_in_month(&self, staff: usize) -> u32 {
+        self.month
+            .dates()
+            .filter(|&d| self.approved_leave_on(staff, d).is_some())
+            .count() as u32
+    }
+
+    /// The shifts this person must work (ROSTER-LOAD): `min_shifts`, less one for every day
+    /// of approved leave in the month, because leave is paid time, not a debt to work off.
+    pub fn min_shifts_due(&self, staff: usize) -> u32 {
+        self.staff[staff]
+            .min_shifts
+            .saturating_sub(self.leave_days_in_month(staff))
     }
 
     /// Duty window of a shift starting on `date`, in minutes from the start of the month
@@ -476,17 +530,88 @@ impl Scenario {
     }
 }
 
-/// TOML syntax and type errors, with the line they point at.
+/// TOML syntax and type errors, with the line they point at and, where that line sets a
+/// key, the key path (`line 12 ([[demand]] #3 weekday)`).
 fn toml_error(path: &Path, text: &str, e: &toml::de::Error) -> InputError {
     let place = match e.span() {
         Some(span) => {
-            let line = text[..span.start.min(text.len())].matches('\n').count() + 1;
-            format!("line {line}")
+            let at = span.start.min(text.len());
+            let line = text.as_bytes()[..at]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count()
+                + 1;
+            match key_on_line(text, line) {
+                Some(key) => format!("line {line} ({key})"),
+                None => format!("line {line}"),
+            }
         }
         None => String::new(),
     };
-    let msg = e.message().trim().replace('\n', " ");
+    // serde names Rust types; a department head reads TOML.
+    let msg = e
+        .message()
+        .trim()
+        .replace('\n', " ")
+        .replace("expected i64", "expected a whole number")
+        .replace("expected u32", "expected a whole number")
+        .replace("expected f64", "expected a number");
     InputError::new(path, place, format!("invalid scenario: {msg}"))
+}
+
+/// The key path set on a line (1-based), from the table headers above it. A best effort for
+/// messages: lines inside multi-line values name nothing.
+fn key_on_line(text: &str, line: usize) -> Option<String> {
+    let mut table = String::new();
+    let mut rows: HashMap<&str, usize> = HashMap::new();
+    for (i, l) in text.lines().enumerate() {
+        let t = l.trim();
+        if let Some(rest) = t.strip_prefix("[[") {
+            if let Some(end) = rest.find("]]") {
+                let name = rest[..end].trim();
+                let n = rows.entry(name).or_insert(0);
+                *n += 1;
+                table = format!("[[{name}]] #{n}");
+            }
+        } else if let Some(rest) = t.strip_prefix('[')
+            && let Some(end) = rest.find(']')
+        {
+            table = format!("[{}]", rest[..end].trim());
+        }
+        if i + 1 == line {
+            let (key, _) = t.split_once('=')?;
+            let key = key.trim();
+            let plain = |c: char| c.is_alphanumeric() || "_-.\"' ".contains(c);
+            if key.is_empty() || !key.chars().all(plain) {
+                return None;
+            }
+            return Some(if table.is_empty() {
+                key.to_string()
+            } else {
+                format!("{table} {key}")
+            });
+        }
+    }
+    None
+}
+
+/// A number for messages: as written where it is a whole number a person would type out
+/// (`4294967296`), in exponent form where it is huge or fractional and huge (`1e18`).
+fn show(v: f64) -> String {
+    if v.is_finite() && v.abs() >= 1e6 && (v.fract() != 0.0 || v.abs() >= 1e15) {
+        format!("{v:e}")
+    } else {
+        format!("{v}")
+    }
+}
+
+/// A range bound for messages: `1e6` reads better than `1000000`.
+fn show_bound(v: f64) -> String {
+    if v.abs() >= 1e6 {
+        format!("{v:e}")
+    } else {
+        format!("{v}")
+    }
 }
 
 struct Builder<'a> {
@@ -497,6 +622,50 @@ struct Builder<'a> {
 impl Builder<'_> {
     fn err(&self, place: impl Into<String>, message: impl Into<String>) -> InputError {
         InputError::new(self.path, place, message)
+    }
+
+    /// A whole-number key within its documented range.
+    fn count(
+        &self,
+        place: &str,
+        v: i64,
+        range: RangeInclusive<i64>,
+        unit: &str,
+    ) -> Result<u32, InputError> {
+        if range.contains(&v) {
+            return Ok(u32::try_from(v).expect("ranges lie within u32"));
+        }
+        let (lo, hi) = (range.start(), range.end());
+        Err(self.err(
+            place,
+            if v < 0 && *lo >= 0 {
+                format!("{v} cannot be negative: expected {lo} to {hi} {unit}")
+            } else {
+                format!("{v} is out of range: expected {lo} to {hi} {unit}")
+            },
+        ))
+    }
+
+    /// A real-number key: finite and within its documented range.
+    fn real(
+        &self,
+        place: &str,
+        v: f64,
+        range: RangeInclusive<f64>,
+        what: &str,
+    ) -> Result<f64, InputError> {
+        if v.is_finite() && range.contains(&v) {
+            return Ok(v);
+        }
+        Err(self.err(
+            place,
+            format!(
+                "{} is out of range: {what} must be a finite number from {} to {}",
+                show(v),
+                show_bound(*range.start()),
+                show_bound(*range.end())
+            ),
+        ))
     }
 
     fn build(self) -> Result<Scenario, InputError> {
@@ -562,14 +731,11 @@ impl Builder<'_> {
                     )
                 })?),
             };
-            let min = s.min_shifts.unwrap_or(rules.1 as i64);
-            let max = s.max_shifts.unwrap_or(rules.2 as i64);
-            if min < 0 || max < 0 {
-                return Err(self.err(place, "min_shifts and max_shifts cannot be negative"));
-            }
-            if min > max {
-                return Err(self.err(place, format!("min_shifts {min} is above max_shifts {max}")));
-            }
+            let (min, max) = self.shift_bounds(
+                &place,
+                s.min_shifts.unwrap_or(rules.1 as i64),
+                s.max_shifts.unwrap_or(rules.2 as i64),
+            )?;
             if min as usize > month.days() {
                 return Err(self.err(
                     format!("{place} min_shifts"),
@@ -586,8 +752,8 @@ impl Builder<'_> {
                 team,
                 lead: s.lead,
                 job: s.job.clone().unwrap_or_else(|| "agent".into()),
-                min_shifts: min as u32,
-                max_shifts: max as u32,
+                min_shifts: min,
+                max_shifts: max,
             });
         }
         let lookup_staff = |id: &str, place: &str| -> Result<usize, InputError> {
@@ -657,22 +823,19 @@ impl Builder<'_> {
         };
         let date_in_month = |s: &str, place: &str| -> Result<NaiveDate, InputError> {
             let d = parse_date(s).ok_or_else(|| {
-                self.err(place, format!("`{s}` is not a date (expected YYYY-MM-DD)"))
+                self.err(
+                    place,
+                    format!("`{s}` is not a date (expected {DATE_FORMAT})"),
+                )
             })?;
             if !month.contains(d) {
                 return Err(self.err(place, format!("{d} is outside the month {month}")));
             }
             Ok(d)
         };
-        let heads = |v: i64, place: &str| -> Result<u32, InputError> {
-            if v < 0 {
-                Err(self.err(place, format!("demand cannot be negative (got {v})")))
-            } else {
-                Ok(v as u32)
-            }
-        };
+        let heads = |v: i64, place: &str| self.count(place, v, 0..=MAX_HEADS, "heads");
 
-        let mut demand = Vec::new();
+        let mut demand: Vec<Demand> = Vec::new();
         for (i, d) in raw.demand.iter().enumerate() {
             let place = format!(
                 "[[demand]] #{} (shift \"{}\", seat \"{}\")",
@@ -689,23 +852,55 @@ impl Builder<'_> {
                 d.holiday.unwrap_or(weekend as i64),
                 &format!("{place} holiday"),
             )?;
+            let shift = shift_of(&d.shift, &format!("{place} shift"))?;
+            let seat = seat_of(&d.seat, &format!("{place} seat"))?;
+            // Two rows for one shift and seat type are a copy-paste slip far more often than
+            // an intended sum: refuse them, naming both.
+            if let Some(j) = demand
+                .iter()
+                .position(|d| d.shift == shift && d.seat == seat)
+            {
+                return Err(self.err(
+                    place,
+                    format!(
+                        "duplicate of [[demand]] #{} (same shift and seat type); give each shift and seat type one row",
+                        j + 1
+                    ),
+                ));
+            }
             demand.push(Demand {
-                shift: shift_of(&d.shift, &format!("{place} shift"))?,
-                seat: seat_of(&d.seat, &format!("{place} seat"))?,
+                shift,
+                seat,
                 weekday,
                 weekend,
                 holiday,
             });
         }
-        let mut demand_overrides = Vec::new();
+        let mut demand_overrides: Vec<DemandOverride> = Vec::new();
         for (i, o) in raw.demand_override.iter().enumerate() {
             let place = format!("[[demand_override]] #{}", i + 1);
-            demand_overrides.push(DemandOverride {
+            let row = DemandOverride {
                 date: date_in_month(&o.date, &format!("{place} date"))?,
                 shift: shift_of(&o.shift, &format!("{place} shift"))?,
                 seat: seat_of(&o.seat, &format!("{place} seat"))?,
                 heads: heads(o.heads, &format!("{place} heads"))?,
-            });
+            };
+            if let Some(j) = demand_overrides
+                .iter()
+                .position(|o| (o.date, o.shift, o.seat) == (row.date, row.shift, row.seat))
+            {
+                return Err(self.err(
+                    place,
+                    format!(
+                        "duplicate of [[demand_override]] #{} (same date, shift and seat type: {} {} {})",
+                        j + 1,
+                        row.date,
+                        o.shift,
+                        o.seat
+                    ),
+                ));
+            }
+            demand_overrides.push(row);
         }
 
         let mut mix = Vec::new();
@@ -722,14 +917,8 @@ impl Builder<'_> {
                     format!("unknown grade `{}`", m.grade),
                 )
             })?;
-            if m.min < 0 {
-                return Err(self.err(format!("{place} min"), "min cannot be negative"));
-            }
-            mix.push(MixRule {
-                shift,
-                grade,
-                min: m.min as u32,
-            });
+            let min = self.count(&format!("{place} min"), m.min, 0..=MAX_HEADS, "people")?;
+            mix.push(MixRule { shift, grade, min });
         }
 
         let mut leave = Vec::new();
@@ -744,11 +933,14 @@ impl Builder<'_> {
             let from = parse_date(&l.from).ok_or_else(|| {
                 self.err(
                     format!("{place} from"),
-                    format!("`{}` is not a date", l.from),
+                    format!("`{}` is not a date (expected {DATE_FORMAT})", l.from),
                 )
             })?;
             let to = parse_date(&l.to).ok_or_else(|| {
-                self.err(format!("{place} to"), format!("`{}` is not a date", l.to))
+                self.err(
+                    format!("{place} to"),
+                    format!("`{}` is not a date (expected {DATE_FORMAT})", l.to),
+                )
             })?;
             if to < from {
                 return Err(self.err(
@@ -772,7 +964,7 @@ impl Builder<'_> {
                 Some(s) => Some(parse_datetime(s).ok_or_else(|| {
                     self.err(
                         format!("{place} requested_at"),
-                        format!("`{s}` is not a date-time (expected YYYY-MM-DDTHH:MM)"),
+                        format!("`{s}` is not a date-time (expected {DATETIME_FORMAT})"),
                     )
                 })?),
                 None => None,
@@ -819,10 +1011,12 @@ impl Builder<'_> {
                     );
                 }
             };
-            let weight = r.weight.unwrap_or(1.0);
-            if !(weight >= 0.0 && weight.is_finite()) {
-                return Err(self.err(format!("{place} weight"), "weight must be zero or positive"));
-            }
+            let weight = self.real(
+                &format!("{place} weight"),
+                r.weight.unwrap_or(1.0),
+                0.0..=MAX_WEIGHT,
+                "a request's weight",
+            )?;
             requests.push(Request {
                 staff: who,
                 date,
@@ -835,16 +1029,17 @@ impl Builder<'_> {
         for (i, e) in raw.event.iter().enumerate() {
             let place = format!("[[event]] #{} (\"{}\")", i + 1, e.name);
             let date = date_in_month(&e.date, &format!("{place} date"))?;
-            let start = parse_clock(&e.start).ok_or_else(|| {
+            // 24:00 ends a day; as a start it would be the next day's 00:00.
+            let start = parse_clock(&e.start).filter(|&m| m < 1440).ok_or_else(|| {
                 self.err(
                     format!("{place} start"),
-                    format!("`{}` is not a time (HH:MM)", e.start),
+                    format!("`{}` is not a time (expected {CLOCK_FORMAT})", e.start),
                 )
             })?;
             let mut end = parse_clock(&e.end).ok_or_else(|| {
                 self.err(
                     format!("{place} end"),
-                    format!("`{}` is not a time (HH:MM)", e.end),
+                    format!("`{}` is not a time (expected {CLOCK_FORMAT})", e.end),
                 )
             })?;
             if end <= start {
@@ -886,16 +1081,16 @@ impl Builder<'_> {
             let date = parse_date(&h.date).ok_or_else(|| {
                 self.err(
                     format!("{place} date"),
-                    format!("`{}` is not a date", h.date),
+                    format!("`{}` is not a date (expected {DATE_FORMAT})", h.date),
                 )
             })?;
             if date >= month.first_day() {
                 return Err(self.err(format!("{place} date"), format!("{date} is not before the month {month}; history is the previous month's shifts")));
             }
-            if (month.first_day() - date).num_days() > 31 {
+            if (month.first_day() - date).num_days() > MAX_HISTORY_DAYS {
                 return Err(self.err(
                     format!("{place} date"),
-                    format!("{date} is more than 31 days before {month}"),
+                    format!("{date} is more than {MAX_HISTORY_DAYS} days before {month}"),
                 ));
             }
             let shift = shift_of(&h.shift, &format!("{place} shift"))?;
@@ -916,22 +1111,20 @@ impl Builder<'_> {
         }
 
         let w = &raw.weights;
-        let weights = Weights {
-            request: w.request.unwrap_or(1.0),
-            fair_nights: w.fair_nights.unwrap_or(5.0),
-            fair_weekends: w.fair_weekends.unwrap_or(5.0),
-            over_cover: w.over_cover.unwrap_or(1.0),
+        let weight = |key: &str, v: Option<f64>, default: f64| {
+            self.real(
+                &format!("[weights] {key}"),
+                v.unwrap_or(default),
+                0.0..=MAX_WEIGHT,
+                "a weight",
+            )
         };
-        for (k, v) in [
-            ("request", weights.request),
-            ("fair_nights", weights.fair_nights),
-            ("fair_weekends", weights.fair_weekends),
-            ("over_cover", weights.over_cover),
-        ] {
-            if !(v >= 0.0 && v.is_finite()) {
-                return Err(self.err(format!("[weights] {k}"), "weights must be zero or positive"));
-            }
-        }
+        let weights = Weights {
+            request: weight("request", w.request, 1.0)?,
+            fair_nights: weight("fair_nights", w.fair_nights, 5.0)?,
+            fair_weekends: weight("fair_weekends", w.fair_weekends, 5.0)?,
+            over_cover: weight("over_cover", w.over_cover, 1.0)?,
+        };
 
         let traffic = match &raw.traffic {
             None => None,
@@ -984,56 +1177,94 @@ impl Builder<'_> {
     /// Returns the rules and the scenario-wide min/max shifts defaults.
     fn rules(&self, month: Month) -> Result<(Rules, u32, u32), InputError> {
         let r = &self.raw.rules;
-        let nonneg = |v: Option<i64>, default: i64, key: &str| -> Result<u32, InputError> {
-            let v = v.unwrap_or(default);
-            if v < 0 {
-                Err(self.err(
-                    format!("[rules] {key}"),
-                    format!("{key} cannot be negative (got {v})"),
-                ))
-            } else {
-                Ok(v as u32)
-            }
-        };
-        let min_rest_hours = r.min_rest_hours.unwrap_or(12.0);
-        if !(0.0..=48.0).contains(&min_rest_hours) {
+        let key = |k: &str| format!("[rules] {k}");
+        let min_rest_hours = self.real(
+            &key("min_rest_hours"),
+            r.min_rest_hours.unwrap_or(12.0),
+            0.0..=MAX_REST_HOURS,
+            "rest in hours",
+        )?;
+        if r.max_consecutive_days == Some(0) {
             return Err(self.err(
-                "[rules] min_rest_hours",
-                format!("{min_rest_hours} is not between 0 and 48 hours"),
-            ));
-        }
-        let rules = Rules {
-            min_rest_hours,
-            handover_minutes: nonneg(r.handover_minutes, 10, "handover_minutes")?,
-            max_consecutive_days: nonneg(r.max_consecutive_days, 6, "max_consecutive_days")?,
-            max_consecutive_nights: nonneg(r.max_consecutive_nights, 3, "max_consecutive_nights")?,
-            leads_per_shift: nonneg(r.leads_per_shift, 1, "leads_per_shift")?,
-            max_swaps_per_month: nonneg(r.max_swaps_per_month, 2, "max_swaps_per_month")?,
-            swap_grade_gap: nonneg(r.swap_grade_gap, 0, "swap_grade_gap")?,
-            days_off_window: 7,
-        };
-        if rules.handover_minutes > 240 {
-            return Err(self.err(
-                "[rules] handover_minutes",
-                "a handover of more than 4 hours is not a handover",
-            ));
-        }
-        if rules.max_consecutive_days == 0 {
-            return Err(self.err(
-                "[rules] max_consecutive_days",
+                key("max_consecutive_days"),
                 "0 consecutive days would forbid all work",
             ));
         }
+        // Limits beyond the horizon cannot bind; clamping keeps every window finite.
+        let horizon = month.days() as u32 + MAX_HISTORY_DAYS as u32;
+        let run = |k: &str, v: Option<i64>, default: i64, lo: i64, unit: &str| {
+            self.count(&key(k), v.unwrap_or(default), lo..=MAX_RUN_LIMIT, unit)
+                .map(|n| n.min(horizon))
+        };
+        let rules = Rules {
+            min_rest_hours,
+            handover_minutes: self.count(
+                &key("handover_minutes"),
+                r.handover_minutes.unwrap_or(10),
+                0..=MAX_HANDOVER_MINUTES,
+                "minutes",
+            )?,
+            max_consecutive_days: run(
+                "max_consecutive_days",
+                r.max_consecutive_days,
+                6,
+                1,
+                "days",
+            )?,
+            max_consecutive_nights: run(
+                "max_consecutive_nights",
+                r.max_consecutive_nights,
+                3,
+                0,
+                "nights",
+            )?,
+            leads_per_shift: self.count(
+                &key("leads_per_shift"),
+                r.leads_per_shift.unwrap_or(1),
+                0..=MAX_HEADS,
+                "leads",
+            )?,
+            max_swaps_per_month: self.count(
+                &key("max_swaps_per_month"),
+                r.max_swaps_per_month.unwrap_or(2),
+                0..=MAX_SWAPS_PER_MONTH,
+                "swaps",
+            )?,
+            swap_grade_gap: self.count(
+                &key("swap_grade_gap"),
+                r.swap_grade_gap.unwrap_or(0),
+                0..=MAX_SWAP_GRADE_GAP,
+                "grade steps (junior to senior is 2)",
+            )?,
+            days_off_window: 7,
+        };
         let days = month.days() as i64;
-        let min = nonneg(r.min_shifts, 0, "min_shifts")?;
-        let max = nonneg(r.max_shifts, days, "max_shifts")?;
-        if min > max {
-            return Err(self.err(
-                "[rules]",
-                format!("min_shifts {min} is above max_shifts {max}"),
-            ));
-        }
+        let (min, max) = self.shift_bounds(
+            "[rules]",
+            r.min_shifts.unwrap_or(0),
+            r.max_shifts.unwrap_or(days),
+        )?;
         Ok((rules, min, max))
+    }
+
+    /// min_shifts and max_shifts of `place` (`[rules]` or a person): each in range, and
+    /// in order. Order is checked before the upper bound so that `min_shifts = 32` against
+    /// `max_shifts = 31` is named as the contradiction it is.
+    fn shift_bounds(&self, place: &str, min: i64, max: i64) -> Result<(u32, u32), InputError> {
+        let key = |k: &str| format!("{place} {k}");
+        let range = 0..=MAX_SHIFTS_PER_MONTH;
+        for (k, v) in [("min_shifts", min), ("max_shifts", max)] {
+            if v < 0 {
+                self.count(&key(k), v, range.clone(), "shifts")?;
+            }
+        }
+        if min > max {
+            return Err(self.err(place, format!("min_shifts {min} is above max_shifts {max}")));
+        }
+        Ok((
+            self.count(&key("min_shifts"), min, range.clone(), "shifts")?,
+            self.count(&key("max_shifts"), max, range, "shifts")?,
+        ))
     }
 
     fn calendar(&self) -> Result<(BTreeSet<NaiveDate>, BTreeSet<NaiveDate>), InputError> {
@@ -1044,7 +1275,7 @@ impl Builder<'_> {
                     parse_date(s).ok_or_else(|| {
                         self.err(
                             format!("[calendar] {key}[{i}]"),
-                            format!("`{s}` is not a date (YYYY-MM-DD)"),
+                            format!("`{s}` is not a date (expected {DATE_FORMAT})"),
                         )
                     })
                 })
@@ -1077,13 +1308,13 @@ impl Builder<'_> {
             let start = parse_clock(&s.start).filter(|&m| m < 1440).ok_or_else(|| {
                 self.err(
                     format!("{place} start"),
-                    format!("`{}` is not a time (HH:MM)", s.start),
+                    format!("`{}` is not a time (expected {CLOCK_FORMAT})", s.start),
                 )
             })?;
             let mut end = parse_clock(&s.end).ok_or_else(|| {
                 self.err(
                     format!("{place} end"),
-                    format!("`{}` is not a time (HH:MM)", s.end),
+                    format!("`{}` is not a time (expected {CLOCK_FORMAT})", s.end),
                 )
             })?;
             if end <= start {
@@ -1137,79 +1368,8 @@ impl Builder<'_> {
         v: toml::Value,
         seats: &HashMap<String, usize>,
     ) -> Result<Traffic, InputError> {
-        let t: Traffic = v.try_into().map_err(|e: toml::de::Error| {
-            self.err("[traffic]", e.message().trim().replace('\n', " "))
-        })?;
-        if t.interval_minutes == 0 || 1440 % t.interval_minutes != 0 {
-            return Err(self.err(
-                "[traffic] interval_minutes",
-                "interval_minutes must divide a day (e.g. 15, 30, 60)",
-            ));
-        }
-        for (k, v) in [
-            ("service_level", t.service_level),
-            ("shrinkage", t.shrinkage),
-            ("max_occupancy", t.max_occupancy),
-        ] {
-            if !(0.0..=1.0).contains(&v) {
-                return Err(self.err(
-                    format!("[traffic] {k}"),
-                    format!("{v} is not a fraction between 0 and 1"),
-                ));
-            }
-        }
-        if t.shrinkage >= 1.0 {
-            return Err(self.err(
-                "[traffic] shrinkage",
-                "shrinkage of 1 leaves nobody on the phones",
-            ));
-        }
-        let n = (1440 / t.interval_minutes) as usize;
-        for (i, q) in t.queues.iter().enumerate() {
-            let place = format!("[[traffic.queue]] #{} (seat \"{}\")", i + 1, q.seat);
-            if !seats.contains_key(&q.seat) {
-                return Err(self.err(
-                    format!("{place} seat"),
-                    format!("unknown seat type `{}`", q.seat),
-                ));
-            }
-            if q.aht_seconds.is_nan() || q.aht_seconds <= 0.0 {
-                return Err(self.err(
-                    format!("{place} aht_seconds"),
-                    "handle time must be positive",
-                ));
-            }
-            if q.patience_seconds.is_some_and(|p| p.is_nan() || p <= 0.0) {
-                return Err(self.err(
-                    format!("{place} patience_seconds"),
-                    "patience must be positive",
-                ));
-            }
-            for (key, v) in [
-                ("weekday", Some(&q.weekday)),
-                ("weekend", q.weekend.as_ref()),
-                ("holiday", q.holiday.as_ref()),
-            ] {
-                let Some(v) = v else { continue };
-                if v.len() != n {
-                    return Err(self.err(
-                        format!("{place} {key}"),
-                        format!(
-                            "{} values, but a day has {n} intervals of {} minutes",
-                            v.len(),
-                            t.interval_minutes
-                        ),
-                    ));
-                }
-                if let Some(x) = v.iter().find(|x| x.is_nan() || **x < 0.0) {
-                    return Err(self.err(
-                        format!("{place} {key}"),
-                        format!("expected calls cannot be negative (got {x})"),
-                    ));
-                }
-            }
-        }
-        Ok(t)
+        Traffic::from_toml(&v, |code| seats.contains_key(code))
+            .map_err(|f| self.err(f.place, f.message))
     }
 }
 

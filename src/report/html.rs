@@ -467,7 +467,8 @@ fn people(h: &mut String, sc: &Scenario, roster: &Roster) {
             esc(team),
             p.grade.name(),
             r.shifts,
-            p.min_shifts,
+            // What ROSTER-LOAD asks: leave days count toward the minimum.
+            sc.min_shifts_due(i),
             p.max_shifts,
             r.nights,
             r.weekends,

@@ -5,6 +5,49 @@ use crate::model::Scenario;
 use crate::whatif::{Candidate, LeaveOutcome, Repair, SwapOutcome};
 use chrono::{Datelike, NaiveDate};
 use comfy_table::{ContentArrangement, Table};
+use unicode_width::UnicodeWidthStr;
+
+/// The widest line the what-if text prints, in display columns (a CJK character takes two):
+/// readable in a 100-column terminal or a pasted chat message.
+pub const TEXT_WIDTH: usize = 100;
+
+fn table() -> Table {
+    let mut t = Table::new();
+    t.set_content_arrangement(ContentArrangement::Dynamic);
+    t.set_width(TEXT_WIDTH as u16);
+    t
+}
+
+/// Breaks text at spaces so no line is wider than `TEXT_WIDTH` display columns; continued
+/// lines start with `indent`. A word wider than a line is broken where it must be.
+fn wrap(text: &str, indent: &str) -> String {
+    use unicode_width::UnicodeWidthChar;
+    let mut lines = Vec::new();
+    for line in text.lines() {
+        let lead = line.len() - line.trim_start_matches(' ').len();
+        let mut cur = line[..lead].to_string();
+        // `cur` holds only indentation: the next word goes on it whatever its width.
+        let mut fresh = true;
+        for word in line[lead..].split(' ').filter(|w| !w.is_empty()) {
+            if !fresh && cur.width() + 1 + word.width() > TEXT_WIDTH {
+                lines.push(std::mem::replace(&mut cur, indent.to_string()));
+                fresh = true;
+            }
+            if !fresh {
+                cur.push(' ');
+            }
+            for ch in word.chars() {
+                if !fresh && cur.width() + ch.width().unwrap_or(0) > TEXT_WIDTH {
+                    lines.push(std::mem::replace(&mut cur, indent.to_string()));
+                }
+                cur.push(ch);
+                fresh = false;
+            }
+        }
+        lines.push(cur);
+    }
+    lines.join("\n")
+}
 
 fn who(sc: &Scenario, id: &str) -> String {
     sc.staff_by_id(id)
@@ -29,31 +72,45 @@ pub fn swap_text(sc: &Scenario, o: &SwapOutcome) -> String {
     );
     match (s.return_date, &s.return_shift) {
         (Some(d), Some(k)) => out.push_str(&format!(
-            "; {} returns {} {d}\n",
+            "; {} returns {} {d}",
             who(sc, &s.b),
             shift_label(sc, k)
         )),
-        _ => out.push_str("; the return is pending\n"),
+        _ => out.push_str("; the return is pending"),
     }
+    let mut out = wrap(&out, "  ");
+    out.push('\n');
     if !o.violations.is_empty() {
         out.push_str(&bullets(&o.violations));
     }
-    let mut t = Table::new();
-    t.set_content_arrangement(ContentArrangement::Dynamic);
-    let mut header = vec![if o.accepted { "" } else { "(if it went ahead)" }.to_string()];
-    if let Some(w) = o.weeks.first() {
-        header.extend(w.dates.iter().map(day_header));
-    }
-    t.set_header(header);
-    for w in &o.weeks {
-        let name = if w.name.is_empty() { &w.staff } else { &w.name };
-        for (tag, cells) in [("before", &w.before), ("after", &w.after)] {
-            let mut row = vec![format!("{name} {tag}")];
-            row.extend(cells.iter().cloned());
-            t.add_row(row);
+    // One table per Monday-to-Sunday week, so two weeks never make a line too wide.
+    let dates = o.weeks.first().map(|w| w.dates.clone()).unwrap_or_default();
+    let mut weeks: Vec<Vec<usize>> = Vec::new();
+    for (n, d) in dates.iter().enumerate() {
+        match weeks.last_mut() {
+            Some(w) if d.iso_week() == dates[w[0]].iso_week() => w.push(n),
+            _ => weeks.push(vec![n]),
         }
     }
-    out.push_str(&t.to_string());
+    let tables: Vec<String> = weeks
+        .iter()
+        .map(|cols| {
+            let mut t = table();
+            let mut header = vec![if o.accepted { "" } else { "(if it went ahead)" }.to_string()];
+            header.extend(cols.iter().map(|&n| day_header(&dates[n])));
+            t.set_header(header);
+            for w in &o.weeks {
+                let name = if w.name.is_empty() { &w.staff } else { &w.name };
+                for (tag, cells) in [("before", &w.before), ("after", &w.after)] {
+                    let mut row = vec![format!("{name} {tag}")];
+                    row.extend(cols.iter().map(|&n| cells[n].clone()));
+                    t.add_row(row);
+                }
+            }
+            t.to_string()
+        })
+        .collect();
+    out.push_str(&tables.join("\n"));
     out
 }
 
@@ -74,8 +131,7 @@ pub fn candidates_table(sc: &Scenario, staff: &str, date: NaiveDate, list: &[Can
             who(sc, staff)
         );
     }
-    let mut t = Table::new();
-    t.set_content_arrangement(ContentArrangement::Dynamic);
+    let mut t = table();
     t.set_header(vec![
         "#",
         "who",
@@ -88,7 +144,8 @@ pub fn candidates_table(sc: &Scenario, staff: &str, date: NaiveDate, list: &[Can
         let returns: Vec<String> = c
             .returns
             .iter()
-            .map(|r| format!("{} {}", &r.date.to_string()[5..], r.shift))
+            // A no-break space keeps "12-21 D" together when the column wraps.
+            .map(|r| format!("{}\u{a0}{}", &r.date.to_string()[5..], r.shift))
             .collect();
         t.add_row(vec![
             (n + 1).to_string(),
@@ -117,8 +174,8 @@ pub fn leave_text(sc: &Scenario, o: &LeaveOutcome) -> String {
         .iter()
         .map(|a| format!("{} {}", shift_label(sc, &a.shift), a.date))
         .collect();
-    let mut out = format!(
-        "{}: {} leave for {} from {} to {} ({} day(s)); rostered shifts affected: {}\n",
+    let head = format!(
+        "{}: {} leave for {} from {} to {} ({} day(s)); rostered shifts affected: {}",
         if o.accepted { "accepted" } else { "rejected" },
         o.kind.name(),
         who(sc, &o.staff),
@@ -131,6 +188,8 @@ pub fn leave_text(sc: &Scenario, o: &LeaveOutcome) -> String {
             affected.join(", ")
         }
     );
+    let mut out = wrap(&head, "  ");
+    out.push('\n');
     out.push_str(&bullets(&o.violations));
     out
 }
@@ -147,7 +206,9 @@ fn bullets(vs: &[crate::rules::Violation]) -> String {
         .into_iter()
         .flatten()
         .collect();
-        out.push_str(&format!("  {} [{}]: {}\n", v.rule, at.join(" "), v.message));
+        let line = format!("  {} [{}]: {}", v.rule, at.join(" "), v.message);
+        out.push_str(&wrap(&line, "      "));
+        out.push('\n');
     }
     out
 }
@@ -156,10 +217,20 @@ pub fn repair_text(r: &Repair) -> String {
     let mut out = String::new();
     if !r.broken.is_empty() {
         let rules: std::collections::BTreeSet<&str> = r.broken.iter().map(|v| v.rule).collect();
+        out.push_str(&wrap(
+            &format!(
+                "with the leave granted the roster breaks {} rule(s) ({}); repair:",
+                r.broken.len(),
+                rules.into_iter().collect::<Vec<_>>().join(", ")
+            ),
+            "  ",
+        ));
+        out.push('\n');
+    }
+    if let Some(t) = r.frozen_before {
         out.push_str(&format!(
-            "with the leave granted the roster breaks {} rule(s) ({}); repair:\n",
-            r.broken.len(),
-            rules.into_iter().collect::<Vec<_>>().join(", ")
+            "shifts reporting before {} are kept as rostered\n",
+            t.format("%Y-%m-%d %H:%M")
         ));
     }
     out.push_str(&format!(
@@ -172,7 +243,8 @@ pub fn repair_text(r: &Repair) -> String {
         out.push_str(": none needed");
     }
     for c in &r.changes {
-        out.push_str(&format!("\n  {}", c.message));
+        out.push('\n');
+        out.push_str(&wrap(&format!("  {}", c.message), "    "));
     }
     out
 }

@@ -1,6 +1,7 @@
 use super::{RosterView, Rule, Violation};
 
-/// ROSTER-LOAD: each person works between their `min_shifts` and `max_shifts` in the month.
+/// ROSTER-LOAD: each person works between their `min_shifts` and `max_shifts` in the month;
+/// each day of approved leave counts toward `min_shifts` (`Scenario::min_shifts_due`).
 pub struct RosterLoad;
 
 impl Rule for RosterLoad {
@@ -14,8 +15,17 @@ impl Rule for RosterLoad {
         let mut out = Vec::new();
         for (i, p) in v.sc.staff.iter().enumerate() {
             let n = v.by_staff[i].len() as u32;
-            let bound = if n < p.min_shifts {
-                Some(format!("at least {}", p.min_shifts))
+            let due = v.sc.min_shifts_due(i);
+            let bound = if n < due {
+                Some(if due < p.min_shifts {
+                    format!(
+                        "at least {due} (min_shifts {} less {} day(s) of leave)",
+                        p.min_shifts,
+                        p.min_shifts - due
+                    )
+                } else {
+                    format!("at least {due}")
+                })
             } else if n > p.max_shifts {
                 Some(format!("at most {}", p.max_shifts))
             } else {

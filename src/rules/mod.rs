@@ -61,8 +61,11 @@ pub fn roster_rules() -> Vec<Box<dyn Rule + Sync>> {
     ]
 }
 
-/// All violations of every roster rule, sorted by date, rule, staff.
+/// All violations of every roster rule, sorted by date, rule, staff. Leave granted in the
+/// roster file counts as the scenario's own (ROSTER-LEAVE, ROSTER-LOAD).
 pub fn check_roster(sc: &Scenario, roster: &Roster) -> Vec<Violation> {
+    let granted = roster.granted_scenario(sc);
+    let sc = granted.as_ref();
     let view = RosterView::new(sc, roster);
     let mut out: Vec<Violation> = roster_rules().iter().flat_map(|r| r.check(&view)).collect();
     out.sort_by(|a, b| {

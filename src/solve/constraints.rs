@@ -247,7 +247,9 @@ pub fn roster_load(
         if (p.max_shifts as usize) < days {
             rows.push(constraint!(total.clone() <= p.max_shifts as f64));
         }
-        if p.min_shifts > 0 {
+        // Leave days count toward the minimum (ROSTER-LOAD), so leave never forces make-up shifts.
+        let min = sc.min_shifts_due(i);
+        if min > 0 {
             let slack = el.slack(vars, |slack| Shortfall {
                 rule: "ROSTER-LOAD",
                 day: None,
@@ -256,7 +258,7 @@ pub fn roster_load(
                 grade: None,
                 slack,
             });
-            rows.push(constraint!(total + slack >= p.min_shifts as f64));
+            rows.push(constraint!(total + slack >= min as f64));
         }
     }
     let _ = n;

@@ -7,7 +7,7 @@ use super::constraints::Shortfall;
 use super::variables::{Unavailable, unavailability};
 use super::{MonthModel, SolveError, SolveOptions, run_backend};
 use crate::model::{Grade, Scenario};
-use good_lp::{Expression, Solution};
+use good_lp::{Expression, Solution, constraint};
 use serde::Serialize;
 
 #[derive(Debug, Clone, Serialize)]
@@ -46,13 +46,30 @@ impl std::fmt::Display for Diagnosis {
 }
 
 pub fn diagnose(sc: &Scenario, opts: &SolveOptions) -> Result<Diagnosis, SolveError> {
+    diagnose_fixed(sc, opts, &[])
+}
+
+/// As `diagnose`, with some (person, day, shift) cells held at a value: what a repair that
+/// may not touch the past cannot have.
+pub(crate) fn diagnose_fixed(
+    sc: &Scenario,
+    opts: &SolveOptions,
+    fixed: &[((usize, usize, usize), bool)],
+) -> Result<Diagnosis, SolveError> {
     let model = MonthModel::build(sc, true, None);
     let MonthModel {
         vars,
-        rows,
+        mut rows,
         elastic,
+        x,
         ..
     } = model;
+    for &((i, d, k), on) in fixed {
+        if let Some(v) = x.get(i, d, k) {
+            let value = if on { 1.0 } else { 0.0 };
+            rows.push(constraint!(v == value));
+        }
+    }
     let total: Expression = elastic.shortfalls.iter().map(|s| s.slack).sum();
     let Some(result) = run_backend(vars, total, rows, opts, super::Hints::default())? else {
         // Only ≤ rows remain hard, and the empty roster meets them all.
@@ -182,15 +199,16 @@ fn explain(sc: &Scenario, s: &Shortfall, short: u32) -> Conflict {
         ("ROSTER-LOAD", _, _) => {
             let i = s.staff.expect("load shortfall names a person");
             let p = &sc.staff[i];
+            let due = sc.min_shifts_due(i);
             let leave_days = (0..sc.days())
                 .filter(|&d| sc.approved_leave_on(i, sc.date(d)).is_some())
                 .count();
             format!(
-                "{} ({}) can work only {} of the {} shifts min_shifts asks for ({leave_days} days of leave)",
+                "{} ({}) can work only {} of the {} shifts min_shifts asks for ({leave_days} days of leave already counted)",
                 p.label(),
                 p.id,
-                p.min_shifts - short.min(p.min_shifts),
-                p.min_shifts
+                due - short.min(due),
+                due
             )
         }
         _ => format!("{when}: {short} short"),

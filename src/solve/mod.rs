@@ -737,6 +737,7 @@ fn build_roster(
         month: sc.month.to_string(),
         assignments,
         swaps: Vec::new(),
+        leave: Vec::new(),
         solver: info,
     };
     roster.sort(sc);

@@ -6,7 +6,7 @@ use super::{
     ModelSize, MonthModel, SolveError, SolveOptions, Status, diagnose, run_backend, seating,
 };
 use crate::model::{Roster, Scenario, SolverInfo};
-use good_lp::{Expression, Solution};
+use good_lp::{Expression, Solution, constraint};
 use serde::Serialize;
 use std::time::Instant;
 
@@ -24,11 +24,23 @@ pub struct Repaired {
 
 /// The roster closest to `base` (fewest changed cells) that satisfies every roster rule of
 /// `sc`. Shifts whose crew is unchanged keep their seats; changed shifts are re-seated.
-pub fn repair(sc: &Scenario, base: &Roster, opts: &SolveOptions) -> Result<Repaired, SolveError> {
+///
+/// `frozen_before` (minutes from the start of the month, the clock of
+/// `Scenario::report_time`): every (person, day, shift) whose report time is before it keeps
+/// its value in `base`, because the past cannot be re-rostered. Only a shift the scenario
+/// now forbids outright (leave, an event) may still leave it.
+pub fn repair(
+    sc: &Scenario,
+    base: &Roster,
+    frozen_before: Option<i64>,
+    opts: &SolveOptions,
+) -> Result<Repaired, SolveError> {
     let started = Instant::now();
     let model = MonthModel::build(sc, false, None);
     let size = model.size();
-    let MonthModel { vars, x, rows, .. } = model;
+    let MonthModel {
+        vars, x, mut rows, ..
+    } = model;
     let (n, days, shifts) = x.dims();
     let cell = |i: usize, d: usize, k: usize| (i * days + d) * shifts + k;
     let mut base_on = vec![false; n * days * shifts];
@@ -60,9 +72,33 @@ pub fn repair(sc: &Scenario, base: &Roster, opts: &SolveOptions) -> Result<Repai
         }
     }
     changes += forced;
+    let mut fixed = Vec::new();
+    if let Some(cutoff) = frozen_before {
+        for i in 0..n {
+            for d in 0..days {
+                for k in 0..shifts {
+                    if sc.report_time(sc.date(d), k) < cutoff && x.get(i, d, k).is_some() {
+                        fixed.push(((i, d, k), base_on[cell(i, d, k)]));
+                    }
+                }
+            }
+        }
+    }
+    for &((i, d, k), on) in &fixed {
+        if let Some(v) = x.get(i, d, k) {
+            let value = if on { 1.0 } else { 0.0 };
+            rows.push(constraint!(v == value));
+        }
+    }
     let Some(result) = run_backend(vars, changes.clone(), rows, opts, super::Hints::default())?
     else {
-        return Err(SolveError::Infeasible(diagnose::diagnose(sc, opts)?));
+        let diagnosis = match diagnose::diagnose_fixed(sc, opts, &fixed) {
+            // The kept past itself breaks a rule only the past could mend (a hand-edited
+            // roster): say what the month as a whole cannot have.
+            Err(SolveError::Solver(_)) if !fixed.is_empty() => diagnose::diagnose(sc, opts)?,
+            other => other?,
+        };
+        return Err(SolveError::Infeasible(diagnosis));
     };
     let sol = &result.solution;
     let count = changes.eval_with(sol).round();
@@ -109,6 +145,7 @@ pub fn repair(sc: &Scenario, base: &Roster, opts: &SolveOptions) -> Result<Repai
         month: sc.month.to_string(),
         assignments,
         swaps: base.swaps.clone(),
+        leave: base.leave.clone(),
         solver: Some(SolverInfo {
             status: result.status.name().to_string(),
             objective: count,

@@ -4,21 +4,28 @@
 //! Presence: an agent takes calls from the shift's start to its end at the seat the roster
 //! gives. The handover (`handover_minutes`) is spent before the start (RULES.md: everyone
 //! reports that long before the shift), so it adds presence, not phone time. Shrinkage
-//! takes a rotating share of each seat type's agents off the phones in every interval.
+//! takes that share of each crew's intervals off the phones, where its seat type has the
+//! most slack (see `sim`).
 
 use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::TrafficError;
-use super::sim::{CellResult, HandleTime, QueueTotal, SimAgent, SimInput, SimQueue, SimResult};
+use super::sim::{
+    CellResult, CrossAnswer, HandleTime, QueueTotal, SimAgent, SimInput, SimQueue, SimResult,
+};
 use crate::model::{DayType, Roster, Scenario, Traffic, format_clock};
+
+/// Most agent sessions (person-shifts) a month's simulation seats.
+pub const MAX_SESSIONS: u64 = 1_000_000;
 
 /// Simulation settings the scenario does not carry.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct SimSettings {
     /// Coefficient of variation of a lognormal handle time; `None`: exponential.
     pub handle_cv: Option<f64>,
-    /// Higher seats take lower-seat calls when their own queue is empty.
+    /// Agents may take other seat types' calls as the scenario's `cross_answer` says;
+    /// `false` (`--no-overflow`): only their own seat type's.
     pub overflow: bool,
     /// Share of calls answered at lower seats that are escalated to the senior seat type.
     pub escalate: f64,
@@ -129,6 +136,19 @@ pub fn month_input(
             }
         }
         None => {
+            let mut sessions = 0u64;
+            for day in 0..days {
+                for sh in 0..sc.shifts.len() {
+                    for se in 0..sc.seats.len() {
+                        sessions += sc.demand(sc.date(day), sh, se) as u64;
+                    }
+                }
+            }
+            if sessions > MAX_SESSIONS {
+                return Err(TrafficError::Invalid(format!(
+                    "the demand seats {sessions} person-shifts in the month; simulation takes at most {MAX_SESSIONS}"
+                )));
+            }
             for day in 0..days {
                 let date = sc.date(day);
                 for sh in 0..sc.shifts.len() {
@@ -149,7 +169,11 @@ pub fn month_input(
         answer_s: t.answer_seconds,
         sl_target: t.service_level,
         shrinkage: t.shrinkage,
-        overflow: settings.overflow,
+        cross: if settings.overflow {
+            t.cross_answer
+        } else {
+            CrossAnswer::None
+        },
         escalate_to: if settings.escalate > 0.0 {
             senior_seat(sc)
         } else {
@@ -164,6 +188,9 @@ pub struct LabelledCell {
     pub date: NaiveDate,
     pub time: String,
     pub seat: String,
+    /// Calls are expected here and nobody on duty may answer them (see `unstaffed`).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub unstaffed: bool,
     #[serde(flatten)]
     pub cell: CellResult,
 }
@@ -179,7 +206,185 @@ pub struct SimReport {
     pub calls: u64,
     pub totals: Vec<QueueTotal>,
     pub below_target: usize,
+    /// Calls nobody on duty may answer, grouped by seat type, shift and cause.
+    pub unstaffed: Vec<Unstaffed>,
     pub cells: Vec<LabelledCell>,
+}
+
+/// Intervals with calls for a seat type and nobody on duty allowed to answer them: the
+/// service level there is 0 % by construction, and `reason` names the staffing rule.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Unstaffed {
+    pub seat: String,
+    /// The shift whose hours hold these intervals; `None`: no shift covers them.
+    pub shift: Option<String>,
+    pub dates: usize,
+    pub intervals: usize,
+    /// Expected calls in those intervals.
+    pub calls: f64,
+    pub reason: String,
+}
+
+/// Fills `report.unstaffed` and marks its cells: every interval and seat type with
+/// expected calls that no agent on duty may answer under the cross-answer rule of
+/// `input`, grouped with its cause. `report` must come from `input`.
+pub fn explain_unstaffed(sc: &Scenario, input: &SimInput, report: &mut SimReport) {
+    let (capable, _) = answerable(input);
+    let nq = input.queues.len();
+    for c in &mut report.cells {
+        let k = c.cell.interval * nq + c.cell.queue;
+        c.unstaffed = input.queues[c.cell.queue].calls[c.cell.interval] > 0.0 && !capable[k];
+    }
+    report.unstaffed = unstaffed(sc, report.source == "roster", input);
+}
+
+/// Per cell (interval × queue): may some agent on duty answer it, and is some agent on
+/// duty qualified for it at all (whatever their seat).
+fn answerable(input: &SimInput) -> (Vec<bool>, Vec<bool>) {
+    let nq = input.queues.len();
+    let n = input.n_intervals;
+    let interval_of = |t: f64| ((t / input.interval_s) as usize).min(n.saturating_sub(1));
+    // may[seat][queue]: agents seated at `seat` may take calls of `queue` (grade aside)
+    let may = |seat: usize, q: usize| {
+        seat == q
+            || match input.cross {
+                CrossAnswer::None => false,
+                CrossAnswer::Lower => input.queues[q].min_grade < input.queues[seat].min_grade,
+                CrossAnswer::Qualified => true,
+            }
+    };
+    let mut capable = vec![false; n * nq];
+    // qualified[i*nq+q]: someone on duty whose grade qualifies for q, whatever their seat
+    let mut qualified = vec![false; n * nq];
+    for a in &input.agents {
+        if a.end_s <= a.start_s || n == 0 {
+            continue;
+        }
+        let (first, last) = (interval_of(a.start_s), interval_of(a.end_s - 1e-9));
+        for i in first..=last {
+            for q in 0..nq {
+                if a.grade >= input.queues[q].min_grade {
+                    qualified[i * nq + q] = true;
+                    if may(a.seat, q) {
+                        capable[i * nq + q] = true;
+                    }
+                }
+            }
+        }
+    }
+    (capable, qualified)
+}
+
+/// The calls nobody on duty may answer, grouped by seat type, shift and cause.
+/// `roster_given`: the agents are a roster's (else the demand's).
+pub fn unstaffed(sc: &Scenario, roster_given: bool, input: &SimInput) -> Vec<Unstaffed> {
+    use std::collections::{BTreeMap, BTreeSet};
+    let nq = input.queues.len();
+    let n = input.n_intervals;
+    let (capable, qualified) = answerable(input);
+    let minutes = (input.interval_s / 60.0).round() as i64;
+    let shift_at = |i: usize| -> Option<(usize, NaiveDate)> {
+        let m = i as i64 * minutes;
+        let day = m.div_euclid(1440) as usize;
+        (0..sc.shifts.len()).find_map(|sh| {
+            [day.checked_sub(1), Some(day)]
+                .into_iter()
+                .flatten()
+                .filter(|&d| d < sc.days())
+                .map(|d| sc.date(d))
+                .find(|&date| {
+                    let (start, end) = sc.shift_window(date, sh);
+                    start <= m && m < end
+                })
+                .map(|date| (sh, date))
+        })
+    };
+    // (queue, shift, someone qualified on duty) -> (dates, day types, intervals, calls)
+    type Group = (BTreeSet<NaiveDate>, BTreeSet<&'static str>, usize, f64);
+    let mut groups: BTreeMap<(usize, Option<usize>, bool), Group> = BTreeMap::new();
+    for i in 0..n {
+        for q in 0..nq {
+            let calls = input.queues[q].calls[i];
+            if calls <= 0.0 || capable[i * nq + q] {
+                continue;
+            }
+            let at = shift_at(i);
+            let date = at.map_or_else(|| sc.date((i as i64 * minutes / 1440) as usize), |a| a.1);
+            let g = groups
+                .entry((q, at.map(|a| a.0), qualified[i * nq + q]))
+                .or_default();
+            g.0.insert(date);
+            g.1.insert(sc.day_type(date).name());
+            g.2 += 1;
+            g.3 += calls;
+        }
+    }
+    let rule = input.cross.name();
+    groups
+        .into_iter()
+        .map(|((q, sh, someone), (dates, day_types, intervals, calls))| {
+            let seat = &input.queues[q].name;
+            let reason = match sh {
+                None => {
+                    // early hours of the month's first day belong to a shift that starts
+                    // the day before, in the previous month, which is not simulated
+                    let overnight: Vec<&str> = sc
+                        .shifts
+                        .iter()
+                        .filter(|s| s.end > 1440)
+                        .map(|s| s.code.as_str())
+                        .collect();
+                    if dates.len() == 1
+                        && dates.first() == Some(&sc.date(0))
+                        && !overnight.is_empty()
+                    {
+                        format!(
+                            "these hours of the first day belong to the previous month's {} \
+                             shift, which this month's simulation does not seat",
+                            overnight.join("/")
+                        )
+                    } else {
+                        format!("no shift covers these hours of the day, so nobody answers {seat}")
+                    }
+                }
+                Some(sh) => {
+                    let code = &sc.shifts[sh].code;
+                    let why = if roster_given {
+                        format!("nobody sits at {seat} on shift {code} in the roster")
+                    } else {
+                        format!(
+                            "no seat of {seat} on shift {code}: demand for {seat} on {code} is 0 ({} days)",
+                            day_types.iter().copied().collect::<Vec<_>>().join(", ")
+                        )
+                    };
+                    let others = if someone {
+                        format!(
+                            "; staff qualified for {seat} are on duty at other seat types, but \
+                             [traffic] cross_answer = \"{rule}\" keeps them off its calls \
+                             (\"qualified\" lets them answer when idle)"
+                        )
+                    } else if roster_given {
+                        format!("; nobody on duty is qualified for {seat}")
+                    } else {
+                        format!(
+                            "; the demand seats each seat type at its minimum grade, so nobody \
+                             else on duty is qualified for {seat} (simulate a roster with \
+                             cross_answer = \"qualified\" to let seniors seated elsewhere answer)"
+                        )
+                    };
+                    format!("{why}{others}")
+                }
+            };
+            Unstaffed {
+                seat: seat.clone(),
+                shift: sh.map(|sh| sc.shifts[sh].code.clone()),
+                dates: dates.len(),
+                intervals,
+                calls,
+                reason,
+            }
+        })
+        .collect()
 }
 
 pub fn label(sc: &Scenario, roster_given: bool, result: SimResult) -> SimReport {
@@ -194,6 +399,7 @@ pub fn label(sc: &Scenario, roster_given: bool, result: SimResult) -> SimReport 
             date: sc.date(c.interval / per_day),
             time: format_clock(((c.interval % per_day) * minutes) as u32),
             seat: sc.seats[c.queue].code.clone(),
+            unstaffed: false,
             cell: c,
         })
         .collect();
@@ -211,6 +417,7 @@ pub fn label(sc: &Scenario, roster_given: bool, result: SimResult) -> SimReport 
             .filter(|q| q.offered > 0.0)
             .collect(),
         below_target: cells.iter().filter(|c| c.cell.below_target).count(),
+        unstaffed: Vec::new(),
         cells,
     }
 }

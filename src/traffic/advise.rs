@@ -1,7 +1,12 @@
-//! Seat advice: how many seats of each type every interval needs for the service level,
-//! first by Erlang A (Erlang C where callers never hang up), then checked by simulating a
-//! day of each day type and raised where the simulation falls short; and the per-shift
-//! demand (`[[demand]]` rows) that covers those seats.
+//! Seat advice: how many agents of each seat type every interval needs on the phones for
+//! the service level, first by Erlang A (Erlang C where callers never hang up), then
+//! checked by simulating a day of each day type and raised where the simulation falls
+//! short; and the per-shift demand (`[[demand]]` rows) that covers them.
+//!
+//! Shrinkage is applied once, where the roster is built: per shift and seat type, to the
+//! agent-intervals the shift must keep on the phones (`shift_heads`), rounded once.
+//! Rounding every interval up first turned one agent into two seats in every interval
+//! and inflated the month's demand far beyond what the staff can work.
 //!
 //! Readings: each day type is simulated as one day on its own, starting with empty queues
 //! at midnight (night traffic is light, so the start barely matters). A shift covers an
@@ -44,11 +49,12 @@ pub struct IntervalAdvice {
     pub calls: f64,
     /// Productive agents Erlang A/C asks for.
     pub erlang_agents: u32,
-    /// Seats (heads on duty) Erlang asks for: agents ÷ (1 − shrinkage), rounded up.
-    pub erlang_seats: u32,
-    /// Seats after the simulation check.
-    pub seats: u32,
-    /// Simulated service level and abandonment with `seats` (mean over replications).
+    /// Productive agents after the simulation check (at least `erlang_agents`).
+    pub agents: u32,
+    /// Heads on duty the interval needs, `agents ÷ (1 − shrinkage)`; not rounded here
+    /// (the per-shift demand rounds once).
+    pub seats: f64,
+    /// Simulated service level and abandonment with `agents` (mean over replications).
     pub simulated_sl: Option<f64>,
     pub simulated_abandon: Option<f64>,
 }
@@ -57,6 +63,8 @@ pub struct IntervalAdvice {
 pub struct ShiftDemand {
     pub shift: String,
     pub seat: String,
+    /// Agents the shift keeps on the phones, by day type (before shrinkage).
+    pub agents: [u32; 3],
     pub weekday: u32,
     pub weekend: u32,
     pub holiday: u32,
@@ -70,6 +78,8 @@ pub struct Advice {
     pub seed: u64,
     pub intervals: Vec<IntervalAdvice>,
     pub demand: Vec<ShiftDemand>,
+    /// The advised demand against what the staff can work.
+    pub capacity: Capacity,
     pub warnings: Vec<String>,
 }
 
@@ -90,8 +100,9 @@ pub fn advise(sc: &Scenario, opts: &AdviseOptions) -> Result<Advice, TrafficErro
     };
     let mut intervals = Vec::new();
     let mut warnings = Vec::new();
-    // seats[day type][seat][interval]
-    let mut seats_needed = vec![vec![vec![0u32; per_day]; nseats]; 3];
+    check_size(sc, opts)?;
+    // productive agents [day type][seat][interval]
+    let mut agents_needed = vec![vec![vec![0u32; per_day]; nseats]; 3];
     for (d, &dt) in DAY_TYPES.iter().enumerate() {
         // calls per seat type and interval, escalations added to the senior seat type
         let mut calls = vec![vec![0.0; per_day]; nseats];
@@ -118,7 +129,7 @@ pub fn advise(sc: &Scenario, opts: &AdviseOptions) -> Result<Advice, TrafficErro
             }
         }
         let row = |s: usize| t.queues.iter().find(|q| q.seat == sc.seats[s].code);
-        let mut erl = vec![vec![(0u32, 0u32); per_day]; nseats];
+        let mut erl = vec![vec![0u32; per_day]; nseats];
         for s in 0..nseats {
             // escalated calls to a senior seat without its own row use the average AHT
             let aht = row(s).map(|q| q.aht_seconds).or_else(|| {
@@ -131,14 +142,14 @@ pub fn advise(sc: &Scenario, opts: &AdviseOptions) -> Result<Advice, TrafficErro
             for i in 0..per_day {
                 let q = QueueSpec::from_calls(calls[s][i], interval_s, aht, patience)?;
                 let st = erlang::staff(&q, &targets)?;
-                erl[s][i] = (st.required_agents, st.scheduled_agents);
-                seats_needed[d][s][i] = st.scheduled_agents;
+                erl[s][i] = st.required_agents;
+                agents_needed[d][s][i] = st.required_agents;
             }
         }
         // simulate the day and raise the seats where it falls short
         let mut last = None;
         for _ in 0..opts.max_rounds.max(1) {
-            let input = day_input(sc, &calls, &seats_needed[d], interval_s, opts)?;
+            let input = day_input(sc, &calls, &agents_needed[d], interval_s, opts)?;
             let r = simulate(
                 &input,
                 &SimOptions {
@@ -155,7 +166,7 @@ pub fn advise(sc: &Scenario, opts: &AdviseOptions) -> Result<Advice, TrafficErro
                     _ => false,
                 };
                 if short_sl || short_ab {
-                    seats_needed[d][c.queue][c.interval] += 1;
+                    agents_needed[d][c.queue][c.interval] += 1;
                     raised = true;
                 }
             }
@@ -176,9 +187,9 @@ pub fn advise(sc: &Scenario, opts: &AdviseOptions) -> Result<Advice, TrafficErro
                     time: format_clock((i * t.interval_minutes as usize) as u32),
                     seat: sc.seats[s].code.clone(),
                     calls: calls[s][i],
-                    erlang_agents: erl[s][i].0,
-                    erlang_seats: erl[s][i].1,
-                    seats: seats_needed[d][s][i],
+                    erlang_agents: erl[s][i],
+                    agents: agents_needed[d][s][i],
+                    seats: agents_needed[d][s][i] as f64 / (1.0 - t.shrinkage),
                     simulated_sl: c.service_level.map(|e| e.mean),
                     simulated_abandon: c.abandon.map(|e| e.mean),
                 });
@@ -202,12 +213,12 @@ pub fn advise(sc: &Scenario, opts: &AdviseOptions) -> Result<Advice, TrafficErro
         .collect();
     let mut demand = Vec::new();
     for s in 0..nseats {
-        let mut heads = vec![[0u32; 3]; sc.shifts.len()];
-        for (d, needs) in seats_needed.iter().enumerate() {
+        let mut agents = vec![[0u32; 3]; sc.shifts.len()];
+        for (d, needs) in agents_needed.iter().enumerate() {
             let need = &needs[s];
             let h = greedy_cover(need, &cover);
             for (sh, v) in h.iter().enumerate() {
-                heads[sh][d] = *v;
+                agents[sh][d] = *v;
             }
             let uncovered: Vec<String> = (0..per_day)
                 .filter(|&i| need[i] > 0 && !cover.iter().any(|c| c.contains(&i)))
@@ -222,11 +233,18 @@ pub fn advise(sc: &Scenario, opts: &AdviseOptions) -> Result<Advice, TrafficErro
                 ));
             }
         }
-        for (sh, h) in heads.iter().enumerate() {
-            if h.iter().any(|&x| x > 0) {
+        for (sh, p) in agents.iter().enumerate() {
+            if p.iter().any(|&x| x > 0) {
+                let mut h = [0u32; 3];
+                for d in 0..3 {
+                    let need = &agents_needed[d][s];
+                    let served: u64 = cover[sh].iter().map(|&i| need[i].min(p[d]) as u64).sum();
+                    h[d] = shift_heads(p[d], served, cover[sh].len(), t.shrinkage);
+                }
                 demand.push(ShiftDemand {
                     shift: sc.shifts[sh].code.clone(),
                     seat: sc.seats[s].code.clone(),
+                    agents: *p,
                     weekday: h[0],
                     weekend: h[1],
                     holiday: h[2],
@@ -234,6 +252,8 @@ pub fn advise(sc: &Scenario, opts: &AdviseOptions) -> Result<Advice, TrafficErro
             }
         }
     }
+    let capacity = capacity(sc, &demand);
+    warnings.extend(capacity.warnings());
     Ok(Advice {
         service_level: t.service_level,
         answer_seconds: t.answer_seconds,
@@ -241,8 +261,144 @@ pub fn advise(sc: &Scenario, opts: &AdviseOptions) -> Result<Advice, TrafficErro
         seed: opts.seed,
         intervals,
         demand,
+        capacity,
         warnings,
     })
+}
+
+/// Heads a shift needs at one seat type: `peak` agents on the phones in its busiest
+/// interval and `agent_intervals` on the phones over its `intervals`, while each head is
+/// off the phones for `shrinkage` of the shift. Time off goes where fewer agents are
+/// needed, so h heads suffice when h ≥ peak and h·intervals·(1 − shrinkage) ≥
+/// agent_intervals: shrinkage is applied once, to the shift's summed need, and rounded
+/// once. Never more than `ceil(peak ÷ (1 − shrinkage))`.
+pub fn shift_heads(peak: u32, agent_intervals: u64, intervals: usize, shrinkage: f64) -> u32 {
+    if intervals == 0 {
+        return erlang::scheduled_agents(peak, shrinkage);
+    }
+    let spread = agent_intervals as f64 / (intervals as f64 * (1.0 - shrinkage));
+    peak.max((spread - 1e-9).ceil() as u32)
+}
+
+/// Most calls the simulation check may simulate in all (a day's calls × replications ×
+/// rounds × day types), the same budget as one `roster simulate` run.
+pub fn check_size(sc: &Scenario, opts: &AdviseOptions) -> Result<(), TrafficError> {
+    let t = traffic(sc)?;
+    let mut work = 0.0;
+    for dt in DAY_TYPES {
+        let day: f64 = t.queues.iter().flat_map(|q| q.calls(dt).iter()).sum();
+        work += day * opts.replications as f64 * opts.max_rounds.max(1) as f64;
+    }
+    if work <= super::sim::MAX_SIMULATED_CALLS {
+        Ok(())
+    } else {
+        Err(TrafficError::Invalid(format!(
+            "checking the advice by simulation ({} replications, up to {} rounds per day type) \
+             would simulate {work:.3e} calls, more than the {:e} a run may; use fewer replications",
+            opts.replications,
+            opts.max_rounds.max(1),
+            super::sim::MAX_SIMULATED_CALLS
+        )))
+    }
+}
+
+/// Seat-shifts the advised demand asks for in the month against what the staff can work
+/// (each person at most their `max_shifts`, and one shift a day), in all and for each
+/// grade level: seats needing a grade can only be filled by staff at or above it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Capacity {
+    pub levels: Vec<CapacityLevel>,
+    /// The most heads the advice seats on one day of the month, and the staff there are.
+    pub busiest_day: Option<(chrono::NaiveDate, u32)>,
+    pub staff: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CapacityLevel {
+    /// The grade at or above which staff count (`junior`: everyone).
+    pub grade: &'static str,
+    /// Seat-shifts of seat types needing this grade or above.
+    pub needed: u64,
+    /// Sum of `max_shifts` of staff at or above this grade.
+    pub available: u64,
+}
+
+impl Capacity {
+    pub fn warnings(&self) -> Vec<String> {
+        let mut out: Vec<String> = self
+            .levels
+            .iter()
+            .filter(|l| l.needed > l.available)
+            .map(|l| {
+                format!(
+                    "the advised demand needs {} seat-shifts at {} grade or above this month, \
+                     but those staff can work {} (sum of max_shifts): the month cannot be rostered",
+                    l.needed, l.grade, l.available
+                )
+            })
+            .collect();
+        if let Some((date, heads)) = self.busiest_day
+            && heads > self.staff
+        {
+            out.push(format!(
+                "the advised demand seats {heads} heads on {date}, but the centre has {} staff \
+                 (one shift a day each)",
+                self.staff
+            ));
+        }
+        out
+    }
+}
+
+/// What the staff can work against what `demand` asks for in the scenario's month.
+pub fn capacity(sc: &Scenario, demand: &[ShiftDemand]) -> Capacity {
+    use crate::model::Grade;
+    let grades = [Grade::Junior, Grade::Intermediate, Grade::Senior];
+    let mut needed = [0u64; 3];
+    let mut busiest: Option<(chrono::NaiveDate, u32)> = None;
+    for day in 0..sc.days() {
+        let date = sc.date(day);
+        let d = DAY_TYPES
+            .iter()
+            .position(|&x| x == sc.day_type(date))
+            .expect("a day type");
+        let mut heads = 0u32;
+        for row in demand {
+            let Some(seat) = sc.seat_by_code(&row.seat) else {
+                continue;
+            };
+            let h = [row.weekday, row.weekend, row.holiday][d];
+            heads += h;
+            let rank = sc.seats[seat].min_grade.rank();
+            for (g, grade) in grades.iter().enumerate() {
+                if rank >= grade.rank() {
+                    needed[g] += h as u64;
+                }
+            }
+        }
+        if busiest.is_none_or(|(_, b)| heads > b) {
+            busiest = Some((date, heads));
+        }
+    }
+    let levels = grades
+        .iter()
+        .enumerate()
+        .map(|(g, grade)| CapacityLevel {
+            grade: grade.name(),
+            needed: needed[g],
+            available: sc
+                .staff
+                .iter()
+                .filter(|p| p.grade.rank() >= grade.rank())
+                .map(|p| p.max_shifts as u64)
+                .sum(),
+        })
+        .collect();
+    Capacity {
+        levels,
+        busiest_day: busiest,
+        staff: sc.staff.len() as u32,
+    }
 }
 
 /// One day's simulation input: each seat type's k-th seat is one agent for every maximal
@@ -286,9 +442,10 @@ fn day_input(
         agents,
         answer_s: t.answer_seconds,
         sl_target: t.service_level,
-        shrinkage: t.shrinkage,
+        // the agents simulated are those on the phones: shrinkage comes after, per shift
+        shrinkage: 0.0,
         // advice is per seat type: every seat type must stand on its own
-        overflow: false,
+        cross: super::sim::CrossAnswer::None,
         escalate_to: None,
     })
 }

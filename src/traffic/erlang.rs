@@ -2,12 +2,23 @@
 //! Erlang A (M/M/n+M, exponential patience), and the staffing search on top of them.
 //!
 //! Everything is numerically stable at any size: Erlang B uses the recursion
-//! `B_k = A·B_(k−1) / (k + A·B_(k−1))` (no `A^n/n!`), and Erlang A sums its birth–death
-//! chain in log space before normalising.
+//! `B_k = A·B_(k−1) / (k + A·B_(k−1))` (no `A^n/n!`), and Erlang A integrates the offered
+//! wait's density in log space, so it tends to Erlang C as patience grows. Sizes are
+//! bounded (`MAX_*` below) so every evaluation and search ends quickly.
 
 use serde::Serialize;
 
 use super::TrafficError;
+
+/// Largest offered load (erlangs) one interval may carry: far above any call centre, and
+/// small enough that Erlang B's O(n) recursion and the staffing search stay fast.
+pub const MAX_OFFERED_LOAD: f64 = 100_000.0;
+/// Largest number of agents an evaluation or a staffing search considers.
+pub const MAX_AGENTS: u32 = 1_000_000;
+/// Longest mean handle time or answer target, in seconds (a day).
+pub const MAX_SECONDS: f64 = 86_400.0;
+/// Longest mean patience, in seconds (about 32 years: "never hangs up" for any figure).
+pub const MAX_PATIENCE_S: f64 = 1e9;
 
 /// One interval's queue.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -39,9 +50,16 @@ impl QueueSpec {
         patience_s: Option<f64>,
     ) -> Result<QueueSpec, TrafficError> {
         check_nonneg("offered load", offered_load)?;
+        if offered_load > MAX_OFFERED_LOAD {
+            return Err(TrafficError::Invalid(format!(
+                "offered load must be at most {MAX_OFFERED_LOAD} erlangs, got {offered_load}"
+            )));
+        }
         check_pos("handle time", aht_s)?;
+        check_at_most("handle time", aht_s, MAX_SECONDS)?;
         if let Some(p) = patience_s {
             check_pos("patience", p)?;
+            check_at_most("patience", p, MAX_PATIENCE_S)?;
         }
         Ok(QueueSpec {
             offered_load,
@@ -57,6 +75,16 @@ fn check_pos(what: &str, v: f64) -> Result<(), TrafficError> {
     } else {
         Err(TrafficError::Invalid(format!(
             "{what} must be a positive number, got {v}"
+        )))
+    }
+}
+
+fn check_at_most(what: &str, v: f64, max: f64) -> Result<(), TrafficError> {
+    if v <= max {
+        Ok(())
+    } else {
+        Err(TrafficError::Invalid(format!(
+            "{what} must be at most {max}, got {v}"
         )))
     }
 }
@@ -146,10 +174,13 @@ pub struct Metrics {
 
 /// Erlang C (no patience) or Erlang A (with patience) for `n` agents and target time `t_s`.
 pub fn metrics(q: &QueueSpec, n: u32, t_s: f64) -> Result<Metrics, TrafficError> {
-    if n == 0 {
-        return Err(TrafficError::Invalid("agents must be at least 1".into()));
+    if n == 0 || n > MAX_AGENTS {
+        return Err(TrafficError::Invalid(format!(
+            "agents must be 1 to {MAX_AGENTS}, got {n}"
+        )));
     }
     check_nonneg("target answer time", t_s)?;
+    check_at_most("target answer time", t_s, MAX_SECONDS)?;
     let b = erlang_b(q.offered_load, n);
     match q.patience_s {
         None => Ok(erlang_c_metrics(q, n, t_s, b)),
@@ -187,12 +218,16 @@ fn erlang_c_metrics(q: &QueueSpec, n: u32, t_s: f64, b: f64) -> Metrics {
     }
 }
 
-/// Erlang A by its birth–death chain: states k < n (no queue) have weight A^k/k!,
-/// state n + j has weight (A^n/n!)·Π_(i=1..j) λ/(nμ + iθ). An arrival finding n + j in
-/// the system has j calls ahead; its offered wait V is a sum of exponentials with rates
-/// nμ + iθ, i = j..0 (service completions or abandonments ahead), and it is answered iff
-/// V is below its own Exp(θ) patience. Means come from a one-pass recursion; the
-/// distribution at t from its closed form (incomplete gamma functions).
+/// Erlang A from the offered wait V of an arrival (the time until an agent would reach
+/// it, ignoring its own patience). Its defective density on v > 0 is
+/// `f(v) = π_n·nμ·exp(g(v))` with `g(v) = x·(1 − e^(−θv)) − nμ·v`, x = λ/θ (the mixture,
+/// over the calls found ahead, of sums of exponentials with rates nμ + iθ), so every
+/// figure is a one-dimensional integral of `exp(g)`:
+/// P(wait) = π_n·nμ·∫f, answered within t = ∫_0^t f·e^(−θv), abandoned = ∫f·(1 − e^(−θv)).
+/// `g` is concave and tends to `(λ − nμ)·v` as θ → 0, so the figures tend to Erlang C's as
+/// patience grows; integrating `exp(g − max g)` piecewise keeps that limit exact in
+/// floating point, where closed forms through incomplete gamma functions of order nμ/θ
+/// cancel catastrophically once patience is long.
 fn erlang_a_metrics(
     q: &QueueSpec,
     n: u32,
@@ -201,10 +236,6 @@ fn erlang_a_metrics(
     b: f64,
 ) -> Result<Metrics, TrafficError> {
     let a = q.offered_load;
-    let mu = 1.0 / q.aht_s;
-    let lam = a * mu;
-    let theta = 1.0 / patience_s;
-    let nmu = n as f64 * mu;
     if a == 0.0 {
         return Ok(Metrics {
             model: "erlang_a",
@@ -223,74 +254,41 @@ fn erlang_a_metrics(
             sl_virtual: Some(1.0),
         });
     }
-    // log weights of states 0..=n
-    let ln_a = a.ln();
-    let mut lw = Vec::with_capacity(n as usize + 1);
-    lw.push(0.0f64);
-    for k in 1..=n {
-        let prev = lw[k as usize - 1];
-        lw.push(prev + ln_a - (k as f64).ln());
-    }
-    let mut max_lw = lw.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
-    // log weights of the queue states n+1, n+2, ... until negligible and falling.
-    let ln_lam = lam.ln();
-    let mut lq: Vec<f64> = Vec::new();
-    let mut cur = lw[n as usize];
-    const MAX_QUEUE: usize = 5_000_000;
-    loop {
-        let j = lq.len() + 1;
-        let rate = nmu + j as f64 * theta;
-        cur += ln_lam - rate.ln();
-        lq.push(cur);
-        if cur > max_lw {
-            max_lw = cur;
+    let mu = 1.0 / q.aht_s;
+    let shape = WaitShape::new(a * mu, n as f64 * mu, 1.0 / patience_s);
+    let whole = shape.integrals(f64::INFINITY);
+    let by_t = shape.integrals(t_s);
+    // P(wait) = Q / (1 − B + Q) with Q = B·nμ·∫exp(g): the states with a queue against
+    // those with a free agent, whose weights relative to π_n Erlang B gives.
+    let p_wait = if b > 0.0 && whole.plain > 0.0 {
+        let ln_q = b.ln() + shape.nmu.ln() + shape.g_max + whole.plain.ln();
+        if ln_q > 0.0 {
+            1.0 / (1.0 + (1.0 - b) * (-ln_q).exp())
+        } else {
+            let qv = ln_q.exp();
+            qv / (1.0 - b + qv)
         }
-        if rate > lam && cur < max_lw - 60.0 {
-            break;
-        }
-        if lq.len() >= MAX_QUEUE {
-            return Err(TrafficError::Invalid(format!(
-                "Erlang A queue does not settle (load {a:.1} erlangs on {n} agents with patience {patience_s} s)"
-            )));
-        }
-    }
-    let z: f64 = lw.iter().chain(lq.iter()).map(|x| (x - max_lw).exp()).sum();
-    let ln_z = z.ln() + max_lw;
-    let p_free: f64 = lw[..n as usize].iter().map(|x| (x - ln_z).exp()).sum();
-    // waiting[j] = P(an arrival finds j calls ahead of it in the queue)
-    let mut waiting = Vec::with_capacity(lq.len() + 1);
-    waiting.push((lw[n as usize] - ln_z).exp());
-    waiting.extend(lq.iter().map(|x| (x - ln_z).exp()));
-    let p_wait: f64 = waiting.iter().sum();
-    let mean_queue: f64 = waiting.iter().enumerate().map(|(j, p)| j as f64 * p).sum();
-    let p_abandon = (theta * mean_queue / lam).min(1.0);
-    let mean_wait_all = mean_queue / lam;
-
-    // E[V·1{answered}] by recursion over the calls ahead.
-    let mut ans_prev = 1.0;
-    let mut m_prev = 0.0;
-    let mut e_wait_answered = 0.0;
-    for (j, p) in waiting.iter().enumerate() {
-        let r = nmu + j as f64 * theta;
-        let total = r + theta;
-        let ans = r / total * ans_prev;
-        let m = r / total * (ans_prev / total + m_prev);
-        e_wait_answered += p * m;
-        ans_prev = ans;
-        m_prev = m;
-    }
-    let answered = 1.0 - p_abandon;
-    let asa_answered = if answered > 0.0 {
-        e_wait_answered / answered
     } else {
         0.0
     };
-
-    let ln_pi_n = lw[n as usize] - ln_z;
-    let served_by_t = waited_and_answered_by(ln_pi_n, nmu, lam, theta, t_s, true);
-    let reached_by_t = waited_and_answered_by(ln_pi_n, nmu, lam, theta, t_s, false);
-    let sl = (p_free + served_by_t).min(1.0);
-    let sl_virtual = (p_free + reached_by_t).min(1.0);
+    let share = |x: f64| {
+        if whole.plain > 0.0 {
+            x / whole.plain
+        } else {
+            0.0
+        }
+    };
+    let mean_wait_all = p_wait * share(whole.time_in_queue);
+    let p_abandon = (shape.theta * mean_wait_all).clamp(0.0, 1.0);
+    let answered = 1.0 - p_abandon;
+    let asa_answered = if answered > 0.0 {
+        p_wait * share(whole.answered_wait) / answered
+    } else {
+        0.0
+    };
+    let p_free = 1.0 - p_wait;
+    let sl = (p_free + p_wait * share(by_t.answered)).clamp(0.0, 1.0);
+    let sl_virtual = (p_free + p_wait * share(by_t.plain)).clamp(0.0, 1.0);
     Ok(Metrics {
         model: "erlang_a",
         offered_load_erlangs: a,
@@ -313,99 +311,139 @@ fn erlang_a_metrics(
     })
 }
 
-/// ln Γ(x) for x > 0 (Lanczos, g = 7, n = 9; relative error about 1e-15).
-fn ln_gamma(x: f64) -> f64 {
-    const G: f64 = 7.0;
-    const C: [f64; 9] = [
-        0.999_999_999_999_809_9,
-        676.520_368_121_885_1,
-        -1_259.139_216_722_402_8,
-        771.323_428_777_653_1,
-        -176.615_029_162_140_6,
-        12.507_343_278_686_905,
-        -0.138_571_095_265_720_12,
-        9.984_369_578_019_572e-6,
-        1.505_632_735_149_311_6e-7,
-    ];
-    if x < 0.5 {
-        // reflection
-        let pi = std::f64::consts::PI;
-        return (pi / (pi * x).sin()).ln() - ln_gamma(1.0 - x);
-    }
-    let x = x - 1.0;
-    let mut sum = C[0];
-    for (i, c) in C.iter().enumerate().skip(1) {
-        sum += c / (x + i as f64);
-    }
-    let t = x + G + 0.5;
-    0.5 * (2.0 * std::f64::consts::PI).ln() + (x + 0.5) * t.ln() - t + sum.ln()
+/// `g(v) = λ·E(v) − nμ·v` with `E(v) = (1 − e^(−θv))/θ`, the exponent of the offered
+/// wait's density, and where it matters.
+struct WaitShape {
+    lam: f64,
+    nmu: f64,
+    theta: f64,
+    /// g at its maximum.
+    g_max: f64,
+    /// Points where g falls by `LEVEL_STEP` more, from the lowest relevant v to the
+    /// highest: outside them exp(g − g_max) is below e^(−LEVEL_DROP).
+    breaks: Vec<f64>,
 }
 
-/// Regularised lower incomplete gamma P(a, x) (series below a + 1, continued fraction above).
-fn gamma_p(a: f64, x: f64) -> f64 {
-    if x <= 0.0 {
-        return 0.0;
-    }
-    let log_front = -x + a * x.ln() - ln_gamma(a);
-    if x < a + 1.0 {
-        let mut ap = a;
-        let mut del = 1.0 / a;
-        let mut sum = del;
-        for _ in 0..1_000_000 {
-            ap += 1.0;
-            del *= x / ap;
-            sum += del;
-            if del.abs() < sum.abs() * 1e-17 {
-                break;
-            }
-        }
-        (sum.ln() + log_front).exp().min(1.0)
+/// Integrals of exp(g − g_max) times 1, e^(−θv) (answered), v·e^(−θv) (wait of answered
+/// calls) and E(v) (time in queue, answered or not).
+#[derive(Debug, Default)]
+struct WaitIntegrals {
+    plain: f64,
+    answered: f64,
+    answered_wait: f64,
+    time_in_queue: f64,
+}
+
+const LEVEL_STEP: f64 = 2.0;
+const LEVEL_DROP: f64 = 50.0;
+
+/// `(1 − e^(−θv))/θ`, which tends to v as θ → 0 without cancelling.
+fn decay_integral(theta: f64, v: f64) -> f64 {
+    let tv = theta * v;
+    if tv == 0.0 {
+        v
     } else {
-        // Lentz's continued fraction for Q(a, x)
-        let tiny = 1e-300;
-        let mut b = x + 1.0 - a;
-        let mut c = 1.0 / tiny;
-        let mut d = 1.0 / b;
-        let mut h = d;
-        for i in 1..1_000_000 {
-            let an = -(i as f64) * (i as f64 - a);
-            b += 2.0;
-            d = an * d + b;
-            if d.abs() < tiny {
-                d = tiny;
-            }
-            c = b + an / c;
-            if c.abs() < tiny {
-                c = tiny;
-            }
-            d = 1.0 / d;
-            let del = d * c;
-            h *= del;
-            if (del - 1.0).abs() < 1e-17 {
-                break;
-            }
-        }
-        (1.0 - (h.ln() + log_front).exp()).max(0.0)
+        -(-tv).exp_m1() / theta
     }
 }
 
-/// Probability that an arrival waits and then reaches an agent within `t` (and, with
-/// `own_patience`, before hanging up itself). Mixing the offered wait of a call with j
-/// ahead over the arrival distribution gives the defective density
-/// `f(v) = π_n·nμ·e^x·exp(−nμ·v − x·e^(−θv))`, x = λ/θ, whose integrals are incomplete
-/// gamma functions with a = nμ/θ:
-/// virtual: `π_n·a·e^x·x^(−a)·[γ(a, x) − γ(a, x·e^(−θt))]`; with the caller's own
-/// Exp(θ) patience the same with a + 1 and x^(−a−1).
-fn waited_and_answered_by(ln_pi_n: f64, nmu: f64, lam: f64, theta: f64, t: f64, own: bool) -> f64 {
-    if t <= 0.0 {
-        return 0.0;
+impl WaitShape {
+    fn new(lam: f64, nmu: f64, theta: f64) -> WaitShape {
+        let mut s = WaitShape {
+            lam,
+            nmu,
+            theta,
+            g_max: 0.0,
+            breaks: Vec::new(),
+        };
+        // g'(v) = λe^(−θv) − nμ vanishes at v* when λ > nμ; otherwise g falls from 0.
+        let mode = if lam > nmu {
+            (lam / nmu).ln() / theta
+        } else {
+            0.0
+        };
+        s.g_max = s.g(mode);
+        let floor = s.g_max - LEVEL_DROP;
+        // the far end: g falls at least linearly beyond the mode, so doubling finds it
+        let mut reach = 1.0 / nmu;
+        for _ in 0..2100 {
+            if s.g(mode + reach) < floor {
+                break;
+            }
+            reach *= 2.0;
+        }
+        let levels = (LEVEL_DROP / LEVEL_STEP) as usize;
+        let mut below = Vec::new();
+        if mode > 0.0 {
+            for k in (1..=levels).rev() {
+                let level = s.g_max - k as f64 * LEVEL_STEP;
+                if s.g(0.0) < level {
+                    below.push(s.crossing(0.0, mode, level, true));
+                }
+            }
+            below.insert(0, 0.0);
+            below.dedup();
+        }
+        let mut breaks = below;
+        breaks.push(mode);
+        for k in 1..=levels {
+            let level = s.g_max - k as f64 * LEVEL_STEP;
+            breaks.push(s.crossing(mode, mode + reach, level, false));
+        }
+        breaks.dedup();
+        s.breaks = breaks;
+        s
     }
-    let a = nmu / theta;
-    let x = lam / theta;
-    let b = if own { a + 1.0 } else { a };
-    let ln_front = ln_pi_n + a.ln() + x - b * x.ln() + ln_gamma(b);
-    let diff = gamma_p(b, x) - gamma_p(b, x * (-theta * t).exp());
-    (ln_front.exp() * diff).clamp(0.0, 1.0)
+
+    fn g(&self, v: f64) -> f64 {
+        self.lam * decay_integral(self.theta, v) - self.nmu * v
+    }
+
+    /// The v in [lo, hi] where g crosses `level`, g rising on the interval if `rising`.
+    fn crossing(&self, mut lo: f64, mut hi: f64, level: f64, rising: bool) -> f64 {
+        for _ in 0..200 {
+            let mid = 0.5 * (lo + hi);
+            if mid <= lo || mid >= hi {
+                break;
+            }
+            if (self.g(mid) < level) == rising {
+                lo = mid;
+            } else {
+                hi = mid;
+            }
+        }
+        0.5 * (lo + hi)
+    }
+
+    /// The integrals over [0, upto] (Gauss–Legendre on each piece between level points,
+    /// where exp(g) changes by at most a factor e^LEVEL_STEP).
+    fn integrals(&self, upto: f64) -> WaitIntegrals {
+        const NODES: [(f64, f64); 4] = [
+            (0.183_434_642_495_649_8, 0.362_683_783_378_362),
+            (0.525_532_409_916_329, 0.313_706_645_877_887_3),
+            (0.796_666_477_413_626_7, 0.222_381_034_453_374_5),
+            (0.960_289_856_497_536_3, 0.101_228_536_290_376_26),
+        ];
+        let mut out = WaitIntegrals::default();
+        for w in self.breaks.windows(2) {
+            let (lo, hi) = (w[0], w[1].min(upto));
+            if hi <= lo {
+                continue;
+            }
+            let (mid, half) = (0.5 * (lo + hi), 0.5 * (hi - lo));
+            for &(x, weight) in &NODES {
+                for v in [mid - half * x, mid + half * x] {
+                    let h = (self.g(v) - self.g_max).exp() * weight * half;
+                    let keep = (-self.theta * v).exp();
+                    out.plain += h;
+                    out.answered += h * keep;
+                    out.answered_wait += h * keep * v;
+                    out.time_in_queue += h * decay_integral(self.theta, v);
+                }
+            }
+        }
+        out
+    }
 }
 
 /// Targets of a staffing search.
@@ -426,6 +464,7 @@ impl Targets {
     pub fn validate(&self) -> Result<(), TrafficError> {
         check_fraction("service level target", self.service_level, true)?;
         check_nonneg("target answer time", self.answer_s)?;
+        check_at_most("target answer time", self.answer_s, MAX_SECONDS)?;
         check_fraction("max occupancy", self.max_occupancy, true)?;
         if self.max_occupancy <= 0.0 {
             return Err(TrafficError::Invalid(
@@ -445,6 +484,9 @@ pub struct Staffing {
     pub required_agents: u32,
     /// `ceil(required / (1 − shrinkage))`: heads to schedule.
     pub scheduled_agents: u32,
+    /// Erlang evaluations the search made (O(log n)); not part of the output.
+    #[serde(skip)]
+    pub evaluations: u32,
     /// The performance at `required_agents`.
     #[serde(flatten)]
     pub metrics: Metrics,
@@ -468,12 +510,17 @@ fn meets(m: &Metrics, t: &Targets) -> bool {
 
 /// The smallest number of productive agents meeting every target, with the scheduled heads.
 /// With no calls the answer is 0 agents.
+///
+/// Service level rises and abandonment and occupancy fall with n, so whether n meets the
+/// targets is monotone in n: gallop up from a number known to fall short, then bisect.
+/// That is O(log n) evaluations (each O(n) for Erlang B), never a walk over every n.
 pub fn staff(q: &QueueSpec, targets: &Targets) -> Result<Staffing, TrafficError> {
     targets.validate()?;
     let a = q.offered_load;
     let zero = |model| Staffing {
         required_agents: 0,
         scheduled_agents: 0,
+        evaluations: 0,
         metrics: Metrics {
             model,
             offered_load_erlangs: 0.0,
@@ -498,63 +545,46 @@ pub fn staff(q: &QueueSpec, targets: &Targets) -> Result<Staffing, TrafficError>
             "erlang_c"
         }));
     }
-    let n = match q.patience_s {
-        None => {
-            // Walk n upward from 1 carrying Erlang B along (O(n) in all); SL and
-            // occupancy only improve with n, so the first n meeting all targets is it.
-            let mut b = 1.0;
-            let mut n = 0u32;
-            loop {
-                n += 1;
-                b = a * b / (n as f64 + a * b);
-                if (n as f64) <= a || a / (n as f64) > targets.max_occupancy + 1e-12 {
-                    continue;
-                }
-                let m = erlang_c_metrics(q, n, targets.answer_s, b);
-                if meets(&m, targets) {
-                    break n;
-                }
-                if n == u32::MAX - 1 {
-                    return Err(TrafficError::Invalid(
-                        "no staffing meets the targets".into(),
-                    ));
-                }
-            }
-        }
-        Some(_) => {
-            // Erlang A can need fewer than A agents when callers are impatient, so the search
-            // starts at 1. Service level rises and abandonment and occupancy fall with n:
-            // gallop to a feasible n, then bisect.
-            let ok = |n: u32| -> Result<bool, TrafficError> {
-                Ok(meets(&metrics(q, n, targets.answer_s)?, targets))
-            };
-            // Calls answered within t are at most the served load, n/A of the offered
-            // calls, so any n below A·SL is infeasible: start just under that.
-            let mut lo = ((a * targets.service_level).ceil() as u32).saturating_sub(1);
-            let mut step = 1u32;
-            let mut hi = lo + 1;
-            while !ok(hi)? {
-                lo = hi;
-                hi = hi
-                    .checked_add(step)
-                    .ok_or_else(|| TrafficError::Invalid("no staffing meets the targets".into()))?;
-                step = step.saturating_mul(2);
-            }
-            while hi - lo > 1 {
-                let mid = lo + (hi - lo) / 2;
-                if ok(mid)? {
-                    hi = mid;
-                } else {
-                    lo = mid;
-                }
-            }
-            hi
-        }
+    // A number of agents known to fall short (0 stands for "none").
+    let short = match q.patience_s {
+        // Erlang C has no steady state at n ≤ A, and its occupancy is A/n.
+        None => (a.floor() as u32).max((a / targets.max_occupancy).ceil() as u32 - 1),
+        // Erlang A can need fewer than A agents when callers are impatient, but calls
+        // answered within t are at most the served load, n/A of the offered calls, so
+        // any n below A·SL falls short.
+        Some(_) => ((a * targets.service_level).ceil() as u32).saturating_sub(1),
     };
+    let mut evaluations = 0u32;
+    let mut meets_at = |n: u32| -> Result<bool, TrafficError> {
+        if n > MAX_AGENTS {
+            return Err(TrafficError::Invalid(format!(
+                "no staffing up to {MAX_AGENTS} agents meets the targets"
+            )));
+        }
+        evaluations += 1;
+        Ok(meets(&metrics(q, n, targets.answer_s)?, targets))
+    };
+    let mut lo = short;
+    let mut step = 1u32;
+    let mut hi = lo + 1;
+    while !meets_at(hi)? {
+        lo = hi;
+        hi = hi.saturating_add(step);
+        step = step.saturating_mul(2);
+    }
+    while hi - lo > 1 {
+        let mid = lo + (hi - lo) / 2;
+        if meets_at(mid)? {
+            hi = mid;
+        } else {
+            lo = mid;
+        }
+    }
     Ok(Staffing {
-        required_agents: n,
-        scheduled_agents: scheduled_agents(n, targets.shrinkage),
-        metrics: metrics(q, n, targets.answer_s)?,
+        required_agents: hi,
+        scheduled_agents: scheduled_agents(hi, targets.shrinkage),
+        evaluations,
+        metrics: metrics(q, hi, targets.answer_s)?,
     })
 }
 

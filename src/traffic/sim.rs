@@ -5,9 +5,11 @@
 //! boundaries). Handle times are exponential or lognormal; patience is exponential and
 //! handled lazily (a waiting call carries its deadline and is dropped as abandoned when
 //! an agent reaches it too late, which is exact for first-come-first-served queues).
-//! Agents work sessions (shift start to end) at one seat type; shrinkage takes a rotating
-//! share of each seat type's agents off the phones in every interval. An agent whose own
-//! queue is empty may take calls waiting at lower seat types (`overflow`). A fraction of
+//! Agents work sessions (shift start to end) at one seat type; shrinkage takes each crew
+//! (agents of one seat type with the same session) off the phones for that share of its
+//! time, in ten-minute pieces where its seat type has the most slack. An agent whose own
+//! queue is empty may take calls waiting at other seat types as `cross` allows: none, lower
+//! seat types, or any seat type the agent's grade qualifies for. A fraction of
 //! the calls answered at a seat type can be escalated to another (senior) seat type.
 //!
 //! Replications run in parallel (rayon) in fixed chunks; replication r draws from its own
@@ -24,6 +26,12 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::TrafficError;
+pub use crate::model::CrossAnswer;
+
+/// Longest mean handle time, in seconds (a day).
+pub const MAX_HANDLE_S: f64 = 86_400.0;
+/// Largest coefficient of variation of a lognormal handle time.
+pub const MAX_HANDLE_CV: f64 = 10.0;
 
 /// Handle-time distribution.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -81,10 +89,10 @@ pub struct SimInput {
     pub answer_s: f64,
     /// Service-level target; intervals below it are flagged.
     pub sl_target: f64,
-    /// Share of each seat type's agents off the phones in each interval (rotating).
+    /// Share of each crew's paid time off the phones, taken where there is most slack.
     pub shrinkage: f64,
-    /// Agents take calls waiting at lower seat types when their own queue is empty.
-    pub overflow: bool,
+    /// Which other seat types' calls an idle agent may take.
+    pub cross: CrossAnswer,
     /// Where escalated calls go (a queue index), if anywhere.
     pub escalate_to: Option<usize>,
 }
@@ -193,14 +201,20 @@ impl SimInput {
             if q.calls.iter().any(|c| !(c.is_finite() && *c >= 0.0)) {
                 return bad(format!("queue {}: calls must be 0 or more", q.name));
             }
-            let ok = match q.handle {
-                HandleTime::Exponential { mean_s } => mean_s.is_finite() && mean_s > 0.0,
-                HandleTime::Lognormal { mean_s, cv } => {
-                    mean_s.is_finite() && mean_s > 0.0 && cv.is_finite() && cv > 0.0
-                }
-            };
-            if !ok {
-                return bad(format!("queue {}: bad handle time {:?}", q.name, q.handle));
+            let mean_s = q.handle.mean_s();
+            if !(mean_s > 0.0 && mean_s <= MAX_HANDLE_S) {
+                return bad(format!(
+                    "queue {}: mean handle time must be above 0 and at most {MAX_HANDLE_S} s, got {mean_s}",
+                    q.name
+                ));
+            }
+            if let HandleTime::Lognormal { cv, .. } = q.handle
+                && !(cv > 0.0 && cv <= MAX_HANDLE_CV)
+            {
+                return bad(format!(
+                    "queue {}: handle-time coefficient of variation must be above 0 and at most {MAX_HANDLE_CV}, got {cv}",
+                    q.name
+                ));
             }
             if let Some(p) = q.patience_s
                 && !(p.is_finite() && p > 0.0)
@@ -234,10 +248,13 @@ struct Plan {
     available: Vec<Vec<u32>>,
     /// Staffed (available) seconds per cell, by the agents' seat type.
     staffed_s: Vec<f64>,
-    /// For each queue, the seat types whose agents may help it (higher seats, lowest first).
+    /// For each queue, the seat types whose agents may help it (higher seats, lowest first,
+    /// then lower seats, highest first); an agent helps only a queue its grade qualifies for.
     helpers: Vec<Vec<usize>>,
-    /// For each seat type, the lower queues its agents may help (any order; oldest call wins).
-    lower: Vec<Vec<usize>>,
+    /// For each seat type, the other queues its agents may help (any order; oldest call wins).
+    others: Vec<Vec<usize>>,
+    /// Grades 0..grades occur; idle agents are kept per (seat type, grade).
+    grades: usize,
     handle: Vec<Handle>,
     horizon: f64,
 }
@@ -276,58 +293,99 @@ fn plan(input: &SimInput) -> Plan {
     }
     changes.sort_by(f64::total_cmp);
     changes.dedup();
-    // Per interval and seat type: the agents on duty at any time in it, for the rotation.
     let interval_of = |t: f64| ((t / input.interval_s) as usize).min(input.n_intervals - 1);
-    let mut on_break = vec![false; 0];
-    let mut break_of: Vec<Vec<u32>> = vec![Vec::new(); input.n_intervals];
+    // Time off the phones: per agent, windows [from, to) within its session.
+    let mut breaks: Vec<Vec<(f64, f64)>> = vec![Vec::new(); input.agents.len()];
     if input.shrinkage > 0.0 {
-        let mut present: Vec<Vec<Vec<u32>>> = vec![vec![Vec::new(); nq]; input.n_intervals];
-        for (id, a) in input.agents.iter().enumerate() {
+        let mut present = vec![0usize; input.n_intervals * nq];
+        for a in &input.agents {
             if a.end_s <= a.start_s {
                 continue;
             }
             let first = interval_of(a.start_s.max(0.0));
             let last = interval_of((a.end_s - 1e-9).min(horizon - 1e-9).max(0.0));
-            for p in present.iter_mut().take(last + 1).skip(first) {
-                p[a.seat].push(id as u32);
+            for i in first..=last {
+                present[i * nq + a.seat] += 1;
             }
         }
-        for (i, per_seat) in present.iter().enumerate() {
-            for ids in per_seat {
-                let n = ids.len();
-                let k = (n as f64 * input.shrinkage).round() as usize;
-                for (rank, id) in ids.iter().enumerate() {
-                    if (rank + i) % n < k {
-                        break_of[i].push(*id);
+        // A crew (one seat type, one session) owes `shrinkage` of its paid time off the
+        // phones, in pieces of a third of an interval, taken where its seat type has the
+        // most slack (heads present beyond the offered load), as planners place breaks
+        // and training off-peak. A member takes at most one piece per interval, and the
+        // pieces of one interval fall in different thirds, so a lone agent is away for
+        // ten minutes of a quiet half-hour, not for the whole of it.
+        const PIECES: usize = 3;
+        let piece_s = input.interval_s / PIECES as f64;
+        let mut crews: std::collections::BTreeMap<(usize, u64, u64), Vec<usize>> =
+            std::collections::BTreeMap::new();
+        for (id, a) in input.agents.iter().enumerate() {
+            if a.end_s > a.start_s {
+                crews
+                    .entry((a.seat, a.start_s.max(0.0).to_bits(), a.end_s.to_bits()))
+                    .or_default()
+                    .push(id);
+            }
+        }
+        let load = |i: usize, q: usize| {
+            input.queues[q].calls[i] * input.queues[q].handle.mean_s() / input.interval_s
+        };
+        let mut away = vec![0.0f64; input.n_intervals * nq];
+        for ((seat, start, end), ids) in &crews {
+            let (start, end) = (f64::from_bits(*start), f64::from_bits(*end));
+            let first = interval_of(start);
+            let last = interval_of((end - 1e-9).min(horizon - 1e-9).max(0.0));
+            let (n, span) = (ids.len(), last - first + 1);
+            let pieces = (n as f64 * span as f64 * PIECES as f64 * input.shrinkage).round();
+            let mut k = vec![0usize; span];
+            for _ in 0..pieces as usize {
+                let slack = |j: usize| {
+                    let c = (first + j) * nq + seat;
+                    present[c] as f64 - away[c] - load(first + j, *seat)
+                };
+                let Some(j) = (0..span)
+                    .filter(|&j| k[j] < n)
+                    .max_by(|&x, &y| slack(x).total_cmp(&slack(y)).then(y.cmp(&x)))
+                else {
+                    break;
+                };
+                k[j] += 1;
+                away[(first + j) * nq + seat] += 1.0 / PIECES as f64;
+            }
+            for (j, &kj) in k.iter().enumerate() {
+                let i = first + j;
+                for p in 0..kj {
+                    let third = (p + i) % PIECES;
+                    let from = i as f64 * input.interval_s + third as f64 * piece_s;
+                    let (from, to) = (from.max(start), (from + piece_s).min(end));
+                    if to > from {
+                        breaks[ids[(p + i) % n]].push((from, to));
                     }
                 }
             }
         }
-        on_break = vec![false; input.agents.len()];
+        for w in breaks.iter().flatten() {
+            for t in [w.0, w.1] {
+                if t > 0.0 && t < horizon {
+                    changes.push(t);
+                }
+            }
+        }
+        changes.sort_by(f64::total_cmp);
+        changes.dedup();
     }
     let mut available = Vec::with_capacity(changes.len());
     let mut staffed_s = vec![0.0; input.n_intervals * nq];
-    let mut current_interval = usize::MAX;
     for (ci, &t) in changes.iter().enumerate() {
         let i = interval_of(t);
-        if input.shrinkage > 0.0 && i != current_interval {
-            if current_interval != usize::MAX {
-                for id in &break_of[current_interval] {
-                    on_break[*id as usize] = false;
-                }
-            }
-            for id in &break_of[i] {
-                on_break[*id as usize] = true;
-            }
-            current_interval = i;
-        }
         let end = changes.get(ci + 1).copied().unwrap_or(horizon);
         let list: Vec<u32> = input
             .agents
             .iter()
             .enumerate()
             .filter(|(id, a)| {
-                a.start_s <= t && t < a.end_s && !(input.shrinkage > 0.0 && on_break[*id])
+                a.start_s <= t
+                    && t < a.end_s
+                    && !breaks[*id].iter().any(|&(from, to)| from <= t && t < to)
             })
             .map(|(id, _)| id as u32)
             .collect();
@@ -340,28 +398,44 @@ fn plan(input: &SimInput) -> Plan {
     order.sort_by_key(|&q| input.queues[q].min_grade);
     let helpers = (0..nq)
         .map(|q| {
-            if !input.overflow {
-                return Vec::new();
-            }
-            order
+            let grade = input.queues[q].min_grade;
+            let higher = order
                 .iter()
                 .copied()
-                .filter(|&s| input.queues[s].min_grade > input.queues[q].min_grade)
-                .collect()
+                .filter(|&s| input.queues[s].min_grade > grade);
+            let lower = order
+                .iter()
+                .rev()
+                .copied()
+                .filter(|&s| s != q && input.queues[s].min_grade <= grade);
+            match input.cross {
+                CrossAnswer::None => Vec::new(),
+                CrossAnswer::Lower => higher.collect(),
+                CrossAnswer::Qualified => higher.chain(lower).collect(),
+            }
         })
         .collect();
-    let lower = (0..nq)
+    let others = (0..nq)
         .map(|s| {
-            if !input.overflow {
-                return Vec::new();
-            }
+            let grade = input.queues[s].min_grade;
             order
                 .iter()
                 .copied()
-                .filter(|&q| input.queues[q].min_grade < input.queues[s].min_grade)
+                .filter(|&q| match input.cross {
+                    CrossAnswer::None => false,
+                    CrossAnswer::Lower => input.queues[q].min_grade < grade,
+                    CrossAnswer::Qualified => q != s,
+                })
                 .collect()
         })
         .collect();
+    let grades = input
+        .agents
+        .iter()
+        .map(|a| a.grade)
+        .chain(input.queues.iter().map(|q| q.min_grade))
+        .max()
+        .map_or(1, |g| g as usize + 1);
     let handle = input
         .queues
         .iter()
@@ -381,7 +455,8 @@ fn plan(input: &SimInput) -> Plan {
         available,
         staffed_s,
         helpers,
-        lower,
+        others,
+        grades,
         handle,
         horizon,
     }
@@ -449,7 +524,7 @@ impl<'a> Rep<'a> {
             rng: ChaCha8Rng::seed_from_u64(seed),
             nq,
             queues: vec![VecDeque::new(); nq],
-            idle: vec![Vec::new(); nq],
+            idle: vec![Vec::new(); nq * plan.grades],
             busy: vec![false; na],
             avail: vec![false; na],
             serving: vec![(0, false); na],
@@ -507,6 +582,12 @@ impl<'a> Rep<'a> {
         }
     }
 
+    /// Where agent `a` waits when idle: its seat type and grade.
+    fn idle_slot(&self, a: u32) -> usize {
+        let agent = &self.input.agents[a as usize];
+        agent.seat * self.plan.grades + agent.grade as usize
+    }
+
     /// Agent `a` starts a call of queue `q` at `t`.
     fn serve(&mut self, a: u32, q: usize, call: Call, t: f64) {
         let wait = t - call.arrival;
@@ -544,8 +625,8 @@ impl<'a> Rep<'a> {
         }
     }
 
-    /// A free, available agent looks for work: its own queue first, then (overflow) the
-    /// oldest call waiting at a lower seat type. Returns whether it took a call.
+    /// A free, available agent looks for work: its own queue first, then the oldest call
+    /// waiting at another seat type it may help. Returns whether it took a call.
     fn take_work(&mut self, a: u32, t: f64) -> bool {
         let seat = self.input.agents[a as usize].seat;
         self.purge(seat, t);
@@ -555,8 +636,8 @@ impl<'a> Rep<'a> {
         }
         let grade = self.input.agents[a as usize].grade;
         let mut best: Option<(usize, f64)> = None;
-        for k in 0..self.plan.lower[seat].len() {
-            let q = self.plan.lower[seat][k];
+        for k in 0..self.plan.others[seat].len() {
+            let q = self.plan.others[seat][k];
             if self.input.queues[q].min_grade > grade {
                 continue;
             }
@@ -580,15 +661,22 @@ impl<'a> Rep<'a> {
         self.calls += 1;
         let cell = (self.interval_of(t) * self.nq + q) as u32;
         self.cells[cell as usize].offered += 1;
-        let agent = self.idle[q].pop().or_else(|| {
-            for k in 0..self.plan.helpers[q].len() {
-                let s = self.plan.helpers[q][k];
-                if let Some(a) = self.idle[s].pop() {
-                    return Some(a);
+        let grades = self.plan.grades;
+        let need = self.input.queues[q].min_grade as usize;
+        // own seat type first (lowest grade first, to keep seniors free), then helpers
+        let agent = (0..grades)
+            .find_map(|g| self.idle[q * grades + g].pop())
+            .or_else(|| {
+                for k in 0..self.plan.helpers[q].len() {
+                    let s = self.plan.helpers[q][k];
+                    for g in need..grades {
+                        if let Some(a) = self.idle[s * grades + g].pop() {
+                            return Some(a);
+                        }
+                    }
                 }
-            }
-            None
-        });
+                None
+            });
         let patience = self.input.queues[q].patience_s;
         let deadline = match patience {
             Some(p) if agent.is_none() => t + p * self.exp1(),
@@ -618,27 +706,37 @@ impl<'a> Rep<'a> {
             }
         }
         if self.avail[a as usize] && !self.take_work(a, t) {
-            let seat = self.input.agents[a as usize].seat;
-            self.idle[seat].push(a);
+            let slot = self.idle_slot(a);
+            self.idle[slot].push(a);
         }
     }
 
+    /// Availability changes at change point `ci`: only the agents whose availability
+    /// differs from the previous point are touched (an idle agent never coexists with a
+    /// call it may take, so the others have nothing new to do).
     fn change(&mut self, ci: usize, t: f64) {
         self.events += 1;
+        let plan = self.plan;
+        let now = &plan.available[ci];
         if ci > 0 {
-            for &a in &self.plan.available[ci - 1] {
-                self.avail[a as usize] = false;
+            for &a in &plan.available[ci - 1] {
+                if now.binary_search(&a).is_err() {
+                    self.avail[a as usize] = false;
+                    let slot = self.idle_slot(a);
+                    if let Some(k) = self.idle[slot].iter().position(|&x| x == a) {
+                        self.idle[slot].remove(k);
+                    }
+                }
             }
         }
-        for s in self.idle.iter_mut() {
-            s.clear();
-        }
-        for k in 0..self.plan.available[ci].len() {
-            let a = self.plan.available[ci][k];
+        for &a in now {
+            if self.avail[a as usize] {
+                continue;
+            }
             self.avail[a as usize] = true;
             if !self.busy[a as usize] && !self.take_work(a, t) {
-                let seat = self.input.agents[a as usize].seat;
-                self.idle[seat].push(a);
+                let slot = self.idle_slot(a);
+                self.idle[slot].push(a);
             }
         }
     }
@@ -839,15 +937,40 @@ impl Acc {
 
 /// Replications per parallel work item; fixed so results never depend on thread count.
 const CHUNK: u32 = 2;
+/// Work items in flight at once: their accumulators are merged (in order) batch by batch,
+/// so memory does not grow with the number of replications.
+const BATCH: u32 = 64;
+
+/// Most replications of one run.
+pub const MAX_REPLICATIONS: u32 = 100_000;
+/// Most calls one run may simulate (expected calls of the horizon × replications): about
+/// half a minute of work on one core of a release build.
+pub const MAX_SIMULATED_CALLS: f64 = 1e8;
+
+/// Checks a run's size before anything is allocated for it: the number of replications
+/// and the calls they would simulate.
+pub fn check_size(input: &SimInput, replications: u32) -> Result<(), TrafficError> {
+    if !(1..=MAX_REPLICATIONS).contains(&replications) {
+        return Err(TrafficError::Invalid(format!(
+            "replications must be 1 to {MAX_REPLICATIONS}, got {replications}"
+        )));
+    }
+    let calls: f64 = input.queues.iter().flat_map(|q| q.calls.iter()).sum();
+    let work = calls * replications as f64;
+    // NaN (an absurd total) is refused too
+    if work.is_nan() || work > MAX_SIMULATED_CALLS {
+        return Err(TrafficError::Invalid(format!(
+            "{replications} replications of {calls:.0} expected calls would simulate {work:.3e} calls, \
+             more than the {MAX_SIMULATED_CALLS:e} a run may; use fewer replications"
+        )));
+    }
+    Ok(())
+}
 
 /// Simulate `opts.replications` independent replications of `input`.
 pub fn simulate(input: &SimInput, opts: &SimOptions) -> Result<SimResult, TrafficError> {
     input.validate()?;
-    if opts.replications == 0 {
-        return Err(TrafficError::Invalid(
-            "replications must be at least 1".into(),
-        ));
-    }
+    check_size(input, opts.replications)?;
     let nq = input.queues.len();
     let ncells = input.n_intervals * nq;
     if input.n_intervals == 0 || nq == 0 {
@@ -867,25 +990,27 @@ pub fn simulate(input: &SimInput, opts: &SimOptions) -> Result<SimResult, Traffi
         .min(input.n_intervals);
     let range = (opts.summary_from.min(to), to);
     let chunks = opts.replications.div_ceil(CHUNK);
-    let parts: Vec<Acc> = (0..chunks)
-        .into_par_iter()
-        .map(|c| {
-            let mut acc = Acc::new(ncells, nq);
-            let first = c * CHUNK;
-            let last = ((c + 1) * CHUNK).min(opts.replications);
-            for r in first..last {
-                let rep = Rep::new(input, &plan, replication_seed(opts.seed, r));
-                let (counts, events, calls) = rep.run();
-                acc.add_rep(&counts, &plan.staffed_s, nq, range);
-                acc.events += events;
-                acc.calls += calls;
-            }
-            acc
-        })
-        .collect();
     let mut acc = Acc::new(ncells, nq);
-    for p in &parts {
-        acc.merge(p);
+    for batch in (0..chunks).step_by(BATCH as usize) {
+        let parts: Vec<Acc> = (batch..(batch + BATCH).min(chunks))
+            .into_par_iter()
+            .map(|c| {
+                let mut acc = Acc::new(ncells, nq);
+                let first = c * CHUNK;
+                let last = ((c + 1) * CHUNK).min(opts.replications);
+                for r in first..last {
+                    let rep = Rep::new(input, &plan, replication_seed(opts.seed, r));
+                    let (counts, events, calls) = rep.run();
+                    acc.add_rep(&counts, &plan.staffed_s, nq, range);
+                    acc.events += events;
+                    acc.calls += calls;
+                }
+                acc
+            })
+            .collect();
+        for p in &parts {
+            acc.merge(p);
+        }
     }
     let reps = opts.replications as f64;
     let cells = (0..ncells)

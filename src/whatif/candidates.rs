@@ -39,6 +39,8 @@ pub fn candidates(
     a: usize,
     date: NaiveDate,
 ) -> Result<Vec<Candidate>, BadRequest> {
+    let granted = roster.granted_scenario(sc);
+    let sc = granted.as_ref();
     let idx = RosterIndex::new(sc, roster);
     let shift = idx.shift_on(a, date).ok_or_else(|| {
         BadRequest::new(
@@ -83,15 +85,13 @@ pub fn candidates(
                     })
                 })
                 .collect();
-            returns.sort_by(|x, y| {
-                rank(x.fairness_drift, x.rest_margin_hours)
-                    .partial_cmp(&rank(y.fairness_drift, y.rest_margin_hours))
-                    .expect("finite")
-                    .then(x.date.cmp(&y.date))
-            });
+            // A lead reads return dates as a calendar: in date order. The candidate's own
+            // rank is that of their best option.
+            returns.sort_by_key(|r| (r.date, sc.shift_by_code(&r.shift)));
             let mut best: Option<(f64, Option<f64>)> = returns
-                .first()
-                .map(|r| (r.fairness_drift, r.rest_margin_hours));
+                .iter()
+                .map(|r| (r.fairness_drift, r.rest_margin_hours))
+                .min_by(|x, y| rank(x.0, x.1).partial_cmp(&rank(y.0, y.1)).expect("finite"));
             if one_way {
                 let o = (fair.drift(&one), rest_margin(sc, &idx, &one));
                 if best.is_none_or(|b| rank(o.0, o.1) < rank(b.0, b.1)) {

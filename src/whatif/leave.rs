@@ -408,6 +408,8 @@ pub struct AffectedShift {
 
 /// Judges a leave request against every LEAVE-* rule.
 pub fn check_leave(sc: &Scenario, roster: &Roster, req: &LeaveRequest) -> LeaveOutcome {
+    let granted = roster.granted_scenario(sc);
+    let sc = granted.as_ref();
     let idx = RosterIndex::new(sc, roster);
     let mut affected: Vec<(NaiveDate, usize)> = idx.by_staff[req.staff]
         .iter()

@@ -13,7 +13,7 @@ pub mod swap;
 
 pub use candidates::{Candidate, ReturnOption, candidates};
 pub use leave::{LeaveOutcome, LeaveRule, check_leave, leave_rules};
-pub use repair::{Change, Repair, RepairError, repair_leave};
+pub use repair::{Change, Repair, RepairError, repair_leave, repair_leave_at};
 pub use swap::{SwapOutcome, SwapPlan, SwapRequest, SwapRule, WeekRow, check_swap, swap_rules};
 
 use crate::model::Scenario;

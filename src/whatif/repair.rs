@@ -1,10 +1,10 @@
 //! Re-rostering after late leave with the fewest changed assignments, and the changes as a
 //! list a department head can act on ("王芳 2026-12-05: 日班 → off").
 
-use crate::model::{LeaveRequest, Roster, Scenario};
+use crate::model::{GrantedLeave, LeaveRequest, Roster, Scenario};
 use crate::rules::{Violation, check_roster};
 use crate::solve::{self, Diagnosis, SolveError, SolveOptions, Status};
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -31,6 +31,8 @@ pub struct Repair {
     /// What the leave breaks in the roster as it stands.
     pub broken: Vec<Violation>,
     pub changes: Vec<Change>,
+    /// Shifts reporting before this time were kept as they were (the past).
+    pub frozen_before: Option<NaiveDateTime>,
     #[serde(skip)]
     pub roster: Roster,
 }
@@ -45,28 +47,58 @@ pub enum RepairError {
 }
 
 /// Grants the leave (as approved) and finds the roster with the fewest changed cells that
-/// satisfies every roster rule again.
+/// satisfies every roster rule again, leaving alone every shift that reports before the
+/// request was made. The repaired roster records the leave (`Roster::leave`).
 pub fn repair_leave(
     sc: &Scenario,
     base: &Roster,
     req: &LeaveRequest,
     opts: &SolveOptions,
 ) -> Result<Repair, RepairError> {
-    let mut granted = sc.clone();
+    repair_leave_at(sc, base, req, None, opts)
+}
+
+/// As `repair_leave`, run at `now`: every shift reporting before `now` or before the request
+/// was made is kept as the base roster has it, because the past is not re-rostered.
+pub fn repair_leave_at(
+    sc: &Scenario,
+    base: &Roster,
+    req: &LeaveRequest,
+    now: Option<NaiveDateTime>,
+    opts: &SolveOptions,
+) -> Result<Repair, RepairError> {
+    let mut granted = base.granted_scenario(sc).into_owned();
     let mut leave = req.clone();
     if !leave.is_approved() {
         // The repair plans for the leave being taken, whoever is yet to sign.
         leave.approved_by = crate::model::Approver::Management;
     }
-    granted.leave.push(leave);
+    if granted.leave.iter().any(|l| l.id == leave.id) {
+        // Each grant keeps its own id, so a message can tell them apart.
+        leave.id = format!("{}-{}", leave.id, base.leave.len() + 1);
+    }
+    granted.leave.push(leave.clone());
+    let cutoff = [now, req.requested_at].into_iter().flatten().max();
+    let frozen_before =
+        cutoff.map(|t| (t - sc.month.first_day().and_time(NaiveTime::MIN)).num_minutes());
     let broken = check_roster(&granted, base);
-    let repaired = match solve::repair(&granted, base, opts) {
+    let repaired = match solve::repair(&granted, base, frozen_before, opts) {
         Ok(r) => r,
-        Err(SolveError::Infeasible(d)) => return Err(RepairError::Blocked(d)),
+        Err(SolveError::Infeasible(mut d)) => {
+            if let Some(t) = cutoff {
+                d.notes.push(format!(
+                    "shifts reporting before {} are kept as rostered; only later ones may change",
+                    t.format("%Y-%m-%d %H:%M")
+                ));
+            }
+            return Err(RepairError::Blocked(d));
+        }
         Err(e) => return Err(RepairError::Solve(e)),
     };
+    let mut roster = repaired.roster;
+    roster.leave.push(GrantedLeave::from_request(sc, &leave));
     // Trust, but verify: the independent checker must agree before anyone acts on it.
-    let left = check_roster(&granted, &repaired.roster);
+    let left = check_roster(&granted, &roster);
     if !left.is_empty() {
         return Err(RepairError::Solve(SolveError::Solver(format!(
             "internal error: the repaired roster still breaks {} rule(s), first: {}",
@@ -80,8 +112,9 @@ pub fn repair_leave(
         bound: repaired.bound,
         seconds: repaired.seconds,
         broken,
-        changes: changes_between(sc, base, &repaired.roster),
-        roster: repaired.roster,
+        changes: changes_between(sc, base, &roster),
+        frozen_before: cutoff,
+        roster,
     })
 }
 

@@ -216,7 +216,18 @@ pub struct SwapCtx<'a> {
     pub sc: &'a Scenario,
     pub idx: &'a RosterIndex<'a>,
     pub plan: SwapPlan,
-    introduced: OnceCell<Vec<Violation>>,
+    effects: OnceCell<Effects>,
+}
+
+/// (staff, date, shift code): one person's shift on one day.
+type Cell = (String, NaiveDate, String);
+
+/// Roster-rule violations about A, B or the moved shifts, after the swap.
+struct Effects {
+    /// All of them, wherever they come from.
+    after: Vec<Violation>,
+    /// Those absent before: the swap's doing.
+    introduced: Vec<Violation>,
 }
 
 impl<'a> SwapCtx<'a> {
@@ -225,14 +236,24 @@ impl<'a> SwapCtx<'a> {
             sc: idx.sc,
             idx,
             plan,
-            introduced: OnceCell::new(),
+            effects: OnceCell::new(),
         }
     }
 
     /// Roster-rule violations about A, B or the moved shifts that the swap brings in:
     /// present after, absent before. Ones already in the roster are not the swap's fault.
     pub fn introduced(&self) -> &[Violation] {
-        self.introduced.get_or_init(|| {
+        &self.effects().introduced
+    }
+
+    /// Roster-rule violations about A, B or the moved shifts after the swap, including ones
+    /// the roster had already.
+    pub fn after(&self) -> &[Violation] {
+        &self.effects().after
+    }
+
+    fn effects(&self) -> &Effects {
+        self.effects.get_or_init(|| {
             let sc = self.sc;
             let before = self.idx.local(&self.plan);
             let mut after = before.clone();
@@ -245,6 +266,7 @@ impl<'a> SwapCtx<'a> {
                         month: month.clone(),
                         assignments,
                         swaps: Vec::new(),
+                        leave: Vec::new(),
                         solver: None,
                     },
                 )
@@ -274,11 +296,36 @@ impl<'a> SwapCtx<'a> {
                 .filter(relevant)
                 .map(|v| key(&v))
                 .collect();
-            check(after)
-                .into_iter()
-                .filter(|v| relevant(v) && !before.contains(&key(v)))
-                .collect()
+            let after: Vec<Violation> = check(after).into_iter().filter(relevant).collect();
+            let introduced = after
+                .iter()
+                .filter(|v| !before.contains(&key(v)))
+                .cloned()
+                .collect();
+            Effects { after, introduced }
         })
+    }
+
+    /// A's and B's (staff, date, shift) cells before and after: equal when the swap changes
+    /// no assignment.
+    fn cells_before_after(&self) -> (Vec<Cell>, Vec<Cell>) {
+        let people = [
+            self.sc.staff[self.plan.a].id.as_str(),
+            self.sc.staff[self.plan.b].id.as_str(),
+        ];
+        let cells = |assignments: &[Assignment]| {
+            let mut v: Vec<Cell> = assignments
+                .iter()
+                .filter(|a| people.contains(&a.staff.as_str()))
+                .map(|a| (a.staff.clone(), a.date, a.shift.clone()))
+                .collect();
+            v.sort();
+            v
+        };
+        let before = self.idx.local(&self.plan);
+        let mut after = before.clone();
+        apply(self.sc, &self.plan, &mut after);
+        (cells(&before), cells(&after))
     }
 
     fn violation(
@@ -316,6 +363,9 @@ pub trait SwapRule {
     fn check(&self, ctx: &SwapCtx) -> Vec<Violation>;
 }
 
+/// SWAP-NOOP: the swap changes somebody's shifts (a return of the same shift on the same
+/// day changes nothing, yet would count toward SWAP-LIMIT and SWAP-CONSEC).
+pub struct SwapNoop;
 /// SWAP-SKILL: same job type, grades at most `swap_grade_gap` apart (换班制度 4).
 pub struct SwapSkill;
 /// SWAP-APPROVAL: both people's team leads have approved (换班制度 2, 7).
@@ -336,6 +386,7 @@ pub struct SwapRoster;
 /// Every swap rule, cheapest first, in the order of RULES.md where cost allows.
 pub fn swap_rules() -> Vec<Box<dyn SwapRule + Sync>> {
     vec![
+        Box::new(SwapNoop),
         Box::new(SwapSkill),
         Box::new(SwapApproval),
         Box::new(SwapLimit),
@@ -345,6 +396,37 @@ pub fn swap_rules() -> Vec<Box<dyn SwapRule + Sync>> {
         Box::new(SwapRest),
         Box::new(SwapRoster),
     ]
+}
+
+impl SwapRule for SwapNoop {
+    fn id(&self) -> &'static str {
+        "SWAP-NOOP"
+    }
+    fn summary(&self) -> &'static str {
+        "the swap changes somebody's shifts"
+    }
+    fn check(&self, c: &SwapCtx) -> Vec<Violation> {
+        let (sc, p) = (c.sc, &c.plan);
+        let (before, after) = c.cells_before_after();
+        if before != after {
+            return Vec::new();
+        }
+        let message = if p.return_date == Some(p.date) && p.return_shift == Some(p.shift) {
+            format!(
+                "{} would give {} to {}, who would return the same shift on the same day: nothing changes hands",
+                sc.who(p.a),
+                sc.when(p.date, p.shift),
+                sc.who(p.b)
+            )
+        } else {
+            format!(
+                "the swap between {} and {} changes no assignment",
+                sc.who(p.a),
+                sc.who(p.b)
+            )
+        };
+        vec![c.violation(self.id(), p.a, p.date, p.shift, message)]
+    }
 }
 
 impl SwapRule for SwapSkill {
@@ -531,9 +613,20 @@ impl SwapRule for SwapRest {
         "no two shifts a day and no back-to-back shifts for either person"
     }
     fn check(&self, c: &SwapCtx) -> Vec<Violation> {
-        c.introduced()
+        // Absolute for A and B, not only what the swap brings in: after it neither may hold
+        // two shifts a day or work back to back, whatever the roster had before.
+        let sc = c.sc;
+        let people = [
+            sc.staff[c.plan.a].id.as_str(),
+            sc.staff[c.plan.b].id.as_str(),
+        ];
+        c.after()
             .iter()
             .filter(|v| v.rule == "ROSTER-ONE" || v.rule == "ROSTER-REST")
+            .filter(|v| {
+                c.introduced().contains(v)
+                    || v.staff.as_deref().is_some_and(|s| people.contains(&s))
+            })
             .map(|v| wrap(self.id(), v, c))
             .collect()
     }
@@ -696,6 +789,8 @@ pub fn check_swap(
     roster: &Roster,
     req: &SwapRequest,
 ) -> Result<SwapOutcome, BadRequest> {
+    let granted = roster.granted_scenario(sc);
+    let sc = granted.as_ref();
     let idx = RosterIndex::new(sc, roster);
     let plan = SwapPlan::resolve(sc, &idx, req)?;
     let violations = violations(&idx, plan, false);

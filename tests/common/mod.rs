@@ -57,6 +57,7 @@ pub fn roster(sc: &Scenario, a: Vec<Assignment>) -> Roster {
         month: sc.month.to_string(),
         assignments: a,
         swaps: vec![],
+        leave: Vec::new(),
         solver: None,
     }
 }

@@ -158,6 +158,7 @@ pub fn roster() -> Roster {
             return_date: Some(sc.date(13)),
             return_shift: Some("D".into()),
         }],
+        leave: Vec::new(),
         solver: None,
     }
 }

@@ -96,6 +96,7 @@ pub fn roster(month: &str, duties: &[(&str, &str, &str)]) -> Roster {
             })
             .collect(),
         swaps: Vec::new(),
+        leave: Vec::new(),
         solver: None,
     }
 }
