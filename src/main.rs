@@ -842,6 +842,9 @@ struct NrpArgs {
     /// Print one JSON document on stdout instead of text.
     #[arg(long)]
     json: bool,
+    /// MIP solver: cbc (bundled) or highs (with `--features highs`).
+    #[arg(long, default_value = "cbc", value_parser = ["cbc", "highs"])]
+    solver: String,
 }
 
 /// `roster nrp`: the benchmark instance solved by the MIP, the roster re-checked by the
@@ -870,6 +873,11 @@ fn cmd_nrp(a: NrpArgs) -> Result<u8, Exit> {
     spinner.set_message(heading.clone());
     let bar = spinner.clone();
     let opts = SolveOptions {
+        backend: if a.solver == "highs" {
+            Backend::Highs
+        } else {
+            Backend::Cbc
+        },
         time_limit: a.time_limit,
         gap: a.gap,
         progress: solve::OnProgress::new(move |p| {
@@ -893,6 +901,11 @@ fn cmd_nrp(a: NrpArgs) -> Result<u8, Exit> {
                 say!("status      infeasible (proven: no roster meets the hard constraints)");
             }
             return Ok(3);
+        }
+        Err(NrpSolveError::BackendMissing(b)) => {
+            return Err(bad(format!(
+                "--solver {b}: this build has no {b}; rebuild with `cargo build --features {b}`"
+            )));
         }
         Err(e) => return Err(Exit(4, e.into())),
     };

@@ -474,3 +474,15 @@ proptest! {
         }
     }
 }
+
+#[cfg(not(feature = "highs"))]
+#[test]
+fn nrp_solver_highs_without_the_feature_exits_2() {
+    let run = roster_cmd()
+        .args(["nrp", "--solver", "highs"])
+        .arg(data("Instance1.txt"))
+        .output()
+        .unwrap();
+    assert_eq!(run.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&run.stderr).contains("--features highs"));
+}
