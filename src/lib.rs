@@ -7,6 +7,7 @@
 extern crate cbc_src;
 
 pub mod model;
+pub mod nrp;
 pub mod plot;
 pub mod report;
 pub mod rules;

@@ -48,6 +48,8 @@ enum Command {
     Simulate(traffic_cli::SimulateArgs),
     /// Seats needed per interval and seat type, and the per-shift demand that follows.
     Advise(traffic_cli::AdviseArgs),
+    /// Solve a Curtois & Qu shift-scheduling benchmark instance (InstanceN.txt).
+    Nrp(NrpArgs),
 }
 
 #[derive(clap::Args)]
@@ -181,6 +183,7 @@ fn main() -> ExitCode {
         Command::Erlang(a) => traffic_cli::cmd_erlang(a),
         Command::Simulate(a) => traffic_cli::cmd_simulate(a),
         Command::Advise(a) => traffic_cli::cmd_advise(a),
+        Command::Nrp(a) => cmd_nrp(a),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -989,4 +992,122 @@ fn inputs<'a>(given: &[&'a Path], optional: &'a Option<PathBuf>) -> Vec<&'a Path
     let mut v = given.to_vec();
     v.extend(optional.as_deref());
     v
+}
+
+#[derive(clap::Args)]
+struct NrpArgs {
+    /// The instance, in the benchmark's text format.
+    instance: PathBuf,
+    /// Stop after this many seconds with the best roster found.
+    #[arg(long, default_value_t = 600.0)]
+    time_limit: f64,
+    /// Accept a roster within this relative gap of the bound; 0 proves optimality.
+    #[arg(long, default_value_t = 0.0)]
+    gap: f64,
+    /// Write the roster as a TAB grid: one line per staff ID, one field per day.
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Print one JSON document on stdout instead of text.
+    #[arg(long)]
+    json: bool,
+    /// MIP solver: cbc (bundled) or highs (with `--features highs`).
+    #[arg(long, default_value = "cbc", value_parser = ["cbc", "highs"])]
+    solver: String,
+}
+
+/// `roster nrp`: the benchmark instance solved by the MIP, the roster re-checked by the
+/// independent evaluator before anything is written.
+fn cmd_nrp(a: NrpArgs) -> Result<u8, Exit> {
+    use roster::nrp::{self, NrpSolveError};
+    if a.time_limit.is_nan() || a.time_limit <= 0.0 {
+        return Err(bad("--time-limit must be a positive number of seconds"));
+    }
+    if !(0.0..1.0).contains(&a.gap) {
+        return Err(bad("--gap must be a fraction in [0, 1), e.g. 0.01 for 1 %"));
+    }
+    let inst = nrp::Instance::load(&a.instance).map_err(|e| Exit(2, e.into()))?;
+    if let Some(out) = &a.out {
+        check_outputs(&[OutputTarget::new("--out", out)], &[&a.instance])?;
+    }
+    let spinner = indicatif::ProgressBar::new_spinner();
+    let heading = format!(
+        "solving {} ({} staff, {} days, {} shift types; limit {} s)",
+        a.instance.display(),
+        inst.staff.len(),
+        inst.horizon,
+        inst.shifts.len(),
+        a.time_limit
+    );
+    spinner.set_message(heading.clone());
+    let bar = spinner.clone();
+    let opts = SolveOptions {
+        backend: if a.solver == "highs" {
+            Backend::Highs
+        } else {
+            Backend::Cbc
+        },
+        time_limit: a.time_limit,
+        gap: a.gap,
+        progress: solve::OnProgress::new(move |p| {
+            bar.set_message(format!("{heading}: {}", report::progress_line(p)))
+        }),
+        ..SolveOptions::default()
+    };
+    spinner.set_style(
+        indicatif::ProgressStyle::with_template("{spinner} {msg} {elapsed}")
+            .expect("valid template"),
+    );
+    spinner.enable_steady_tick(Duration::from_millis(200));
+    let result = nrp::solve(&inst, &opts);
+    spinner.finish_and_clear();
+    let solved = match result {
+        Ok(s) => s,
+        Err(NrpSolveError::Infeasible) => {
+            if a.json {
+                say!("{}", serde_json::json!({"status": "infeasible"}));
+            } else {
+                say!("status      infeasible (proven: no roster meets the hard constraints)");
+            }
+            return Ok(3);
+        }
+        Err(NrpSolveError::BackendMissing(b)) => {
+            return Err(bad(format!(
+                "--solver {b}: this build has no {b}; rebuild with `cargo build --features {b}`"
+            )));
+        }
+        Err(e) => return Err(Exit(4, e.into())),
+    };
+    if let Some(out) = &a.out {
+        write_all(&[(out, inst.grid(&solved.roster).as_bytes())])?;
+    }
+    if a.json {
+        let mut v = serde_json::to_value(&solved).expect("serialisable");
+        v["objective_breakdown"] = v["breakdown"].take();
+        if let Some(obj) = v.as_object_mut() {
+            obj.remove("breakdown");
+        }
+        v["out"] = serde_json::json!(a.out);
+        say!("{v}");
+    } else {
+        let b = &solved.breakdown;
+        say!("status      {}", solved.status.name());
+        say!("objective   {}", solved.objective);
+        say!("  shift-on requests   {}", b.shift_on_requests);
+        say!("  shift-off requests  {}", b.shift_off_requests);
+        say!("  under-cover         {}", b.under_cover);
+        say!("  over-cover          {}", b.over_cover);
+        say!("bound       {}", solved.bound);
+        say!("gap         {:.2} %", solved.gap * 100.0);
+        say!("seconds     {:.2}", solved.seconds);
+        say!(
+            "model       {} variables ({} shift), {} constraints",
+            solved.size.variables,
+            solved.size.shift_variables,
+            solved.size.constraints
+        );
+        if let Some(out) = &a.out {
+            say!("wrote {}", out.display());
+        }
+    }
+    Ok(0)
 }

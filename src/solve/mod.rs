@@ -96,7 +96,7 @@ impl OnProgress {
         OnProgress(Some(std::sync::Arc::new(f)))
     }
 
-    fn report(&self, stage: impl Into<String>, best: Option<&Solved>) {
+    pub(crate) fn report(&self, stage: impl Into<String>, best: Option<&Solved>) {
         if let Some(f) = &self.0 {
             f(&Progress {
                 stage: stage.into(),
@@ -264,20 +264,20 @@ impl MonthModel {
 }
 
 /// What a backend hands back: variable values through `good_lp::Solution`, plus the proof.
-struct RawResult<S: Solution> {
-    solution: S,
-    status: Status,
+pub(crate) struct RawResult<S: Solution> {
+    pub(crate) solution: S,
+    pub(crate) status: Status,
     /// The solver's best bound and its own objective value for the incumbent, both
     /// without the objective's constant term (solvers drop it).
-    bound: Option<(f64, f64)>,
+    pub(crate) bound: Option<(f64, f64)>,
     /// The time limit, not a node limit or a proof, ended the search.
-    out_of_time: bool,
+    pub(crate) out_of_time: bool,
 }
 
 /// What one solve knows beyond the model: a roster to start from, an objective that only
 /// better rosters may reach, and whether it is there to prove rather than to find.
 #[derive(Default)]
-struct Hints {
+pub(crate) struct Hints {
     /// Only rosters with an objective below this are wanted: none proves the rest.
     cutoff: Option<f64>,
     /// A known roster, as a value for every variable (a MIP start).
@@ -290,7 +290,7 @@ struct Hints {
 
 /// One solve for callers that need no stage logic (diagnosis, repair): `Ok(None)` only when
 /// the solver proved that no solution exists; running out of time is an error.
-fn run_backend(
+pub(crate) fn run_backend(
     vars: ProblemVariables,
     objective: Expression,
     rows: Vec<Constraint>,
@@ -481,7 +481,7 @@ impl Solution for ColumnValues {
 }
 
 /// Object-safe view of a solution: the value of one variable.
-trait SolutionValues {
+pub(crate) trait SolutionValues {
     fn get(&self, v: good_lp::Variable) -> f64;
 }
 
@@ -786,7 +786,7 @@ fn solve_once(
 }
 
 /// (objective − bound) / |objective|: unknown (NaN) with an unknown bound, 0 at objective 0.
-fn relative_gap(objective: f64, bound: f64) -> f64 {
+pub(crate) fn relative_gap(objective: f64, bound: f64) -> f64 {
     if bound.is_nan() {
         f64::NAN
     } else if objective.abs() < 1e-9 {
