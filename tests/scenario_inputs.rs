@@ -350,6 +350,7 @@ fn empty_roster(sc: &Scenario) -> Roster {
         month: sc.month.to_string(),
         assignments: Vec::new(),
         swaps: Vec::new(),
+        leave: Vec::new(),
         solver: None,
     }
 }

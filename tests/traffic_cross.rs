@@ -54,6 +54,7 @@ fn roster(nights: &[Night]) -> Roster {
         month: "2026-12".into(),
         assignments,
         swaps: Vec::new(),
+        leave: Vec::new(),
         solver: None,
     }
 }
