@@ -12,6 +12,7 @@ use roster::solve::{Backend, SolveError, SolveOptions};
 use roster::{report, rules, solve};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 #[derive(Parser)]
@@ -77,6 +78,10 @@ struct SolveArgs {
     /// Show the MIP solver's own log (on stdout), to see where a slow solve spends time.
     #[arg(long)]
     solver_log: bool,
+    /// Print each stage and each better roster on stderr, one line each ("progress: ..."),
+    /// for scripts and logs where no spinner shows.
+    #[arg(long)]
+    progress: bool,
 }
 
 #[derive(clap::Args)]
@@ -287,6 +292,7 @@ fn cmd_solve(a: SolveArgs) -> Result<u8, Exit> {
     } else {
         Backend::Cbc
     };
+    let latest: Arc<Mutex<Latest>> = Arc::default();
     let spinner = indicatif::ProgressBar::new_spinner();
     let heading = format!(
         "solving {} ({} staff, {} days; limit {} s)",
@@ -297,6 +303,8 @@ fn cmd_solve(a: SolveArgs) -> Result<u8, Exit> {
     );
     spinner.set_message(heading.clone());
     let bar = spinner.clone();
+    let sink = Arc::clone(&latest);
+    let log_progress = a.progress;
     let opts = SolveOptions {
         backend,
         time_limit: a.time_limit,
@@ -304,6 +312,10 @@ fn cmd_solve(a: SolveArgs) -> Result<u8, Exit> {
         threads: a.threads.max(1),
         solver_log: a.solver_log,
         progress: solve::OnProgress::new(move |p| {
+            sink.lock().unwrap_or_else(|e| e.into_inner()).record(p);
+            if log_progress {
+                bar.suspend(|| eprintln!("progress: {}", report::progress_line(p)));
+            }
             bar.set_message(format!("{heading}: {}", report::progress_line(p)))
         }),
     };
@@ -312,8 +324,23 @@ fn cmd_solve(a: SolveArgs) -> Result<u8, Exit> {
             .expect("valid template"),
     );
     spinner.enable_steady_tick(Duration::from_millis(200));
-    let result = solve::solve(&sc, &opts);
+    let watched = solve_watched(&sc, &opts);
     spinner.finish_and_clear();
+    let result = match watched {
+        Watched::Done(result) => *result,
+        Watched::Interrupted | Watched::Overran => {
+            let interrupted = matches!(watched, Watched::Interrupted);
+            let latest = latest.lock().unwrap_or_else(|e| e.into_inner()).clone();
+            let code = stop_early(&sc, &a, &out, latest, interrupted);
+            // The solver thread is still inside CBC: end the process without running C++
+            // static destructors under it (std::process::exit would run them).
+            use std::io::Write;
+            let _ = std::io::stdout().flush();
+            let _ = std::io::stderr().flush();
+            // SAFETY: _exit only ends the process; everything it leaves is flushed above.
+            unsafe { libc::_exit(code) }
+        }
+    };
 
     let solved = match result {
         Ok(s) => s,
@@ -371,6 +398,147 @@ fn cmd_solve(a: SolveArgs) -> Result<u8, Exit> {
         }
     }
     Ok(0)
+}
+
+/// Where a solve was when last heard of: its stage, and the best roster so far.
+#[derive(Default, Clone)]
+struct Latest {
+    stage: String,
+    roster: Option<Arc<Roster>>,
+}
+
+impl Latest {
+    fn record(&mut self, p: &solve::Progress) {
+        self.stage.clone_from(&p.stage);
+        if p.roster.is_some() {
+            self.roster.clone_from(&p.roster);
+        }
+    }
+}
+
+/// How a solve watched by `solve_watched` ended.
+enum Watched {
+    Done(Box<Result<solve::Solved, SolveError>>),
+    /// SIGINT (Ctrl-C).
+    Interrupted,
+    /// The solver overran the time limit by more than `OVERRUN_GRACE`.
+    Overran,
+}
+
+/// How long past its limit a solve may run before the watchdog ends it. CBC checks its
+/// clock between nodes and heuristics, not inside every LP, so it may overrun a little.
+const OVERRUN_GRACE: f64 = 2.0;
+
+/// The solver thread's stack: what the main thread has on Linux (8 MiB), many times over.
+const SOLVER_STACK: usize = 64 << 20;
+
+/// Solves in a worker thread while this thread waits for the result, Ctrl-C or the time
+/// limit (plus a grace), whichever comes first: CBC cannot be interrupted from outside.
+fn solve_watched(sc: &Scenario, opts: &SolveOptions) -> Watched {
+    let (tx, rx) = std::sync::mpsc::channel::<Option<Result<solve::Solved, SolveError>>>();
+    let on_signal = tx.clone();
+    // Without a handler (one is installed already) Ctrl-C keeps its default: the process
+    // ends at once, which writes nothing either.
+    let _ = ctrlc::set_handler(move || {
+        let _ = on_signal.send(None);
+    });
+    let limit = opts.time_limit;
+    let (sc, opts) = (sc.clone(), opts.clone());
+    // CBC recurses deeply in preprocessing and search; a spawned thread's default 2 MiB
+    // stack is a quarter of what it had on the main thread, and an overflow in C++ is a
+    // segfault, not a Rust panic.
+    let worker = std::thread::Builder::new()
+        .name("solver".into())
+        .stack_size(SOLVER_STACK)
+        .spawn(move || {
+            let result =
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| solve::solve(&sc, &opts)))
+                    .unwrap_or_else(|_| Err(SolveError::Solver("the solver panicked".into())));
+            let _ = tx.send(Some(result));
+        });
+    if let Err(e) = worker {
+        return Watched::Done(Box::new(Err(SolveError::Solver(format!(
+            "cannot start the solver thread: {e}"
+        )))));
+    }
+    let received = match Duration::try_from_secs_f64(limit + OVERRUN_GRACE) {
+        Ok(wait) => rx.recv_timeout(wait).ok(),
+        Err(_) => rx.recv().ok(),
+    };
+    match received {
+        Some(Some(result)) => Watched::Done(Box::new(result)),
+        Some(None) => Watched::Interrupted,
+        None => Watched::Overran,
+    }
+}
+
+/// Ends a solve that was interrupted or overran: writes the best roster found, if there is
+/// one and it passes the checker, and returns the exit status (130 interrupted; 0 roster
+/// written, 4 none, when out of time).
+fn stop_early(sc: &Scenario, a: &SolveArgs, out: &Path, latest: Latest, interrupted: bool) -> i32 {
+    let what = if interrupted {
+        "interrupted".to_string()
+    } else {
+        format!("time limit of {} s reached", a.time_limit)
+    };
+    let fail = if interrupted { 130 } else { 4 };
+    let stage = if latest.stage.is_empty() {
+        "loading the model".to_string()
+    } else {
+        latest.stage.clone()
+    };
+    let json = |written: Option<&Path>, objective: Option<f64>| {
+        if a.json {
+            say!(
+                "{}",
+                serde_json::json!({
+                    "status": if interrupted { "interrupted" } else { "time_limit" },
+                    "stage": stage,
+                    "objective": objective,
+                    "out": written,
+                })
+            );
+        }
+    };
+    let Some(best) = latest.roster else {
+        eprintln!("{what} during {stage}: no roster found yet; nothing written");
+        json(None, None);
+        return fail;
+    };
+    let mut best = (*best).clone();
+    if !rules::check_roster(sc, &best).is_empty() {
+        eprintln!("{what} during {stage}: the best roster so far breaks rules; nothing written");
+        json(None, None);
+        return fail;
+    }
+    if let Some(info) = best.solver.as_mut() {
+        info.status = if interrupted {
+            "interrupted"
+        } else {
+            "time_limit"
+        }
+        .into();
+    }
+    // Every output or none, as in a finished solve.
+    let json_text = best.to_json();
+    let csv_text = a.csv.as_ref().map(|_| roster_csv(sc, &best));
+    let mut files: Vec<(&Path, &[u8])> = vec![(out, json_text.as_bytes())];
+    if let (Some(csv), Some(text)) = (&a.csv, &csv_text) {
+        files.push((csv, text.as_bytes()));
+    }
+    if let Err(e) = write_all(&files) {
+        eprintln!("{what}: {e}");
+        json(None, None);
+        return fail;
+    }
+    let objective = best.solver.as_ref().map_or(f64::NAN, |i| i.objective);
+    json(Some(out), Some(objective));
+    eprintln!(
+        "{what} during {stage}: wrote the best roster found so far to {} (objective {}, not proven optimal)",
+        out.display(),
+        report::num(objective)
+    );
+    if interrupted { 130 } else { 0 }
 }
 
 fn roster_csv(sc: &Scenario, r: &Roster) -> String {

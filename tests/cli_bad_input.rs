@@ -407,6 +407,21 @@ fn dates_and_times_must_be_zero_padded_iso() {
     let e = String::from_utf8(res.stderr).unwrap();
     assert_eq!(res.status.code(), Some(2), "{e}");
     expect(&e, &["r.json", "line 1", "`2026-12-1`", "YYYY-MM-DD"]);
+
+    // Leave granted since the roster was made, likewise.
+    std::fs::write(
+        &p,
+        r#"{"month":"2026-12","assignments":[],"leave":[{"id":"G1","staff":"S01","from":"2026-12-1","to":"2026-12-02","kind":"sick","approved_by":"lead"}]}"#,
+    )
+    .unwrap();
+    let res = roster()
+        .args(["check", "tests/data/mutation.toml"])
+        .arg(&p)
+        .output()
+        .unwrap();
+    let e = String::from_utf8(res.stderr).unwrap();
+    assert_eq!(res.status.code(), Some(2), "{e}");
+    expect(&e, &["r.json", "`2026-12-1`", "YYYY-MM-DD"]);
 }
 
 /// Flag errors are one line naming the flag and the fault, exit 2; help and version print

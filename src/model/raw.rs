@@ -189,4 +189,7 @@ pub struct RawWeights {
     pub fair_nights: Option<f64>,
     pub fair_weekends: Option<f64>,
     pub over_cover: Option<f64>,
+    pub over_cover_weekend: Option<f64>,
+    pub over_cover_holiday: Option<f64>,
+    pub over_cover_night: Option<f64>,
 }

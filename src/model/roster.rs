@@ -44,7 +44,9 @@ pub struct Swap {
 pub struct GrantedLeave {
     pub id: String,
     pub staff: String,
+    #[serde(deserialize_with = "super::clock::deserialize_date")]
     pub from: NaiveDate,
+    #[serde(deserialize_with = "super::clock::deserialize_date")]
     pub to: NaiveDate,
     pub kind: LeaveKind,
     /// YYYY-MM-DDTHH:MM, as in the scenario.

@@ -315,6 +315,25 @@ pub struct Weights {
     pub fair_nights: f64,
     pub fair_weekends: f64,
     pub over_cover: f64,
+    /// Over-cover on a weekend day costs `over_cover` times this (a make-up day is a
+    /// weekday); surplus staff are better placed where fewer people want to be off.
+    pub over_cover_weekend: f64,
+    /// Likewise on a public holiday (holiday precedes weekend).
+    pub over_cover_holiday: f64,
+    /// Likewise on a night shift, on top of the day's multiplier.
+    pub over_cover_night: f64,
+}
+
+impl Weights {
+    /// What one person beyond the demand costs on a day of this type and this shift.
+    pub fn over_cover_on(&self, day: DayType, night: bool) -> f64 {
+        let day = match day {
+            DayType::Holiday => self.over_cover_holiday,
+            DayType::Weekend => self.over_cover_weekend,
+            DayType::Weekday => 1.0,
+        };
+        self.over_cover * day * if night { self.over_cover_night } else { 1.0 }
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -1124,6 +1143,9 @@ impl Builder<'_> {
             fair_nights: weight("fair_nights", w.fair_nights, 5.0)?,
             fair_weekends: weight("fair_weekends", w.fair_weekends, 5.0)?,
             over_cover: weight("over_cover", w.over_cover, 1.0)?,
+            over_cover_weekend: weight("over_cover_weekend", w.over_cover_weekend, 2.0)?,
+            over_cover_holiday: weight("over_cover_holiday", w.over_cover_holiday, 3.0)?,
+            over_cover_night: weight("over_cover_night", w.over_cover_night, 2.0)?,
         };
 
         let traffic = match &raw.traffic {

@@ -24,13 +24,23 @@ pub fn solve_summary(s: &Solved) -> String {
     t.add_row(vec!["status".to_string(), s.status.name().to_string()]);
     t.add_row(vec!["objective".to_string(), num(s.objective)]);
     t.add_row(vec!["  requests not met".to_string(), num(b.requests)]);
+    // The spread and its weighted cost on separate rows: one number for both read as a
+    // spread of 20 nights where the spread is 4 and the weight 5.
     t.add_row(vec![
-        "  night fairness (max-min)".to_string(),
+        "  night fairness, weighted cost".to_string(),
         num(b.fair_nights),
     ]);
     t.add_row(vec![
-        "  weekend fairness (max-min)".to_string(),
+        "    spread (max-min nights per person)".to_string(),
+        b.night_spread.to_string(),
+    ]);
+    t.add_row(vec![
+        "  weekend fairness, weighted cost".to_string(),
         num(b.fair_weekends),
+    ]);
+    t.add_row(vec![
+        "    spread (max-min weekend/holiday shifts)".to_string(),
+        b.weekend_spread.to_string(),
     ]);
     t.add_row(vec!["  over-cover".to_string(), num(b.over_cover)]);
     t.add_row(vec!["best bound".to_string(), num(s.bound)]);
@@ -105,7 +115,7 @@ pub fn progress_line(p: &crate::solve::Progress) -> String {
     line
 }
 
-pub(crate) fn num(v: f64) -> String {
+pub fn num(v: f64) -> String {
     if v.is_nan() {
         return "unknown".into();
     }

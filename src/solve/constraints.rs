@@ -205,7 +205,11 @@ pub fn roster_consec(sc: &Scenario, x: &ShiftVars) -> Vec<Constraint> {
             (max_days, &all_shifts, false),
             (max_nights, &night_shifts, true),
         ] {
-            if which.is_empty() {
+            // A window longer than the month and this person's history together can never
+            // hold more than `max` shifts: the rule is vacuous. Skipping it also keeps a
+            // limit of a billion from becoming a billion windows to build.
+            let history_days = sc.history.iter().filter(|h| h.staff == i).count() as i64;
+            if which.is_empty() || max >= days as i64 + history_days {
                 continue;
             }
             // Windows [start, start + max], start may lie up to `max` days before day 0.

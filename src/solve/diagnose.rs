@@ -77,6 +77,15 @@ pub(crate) fn diagnose_fixed(
             "the elastic model is infeasible; please report this scenario".into(),
         ));
     };
+    // What is short is a proof only when the solver finished, or its bound already shows a
+    // shortfall; a search the clock stopped at zero proves nothing.
+    let proven_short = result.bound.is_some_and(|(b, _)| b > 1e-6);
+    if result.status != super::Status::Optimal && !proven_short {
+        return Err(SolveError::NoSolutionInTime(
+            opts.time_limit,
+            "explaining why no roster exists",
+        ));
+    }
     let mut conflicts = Vec::new();
     let mut total_short = 0;
     for s in &elastic.shortfalls {

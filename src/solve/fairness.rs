@@ -9,28 +9,28 @@
 //! with a bound that counts it.
 
 use super::objective::{SpreadFacts, spread_facts};
-use super::{Backend, Fixes, SolveError, SolveOptions, Solved, Status, solve_once};
+use super::{Backend, Fixes, Outcome, SolveError, SolveOptions, Solved, Status, solve_once};
 use crate::model::Scenario;
 use std::time::Instant;
 
 /// Only worth it, and only sound, where the objective is integral and over-cover costs
 /// something (the cost bounds the common count), with CBC (which takes a cutoff).
 pub(super) fn can_probe(sc: &Scenario, opts: &SolveOptions) -> bool {
-    opts.backend == Backend::Cbc && super::integral_weights(sc) && sc.weights.over_cover > 0.0
+    opts.backend == Backend::Cbc
+        && super::integral_weights(sc)
+        && super::objective::cheapest_over_cover(sc) > 0.0
 }
 
-/// `least`: the shortest time worth giving a solve of the whole month; with less, its LP
-/// alone would overrun the time limit.
+/// Probes each spread the best roster pays for, then searches the rest of the month. Each
+/// probe may search `PROBE_NODES` nodes (work, not time, so the proof is the same on any
+/// machine); the final search runs until it proves its case or the time limit stops it.
 pub(super) fn prove_spreads(
     sc: &Scenario,
     opts: &SolveOptions,
     first: Solved,
     started: Instant,
-    least: f64,
 ) -> Result<Solved, SolveError> {
     let spreads = spread_facts(sc);
-    let remaining =
-        |share: f64| (opts.time_limit - started.elapsed().as_secs_f64()).max(0.0) * share;
     // The first solve's bound holds for the whole month; a probe's speaks only of its case.
     let bound = first.bound;
     let mut best = first;
@@ -46,11 +46,6 @@ pub(super) fn prove_spreads(
         };
         let mut all_settled = true;
         for c in values {
-            let limit = remaining(0.75);
-            if limit < least {
-                all_settled = false;
-                break;
-            }
             opts.progress.report(
                 format!(
                     "proving fairness: can every {} work {c} {}?",
@@ -59,9 +54,8 @@ pub(super) fn prove_spreads(
                 Some(&best),
             );
             let probe_opts = SolveOptions {
-                time_limit: limit,
                 gap: 0.0,
-                ..opts.clone()
+                ..super::left(opts, started)
             };
             let fixes = Fixes {
                 equal_at: Some((sp.job.clone(), sp.measure, c as f64)),
@@ -69,18 +63,26 @@ pub(super) fn prove_spreads(
                 // A probe is a proof: the fix-and-optimise before it has done the finding,
                 // and CBC's heuristics would spend half the probe looking under the cutoff.
                 prove_only: true,
+                node_limit: Some(PROBE_NODES),
                 ..Fixes::default()
             };
-            let outcome = solve_once(sc, &probe_opts, &fixes, started);
-            match outcome {
-                Err(SolveError::NoSolutionInTime(_)) => all_settled = false,
-                Err(e) => return Err(e),
+            match solve_once(sc, &probe_opts, &fixes, started)? {
+                Outcome::Unfinished { clock: true } => {
+                    best.out_of_time = true;
+                    return Ok(best);
+                }
+                Outcome::Unfinished { clock: false } => all_settled = false,
                 // Nothing better than the best exists in this case.
-                Ok(None) => {}
-                Ok(Some(s)) => {
+                Outcome::ProvenNone => {}
+                Outcome::Found(s) => {
+                    let out_of_time = s.out_of_time;
                     all_settled &= s.status == Status::Optimal;
                     if s.objective < best.objective - 1e-6 {
                         best = s.instead_of(&best).with_bound(bound, opts, started);
+                    }
+                    if out_of_time {
+                        best.out_of_time = true;
+                        return Ok(best);
                     }
                 }
             }
@@ -91,13 +93,6 @@ pub(super) fn prove_spreads(
     }
     // Every settled case is explored: the best roster in it is known. What remains is the
     // month with those spreads at least 1 (the whole month when none is settled).
-    if remaining(1.0) < least {
-        return Ok(best);
-    }
-    let rest = SolveOptions {
-        time_limit: remaining(1.0),
-        ..opts.clone()
-    };
     opts.progress
         .report("searching the rest of the month for better", Some(&best));
     // The best roster starts the search when it lies in the rest (its spreads are not 0).
@@ -106,24 +101,34 @@ pub(super) fn prove_spreads(
         start: Some(best.roster.clone()),
         ..Fixes::default()
     };
-    let rest = match solve_once(sc, &rest, &fixes, started) {
-        // The rest of the month was not even searched to a roster: nothing more is proven.
-        Err(SolveError::NoSolutionInTime(_)) => return Ok(best),
-        other => other?,
-    };
-    Ok(match rest {
-        // No roster at all in the rest: the best of the settled cases is optimal.
-        None => {
-            let proven = best.objective;
-            best.with_bound(proven, opts, started)
-        }
-        Some(r) if r.objective < best.objective - 1e-6 => {
-            let proven = r.bound;
-            r.instead_of(&best).with_bound(proven, opts, started)
-        }
-        Some(r) => best.with_bound(r.bound, opts, started),
-    })
+    Ok(
+        match solve_once(sc, &super::left(opts, started), &fixes, started)? {
+            // The rest of the month was not even searched to a roster: nothing more is proven.
+            Outcome::Unfinished { .. } => {
+                best.out_of_time = true;
+                best
+            }
+            // No roster at all in the rest: the best of the settled cases is optimal.
+            Outcome::ProvenNone => {
+                let proven = best.objective;
+                best.with_bound(proven, opts, started)
+            }
+            Outcome::Found(r) if r.objective < best.objective - 1e-6 => {
+                let proven = r.bound;
+                r.instead_of(&best).with_bound(proven, opts, started)
+            }
+            Outcome::Found(r) => {
+                best.out_of_time |= r.out_of_time;
+                best.with_bound(r.bound, opts, started)
+            }
+        },
+    )
 }
+
+/// Branch-and-bound nodes one probe may search. The shipped months' probes close at their
+/// root (the cutoff one unit below the best prunes the rest); a probe that needs more is
+/// left unsettled, and the final search covers its case.
+const PROBE_NODES: u32 = 1000;
 
 /// The common counts an equal split could have in a roster no worse than `best`: the
 /// members' total m·c must cover the demand others cannot take, and what it adds beyond the
@@ -134,7 +139,8 @@ fn common_counts(sc: &Scenario, sp: &SpreadFacts, best: f64) -> Option<Vec<u32>>
         return None;
     }
     let lo = ((sp.demand - sp.others_capacity) / m).ceil().max(0.0);
-    let hi = ((sp.demand + best / sc.weights.over_cover) / m)
+    // Each person beyond the demand costs at least the cheapest over-cover.
+    let hi = ((sp.demand + best / super::objective::cheapest_over_cover(sc)) / m)
         .floor()
         .min(sc.days() as f64);
     if hi < lo {

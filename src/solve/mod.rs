@@ -22,7 +22,7 @@ use crate::model::{Roster, Scenario, SolverInfo};
 use constraints::Elastic;
 use good_lp::{
     Constraint, Expression, ProblemVariables, Solution, SolverModel, WithInitialSolution,
-    WithTimeLimit, constraint,
+    constraint,
 };
 use neighbourhood::Neighbourhood;
 use serde::Serialize;
@@ -80,6 +80,9 @@ pub struct Progress {
     pub best: Option<f64>,
     /// The best bound proven for the whole month so far.
     pub bound: Option<f64>,
+    /// The best roster so far (it satisfies every rule), for a caller that must stop early
+    /// and keep it: Ctrl-C, or a time limit the solver itself overran.
+    pub roster: Option<std::sync::Arc<Roster>>,
 }
 
 /// A callback for `Progress`; by default nobody listens.
@@ -99,6 +102,7 @@ impl OnProgress {
                 stage: stage.into(),
                 best: best.map(|s| s.objective),
                 bound: best.map(|s| s.bound).filter(|b| !b.is_nan()),
+                roster: best.map(|s| std::sync::Arc::new(s.roster.clone())),
             });
         }
     }
@@ -177,16 +181,31 @@ pub struct Solved {
     pub size: ModelSize,
     #[serde(skip)]
     pub roster: Roster,
+    /// The clock (the time limit) stopped the search that gave this roster, so no later
+    /// stage may run: every stage boundary is otherwise a count of work, never a time.
+    #[serde(skip)]
+    pub out_of_time: bool,
+}
+
+/// What one run of the solver ends with.
+enum Outcome<T> {
+    /// A roster (or the solver's values for one).
+    Found(T),
+    /// The search finished and proved that no roster exists (below the cutoff, if any).
+    ProvenNone,
+    /// Stopped before finding a roster or proving there is none: by the clock, or (when
+    /// `clock` is false) by a node limit.
+    Unfinished { clock: bool },
 }
 
 #[derive(Debug, thiserror::Error)]
 pub enum SolveError {
     #[error("no roster satisfies the rules")]
     Infeasible(Diagnosis),
-    #[error(
-        "no roster was found within the time limit of {0} s; allow more time with --time-limit"
-    )]
-    NoSolutionInTime(f64),
+    /// The time limit ran out before any roster was found; the second field says how far
+    /// the search got. Not a proof that none exists.
+    #[error("no roster found within {0} s (stopped during {1}); allow more time with --time-limit")]
+    NoSolutionInTime(f64, &'static str),
     #[error("the {0} backend is not compiled in; rebuild with `--features {0}`")]
     BackendMissing(&'static str),
     #[error("the solver failed: {0}")]
@@ -251,6 +270,8 @@ struct RawResult<S: Solution> {
     /// The solver's best bound and its own objective value for the incumbent, both
     /// without the objective's constant term (solvers drop it).
     bound: Option<(f64, f64)>,
+    /// The time limit, not a node limit or a proof, ended the search.
+    out_of_time: bool,
 }
 
 /// What one solve knows beyond the model: a roster to start from, an objective that only
@@ -267,6 +288,8 @@ struct Hints {
     node_limit: Option<u32>,
 }
 
+/// One solve for callers that need no stage logic (diagnosis, repair): `Ok(None)` only when
+/// the solver proved that no solution exists; running out of time is an error.
 fn run_backend(
     vars: ProblemVariables,
     objective: Expression,
@@ -274,6 +297,29 @@ fn run_backend(
     opts: &SolveOptions,
     hints: Hints,
 ) -> Result<Option<RawResult<Box<dyn SolutionValues>>>, SolveError> {
+    match run_solver(vars, objective, rows, opts, hints)? {
+        Outcome::Found(r) => Ok(Some(r)),
+        Outcome::ProvenNone => Ok(None),
+        Outcome::Unfinished { .. } => Err(SolveError::NoSolutionInTime(
+            opts.time_limit,
+            "the branch-and-bound search",
+        )),
+    }
+}
+
+/// Below this many seconds left, no solver run starts: it could not even read the model.
+const NO_TIME: f64 = 0.01;
+
+fn run_solver(
+    vars: ProblemVariables,
+    objective: Expression,
+    rows: Vec<Constraint>,
+    opts: &SolveOptions,
+    hints: Hints,
+) -> Result<Outcome<RawResult<Box<dyn SolutionValues>>>, SolveError> {
+    if opts.time_limit.is_nan() || opts.time_limit < NO_TIME {
+        return Ok(Outcome::Unfinished { clock: true });
+    }
     match opts.backend {
         Backend::Cbc => {
             // good_lp adds one CBC column per variable, in order.
@@ -314,32 +360,48 @@ fn run_backend(
             for r in rows {
                 problem.add_constraint(r);
             }
-            let mut problem = problem
-                .with_initial_solution(hints.start)
-                .with_time_limit(opts.time_limit);
+            let mut problem = problem.with_initial_solution(hints.start);
+            // In seconds with a fraction: good_lp's with_time_limit rounds up to whole
+            // seconds, which lets a stage with 0.2 s left run for a full second.
+            problem.set_parameter("sec", &format!("{:.3}", opts.time_limit));
             // Straight to CBC rather than through good_lp's solve(), which turns a search
             // stopped by a node limit into an error and drops the roster it found.
+            let ran = Instant::now();
             let sol = problem.as_inner_mut().solve();
+            // CBC passes what is left of its limit to Clp for the first LP, and an LP the
+            // clock stops there comes back "infeasible". No proof can come from a run that
+            // used up its time.
+            let used_its_time = ran.elapsed().as_secs_f64() >= opts.time_limit;
             let raw = sol.raw();
             if raw.is_continuous_unbounded() {
                 return Err(SolveError::Solver("the model is unbounded".into()));
             }
+            use coin_cbc::raw::{SecondaryStatus, Status as Cbc};
             let has_solution = raw.obj_value().is_finite() && raw.obj_value() < 1e49;
+            let out_of_time = raw.secondary_status() == SecondaryStatus::StoppedOnTime
+                || raw.is_seconds_limit_reached()
+                || used_its_time;
             let status = match (raw.status(), has_solution) {
-                (coin_cbc::raw::Status::Finished | coin_cbc::raw::Status::Unlaunched, true) => {
+                (Cbc::Finished | Cbc::Unlaunched, true) if !out_of_time => {
                     match raw.secondary_status() {
-                        coin_cbc::raw::SecondaryStatus::StoppedOnGap => Status::GapLimit,
+                        SecondaryStatus::StoppedOnGap => Status::GapLimit,
                         _ => Status::Optimal,
                     }
                 }
-                // Finished without a roster: none exists (below the cutoff, if any).
-                (coin_cbc::raw::Status::Finished | coin_cbc::raw::Status::Unlaunched, false) => {
-                    return Ok(None);
+                // Finished without a roster: none exists (below the cutoff, if any) only when
+                // CBC says it proved so. A clock that stops CBC in its preprocessing or first
+                // LP also "finishes" without a roster, and that proves nothing.
+                (Cbc::Finished | Cbc::Unlaunched, false) => {
+                    return Ok(if raw.is_proven_infeasible() && !out_of_time {
+                        Outcome::ProvenNone
+                    } else {
+                        Outcome::Unfinished { clock: true }
+                    });
                 }
                 // Stopped by the time or node limit.
-                (coin_cbc::raw::Status::Stopped, true) => Status::TimeLimit,
-                (coin_cbc::raw::Status::Stopped, false) => {
-                    return Err(SolveError::NoSolutionInTime(opts.time_limit));
+                (Cbc::Finished | Cbc::Unlaunched | Cbc::Stopped, true) => Status::TimeLimit,
+                (Cbc::Stopped, false) => {
+                    return Ok(Outcome::Unfinished { clock: out_of_time });
                 }
                 (other, _) => return Err(SolveError::Solver(format!("CBC stopped: {other:?}"))),
             };
@@ -347,13 +409,17 @@ fn run_backend(
                 columns,
                 values: sol.raw().col_solution().to_vec(),
             };
-            Ok(Some(RawResult {
+            Ok(Outcome::Found(RawResult {
                 status,
                 bound: Some((raw.best_possible_value(), raw.obj_value())),
                 solution: Box::new(values),
+                out_of_time,
             }))
         }
-        Backend::Highs => highs_backend(vars, objective, rows, opts),
+        Backend::Highs => Ok(match highs_backend(vars, objective, rows, opts)? {
+            Some(r) => Outcome::Found(r),
+            None => Outcome::ProvenNone,
+        }),
     }
 }
 
@@ -369,7 +435,7 @@ fn highs_backend(
         problem.add_constraint(r);
     }
     problem.set_verbose(opts.solver_log);
-    use good_lp::WithMipGap;
+    use good_lp::{WithMipGap, WithTimeLimit};
     let problem = problem
         .set_threads(opts.threads)
         .set_option("random_seed", 0)
@@ -385,6 +451,7 @@ fn highs_backend(
         status,
         bound: None,
         solution: Box::new(sol),
+        out_of_time: status == Status::TimeLimit,
     }))
 }
 
@@ -450,71 +517,96 @@ fn map_resolution_error<T>(e: good_lp::ResolutionError) -> Result<Option<T>, Sol
 /// a single branch-and-bound: the root node gives a first roster and a bound (and on small
 /// months the proof); fix-and-optimise (`neighbourhood`) improves the roster; then the
 /// fairness spreads are proven case by case and the rest of the month searched with the
-/// best roster as its start (`fairness`). Each stage ends on work done, not on the clock,
-/// where it can, so that the same scenario gives the same roster.
+/// best roster as its start (`fairness`). Each stage ends on work done (the root node, node
+/// limits, rounds of neighbourhoods), never on a share of the clock, so the same scenario
+/// gives the same roster and the same proof on a busy machine as on an idle one. Only the
+/// time limit itself may cut the search short; the result then says `time_limit`.
 pub fn solve(sc: &Scenario, opts: &SolveOptions) -> Result<Solved, SolveError> {
     let started = Instant::now();
+    let cut_short = |stage| SolveError::NoSolutionInTime(opts.time_limit, stage);
     if !fairness::can_probe(sc, opts) {
-        return match solve_once(sc, opts, &Fixes::default(), started)? {
-            Some(solved) => Ok(solved),
-            None => Err(SolveError::Infeasible(diagnose::diagnose(sc, opts)?)),
+        return match solve_once(sc, &left(opts, started), &Fixes::default(), started)? {
+            Outcome::Found(solved) => Ok(solved),
+            Outcome::ProvenNone => Err(infeasible(
+                sc,
+                opts,
+                started,
+                "the branch-and-bound search",
+            )?),
+            Outcome::Unfinished { .. } => Err(cut_short("the branch-and-bound search")),
         };
     }
-    let root = SolveOptions {
-        time_limit: opts.time_limit * ROOT_SHARE,
-        ..opts.clone()
-    };
     let root_only = Fixes {
         node_limit: Some(0),
         ..Fixes::default()
     };
     opts.progress
         .report("first roster and bound (root node)", None);
-    let solved = match solve_once(sc, &root, &root_only, started) {
-        Ok(Some(solved)) => solved,
-        Ok(None) => return Err(SolveError::Infeasible(diagnose::diagnose(sc, opts)?)),
+    let solved = match solve_once(sc, &left(opts, started), &root_only, started)? {
+        Outcome::Found(solved) => solved,
+        Outcome::ProvenNone => return Err(infeasible(sc, opts, started, "the root node")?),
+        Outcome::Unfinished { clock: true } => return Err(cut_short("the root node")),
         // No roster at the root: the plain search gets the rest of the time.
-        Err(SolveError::NoSolutionInTime(_)) => {
-            let rest = SolveOptions {
-                time_limit: (opts.time_limit - started.elapsed().as_secs_f64()).max(1.0),
-                ..opts.clone()
-            };
-            return match solve_once(sc, &rest, &Fixes::default(), started) {
-                Ok(Some(solved)) => Ok(solved),
-                Ok(None) => Err(SolveError::Infeasible(diagnose::diagnose(sc, opts)?)),
-                Err(SolveError::NoSolutionInTime(_)) => {
-                    Err(SolveError::NoSolutionInTime(opts.time_limit))
+        Outcome::Unfinished { clock: false } => {
+            opts.progress
+                .report("searching for a first roster (branch and bound)", None);
+            return match solve_once(sc, &left(opts, started), &Fixes::default(), started)? {
+                Outcome::Found(solved) => Ok(solved),
+                Outcome::ProvenNone => Err(infeasible(
+                    sc,
+                    opts,
+                    started,
+                    "the branch-and-bound search after the root node",
+                )?),
+                Outcome::Unfinished { .. } => {
+                    Err(cut_short("the branch-and-bound search after the root node"))
                 }
-                Err(e) => Err(e),
             };
         }
-        Err(e) => return Err(e),
     };
-    if solved.status != Status::TimeLimit {
+    if solved.status != Status::TimeLimit || solved.out_of_time {
         return Ok(solved);
     }
-    // A later solve of the whole month needs about as long for its LP and preprocessing as
-    // the root's took before the heuristics: about half the root stage.
-    let least = (started.elapsed().as_secs_f64() * 0.5).max(1.0);
     opts.progress
         .report("improving the roster (fix-and-optimise)", Some(&solved));
-    let until = opts.time_limit * IMPROVE_UNTIL;
-    let improved = neighbourhood::improve(sc, opts, solved, started, until)?;
-    if improved.status != Status::TimeLimit {
+    let improved = neighbourhood::improve(sc, opts, solved, started)?;
+    if improved.status != Status::TimeLimit || improved.out_of_time {
         return Ok(improved);
     }
-    let proven = fairness::prove_spreads(sc, opts, improved, started, least)?;
+    let proven = fairness::prove_spreads(sc, opts, improved, started)?;
     // The time taken is the whole solve's, whichever stage found the roster.
     let bound = proven.bound;
     Ok(proven.with_bound(bound, opts, started))
 }
 
-/// The most of the time limit the root node may take. On the 150-staff month it needs
-/// about a quarter of a 60 s limit.
-const ROOT_SHARE: f64 = 0.4;
+/// `opts` with what is left of its time limit, for the next solver run.
+fn left(opts: &SolveOptions, started: Instant) -> SolveOptions {
+    SolveOptions {
+        time_limit: (opts.time_limit - started.elapsed().as_secs_f64()).max(0.0),
+        ..opts.clone()
+    }
+}
 
-/// Fix-and-optimise may improve the first roster until this share of the time limit.
-const IMPROVE_UNTIL: f64 = 0.7;
+/// The solver proved the month has no roster: explain it with the time that is left. The
+/// explanation is the proof the user sees, so an unfinished one is reported as running out
+/// of time, never as "no roster exists" with nothing to show for it.
+fn infeasible(
+    sc: &Scenario,
+    opts: &SolveOptions,
+    started: Instant,
+    stage: &'static str,
+) -> Result<SolveError, SolveError> {
+    let why = diagnose::diagnose(sc, &left(opts, started)).map_err(|e| match e {
+        SolveError::NoSolutionInTime(..) => SolveError::NoSolutionInTime(opts.time_limit, stage),
+        other => other,
+    })?;
+    // CBC stopped inside its first LP by the clock reports that LP, and so the month, as
+    // infeasible. The elastic model tells a real conflict (a shortfall) from that.
+    if why.total_short == 0 {
+        return Err(SolveError::NoSolutionInTime(opts.time_limit, stage));
+    }
+    Ok(SolveError::Infeasible(why))
+}
 
 /// Extra rows for one solve: fairness cases already settled, or the one being probed.
 #[derive(Debug, Clone, Default)]
@@ -578,17 +670,18 @@ impl Solved {
     /// model size reported stays that of the whole month.
     fn instead_of(mut self, earlier: &Solved) -> Solved {
         self.size = earlier.size.clone();
+        self.out_of_time |= earlier.out_of_time;
         self
     }
 }
 
-/// One solve of the month with `fixes`; `None` when no roster satisfies the rules and fixes.
+/// One solve of the month with `fixes`, within `opts.time_limit`.
 fn solve_once(
     sc: &Scenario,
     opts: &SolveOptions,
     fixes: &Fixes,
     started: Instant,
-) -> Result<Option<Solved>, SolveError> {
+) -> Result<Outcome<Solved>, SolveError> {
     let model = MonthModel::build(sc, false, fixes.around.as_ref());
     let size = model.size();
     let MonthModel {
@@ -624,8 +717,10 @@ fn solve_once(
         node_limit: fixes.node_limit,
     };
     let total = objective.total();
-    let Some(result) = run_backend(vars, total.clone(), rows, opts, hints)? else {
-        return Ok(None);
+    let result = match run_solver(vars, total.clone(), rows, opts, hints)? {
+        Outcome::Found(result) => result,
+        Outcome::ProvenNone => return Ok(Outcome::ProvenNone),
+        Outcome::Unfinished { clock } => return Ok(Outcome::Unfinished { clock }),
     };
     let sol = &result.solution;
     let value = |e: &Expression| e.eval_with(sol);
@@ -659,7 +754,6 @@ fn solve_once(
         (bound * 1e6).round() / 1e6
     };
     let gap = relative_gap(objective_value, bound);
-    let breakdown = objective.breakdown(|e| (value(e) * 1e6).round() / 1e6);
     let seconds = started.elapsed().as_secs_f64();
 
     let roster = build_roster(
@@ -675,7 +769,10 @@ fn solve_once(
             backend: Some(opts.backend.name().to_string()),
         }),
     );
-    Ok(Some(Solved {
+    let breakdown = objective
+        .breakdown(|e| (value(e) * 1e6).round() / 1e6)
+        .with_spreads_of(sc, &roster);
+    Ok(Outcome::Found(Solved {
         status,
         objective: objective_value,
         bound,
@@ -684,6 +781,7 @@ fn solve_once(
         breakdown,
         size,
         roster,
+        out_of_time: result.out_of_time && status != Status::Optimal,
     }))
 }
 
@@ -714,6 +812,8 @@ fn integral_weights(sc: &Scenario) -> bool {
     [w.request, w.fair_nights, w.fair_weekends, w.over_cover]
         .into_iter()
         .all(integral)
+        && (0..sc.days())
+            .all(|d| (0..sc.shifts.len()).all(|k| integral(objective::over_cover_cost(sc, d, k))))
         && sc.requests.iter().all(|r| integral(r.weight * w.request))
 }
 

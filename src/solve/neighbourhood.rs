@@ -9,7 +9,7 @@
 //! also frees everyone for one week at a time.
 
 use super::objective::{beyond_demand, counts_of, request_met, spread_facts};
-use super::{Fixes, SolveError, SolveOptions, Solved, Status, solve_once};
+use super::{Fixes, Outcome, SolveError, SolveOptions, Solved, Status, solve_once};
 use crate::model::{Roster, Scenario};
 use std::time::Instant;
 
@@ -123,31 +123,31 @@ impl Neighbourhood {
     }
 }
 
-/// Improves `best` by fix-and-optimise until `until` seconds after `started`, or until the
-/// best is known optimal, or until no neighbourhood holds anything better. The bound stays
-/// the one `best` came with: a sub-model's bound speaks only of its neighbourhood.
+/// Improves `best` by fix-and-optimise until it is known optimal, or until a whole round
+/// of neighbourhoods holds nothing better, or after `MAX_ROUNDS` rounds. Each sub-model
+/// may search `SUB_NODES` nodes: the stage ends on work done, not on the clock, so that the
+/// same scenario gives the same roster whatever the machine's load. Only the time limit
+/// may stop it earlier, and then the roster says so (`out_of_time`). The bound stays the
+/// one `best` came with: a sub-model's bound speaks only of its neighbourhood.
 pub(super) fn improve(
     sc: &Scenario,
     opts: &SolveOptions,
     mut best: Solved,
     started: Instant,
-    until: f64,
 ) -> Result<Solved, SolveError> {
     let bound = best.bound;
     // Each time the people's neighbourhood holds nothing better, a tenth of the staff joins.
     let step = sc.staff.len().div_ceil(10);
     let mut widen = 0;
-    // A sub-model that needs long is too large to be worth it; move on to the next.
-    let cap = (opts.time_limit * 0.05).max(2.0);
     let mut plan: Vec<Kind> = Vec::new();
     let mut cycle = 0;
     // As many neighbourhoods in a row as a round has, none better: give up.
     let round = cycle_plan(sc.days(), 0, 0).len();
     let mut fruitless = 0;
-    while fruitless < round {
-        let left = until - started.elapsed().as_secs_f64();
+    let mut tried = 0;
+    while fruitless < round && tried < MAX_ROUNDS * round {
         // Optimal, or within the gap asked for: done.
-        if left < 1.0 || best.status != Status::TimeLimit {
+        if best.status != Status::TimeLimit {
             break;
         }
         if plan.is_empty() {
@@ -160,37 +160,57 @@ pub(super) fn improve(
             plan.remove(0);
             continue;
         };
+        tried += 1;
         let sub = SolveOptions {
-            time_limit: left.min(cap),
             gap: 0.0,
-            ..opts.clone()
+            ..super::left(opts, started)
         };
         let fixes = Fixes {
             around: Some(around),
             cutoff: Some(super::just_below(sc, best.objective)),
+            node_limit: Some(SUB_NODES),
             ..Fixes::default()
         };
-        match solve_once(sc, &sub, &fixes, started) {
-            Ok(Some(better)) if better.objective < best.objective - 1e-6 => {
+        match solve_once(sc, &sub, &fixes, started)? {
+            Outcome::Found(better) if better.objective < best.objective - 1e-6 => {
+                let out_of_time = better.out_of_time;
                 // Stay with what works.
                 best = better.instead_of(&best).with_bound(bound, opts, started);
                 opts.progress
                     .report("improving the roster (fix-and-optimise)", Some(&best));
                 fruitless = 0;
+                if out_of_time {
+                    break;
+                }
             }
-            // Nothing better here (or not found in time): the next neighbourhood.
-            Ok(_) | Err(SolveError::NoSolutionInTime(_)) => {
+            Outcome::Unfinished { clock: true } => {
+                best.out_of_time = true;
+                break;
+            }
+            Outcome::Found(s) if s.out_of_time => {
+                best.out_of_time = true;
+                break;
+            }
+            // Nothing better here (or not within the node limit): the next neighbourhood.
+            Outcome::Found(_) | Outcome::ProvenNone | Outcome::Unfinished { clock: false } => {
                 fruitless += 1;
                 plan.remove(0);
                 if matches!(kind, Kind::People { .. }) {
                     widen += step;
                 }
             }
-            Err(e) => return Err(e),
         }
     }
     Ok(best)
 }
+
+/// Branch-and-bound nodes one sub-model may search. Sub-models of the shipped months
+/// prove or improve at their root or within a few dozen nodes; one that needs more is too
+/// large to be worth it, and the search moves on to the next.
+const SUB_NODES: u32 = 200;
+
+/// Rounds of neighbourhoods at most, however many of them improve the roster.
+const MAX_ROUNDS: usize = 4;
 
 /// One round of neighbourhoods: the people who set the objective, then every week of the
 /// month. Each round shifts the weeks by three days, so that no boundary stays fixed.
@@ -232,6 +252,7 @@ mod tests {
             breakdown,
             size: ModelSize::default(),
             roster,
+            out_of_time: false,
         }
     }
 
@@ -246,7 +267,7 @@ mod tests {
             start.objective
         );
         let opts = SolveOptions::default();
-        let better = improve(&sc, &opts, start.clone(), Instant::now(), 120.0).unwrap();
+        let better = improve(&sc, &opts, start.clone(), Instant::now()).unwrap();
         assert!(better.objective < start.objective);
         assert!(better.objective >= optimum);
         assert_eq!(check_roster(&sc, &better.roster), vec![]);

@@ -104,18 +104,36 @@ pub fn spread_facts(sc: &Scenario) -> Vec<SpreadFacts> {
     out
 }
 
-/// The objective's value split into its weighted terms.
+/// The objective's value split into its weighted terms, with the fairness spreads they
+/// weigh: `fair_nights` is `fair_nights` (the weight) × `night_spread`, and a reader who
+/// sees only the product would take it for the spread.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Breakdown {
     pub requests: f64,
     pub fair_nights: f64,
     pub fair_weekends: f64,
     pub over_cover: f64,
+    /// Σ over job types of max − min night shifts per person (unweighted).
+    pub night_spread: u32,
+    /// Σ over job types of max − min weekend and holiday shifts per person (unweighted).
+    pub weekend_spread: u32,
 }
 
 impl Breakdown {
     pub fn total(&self) -> f64 {
         self.requests + self.fair_nights + self.fair_weekends + self.over_cover
+    }
+
+    /// The unweighted spreads of a roster, which the weighted terms cannot show when a
+    /// weight is 0.
+    pub(super) fn with_spreads_of(mut self, sc: &Scenario, roster: &crate::model::Roster) -> Self {
+        self.night_spread = 0;
+        self.weekend_spread = 0;
+        for job in sc.job_types() {
+            self.night_spread += spread_of(sc, roster, &job, true);
+            self.weekend_spread += spread_of(sc, roster, &job, false);
+        }
+        self
     }
 }
 
@@ -214,7 +232,8 @@ impl Objective {
             let date = sc.date(d);
             for k in 0..shifts {
                 let demand: u32 = (0..sc.seats.len()).map(|s| sc.demand(date, k, s)).sum();
-                over_cover += (x.on_duty(d, k, |_| true) - demand as f64 * one) * w.over_cover;
+                over_cover +=
+                    (x.on_duty(d, k, |_| true) - demand as f64 * one) * over_cover_cost(sc, d, k);
             }
         }
 
@@ -266,6 +285,7 @@ impl Objective {
             fair_nights: value(&self.fair_nights),
             fair_weekends: value(&self.fair_weekends),
             over_cover: value(&self.over_cover),
+            ..Breakdown::default()
         }
     }
 }
@@ -363,12 +383,26 @@ pub fn evaluate(sc: &Scenario, roster: &crate::model::Roster) -> Breakdown {
         b.fair_nights += spread_of(sc, roster, &job, true) as f64 * w.fair_nights;
         b.fair_weekends += spread_of(sc, roster, &job, false) as f64 * w.fair_weekends;
     }
-    for row in beyond_demand(sc, &on) {
-        for extra in row {
-            b.over_cover += extra.max(0) as f64 * w.over_cover;
+    for (d, row) in beyond_demand(sc, &on).into_iter().enumerate() {
+        for (k, extra) in row.into_iter().enumerate() {
+            b.over_cover += extra.max(0) as f64 * over_cover_cost(sc, d, k);
         }
     }
-    b
+    b.with_spreads_of(sc, roster)
+}
+
+/// What one person beyond the demand costs on day `d`, shift `k`: more on holidays,
+/// weekends and nights, so that surplus goes where it hurts least.
+pub(super) fn over_cover_cost(sc: &Scenario, d: usize, k: usize) -> f64 {
+    sc.weights
+        .over_cover_on(sc.day_type(sc.date(d)), sc.shifts[k].night)
+}
+
+/// The least one person beyond the demand costs anywhere in the month.
+pub(super) fn cheapest_over_cover(sc: &Scenario) -> f64 {
+    (0..sc.days())
+        .flat_map(|d| (0..sc.shifts.len()).map(move |k| over_cover_cost(sc, d, k)))
+        .fold(f64::INFINITY, f64::min)
 }
 
 /// Whether a roster (as `Roster::shift_grid`) grants a request.

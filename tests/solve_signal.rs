@@ -1,0 +1,124 @@
+//! Ctrl-C during a solve: the command stops, keeps the best roster found so far (written,
+//! and it passes `check`), says so on stderr and exits 130; with no roster yet it writes
+//! nothing and exits 130. The waits are bounds that turn a hang into a failure, not
+//! timings.
+
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+/// The 150-staff month: its root node alone takes many seconds, then fix-and-optimise
+/// improves the roster step by step, so there is time to interrupt at either point.
+const LONG: &str = "scenarios/large-150.toml";
+
+fn start(out: &Path) -> (Child, mpsc::Receiver<String>) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_roster"))
+        .arg("solve")
+        .arg(common::root().join(LONG))
+        .arg("--out")
+        .arg(out)
+        .arg("--progress")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    (child, rx)
+}
+
+/// Lines until one satisfies `want`; panics on a hang or an early end.
+fn wait_for(rx: &mpsc::Receiver<String>, want: impl Fn(&str) -> bool) -> Vec<String> {
+    let mut seen = Vec::new();
+    loop {
+        match rx.recv_timeout(Duration::from_secs(300)) {
+            Ok(line) => {
+                let done = want(&line);
+                seen.push(line);
+                if done {
+                    return seen;
+                }
+            }
+            Err(e) => panic!("{e}: no such line in {seen:#?}"),
+        }
+    }
+}
+
+fn interrupt(child: &Child) {
+    // SAFETY: kill sends a signal to our own child process; no memory is involved.
+    let rc = unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGINT) };
+    assert_eq!(rc, 0);
+}
+
+/// The exit status, within a bound that only a process ignoring the signal would pass.
+fn exit_code(mut child: Child) -> Option<i32> {
+    for _ in 0..300 {
+        if let Some(status) = child.try_wait().unwrap() {
+            return status.code();
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    child.kill().unwrap();
+    panic!("still running 30 s after SIGINT");
+}
+
+#[test]
+fn ctrl_c_after_a_roster_is_found_writes_it_and_exits_130() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("r.json");
+    let (child, rx) = start(&out);
+    wait_for(&rx, |l| l.starts_with("progress:") && l.contains("best"));
+    interrupt(&child);
+    assert_eq!(exit_code(child), Some(130));
+    let said: Vec<String> = rx.try_iter().collect();
+    assert!(
+        said.iter()
+            .any(|l| l.contains("interrupted") && l.contains("wrote the best roster")),
+        "{said:#?}"
+    );
+    let check = Command::new(env!("CARGO_BIN_EXE_roster"))
+        .arg("check")
+        .arg(common::root().join(LONG))
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(
+        check.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&check.stdout)
+    );
+    let written: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    assert_eq!(written["solver"]["status"], "interrupted");
+}
+
+#[test]
+fn ctrl_c_before_any_roster_writes_nothing_and_exits_130() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("r.json");
+    let (child, rx) = start(&out);
+    wait_for(&rx, |l| {
+        l.starts_with("progress:") && l.contains("root node")
+    });
+    interrupt(&child);
+    assert_eq!(exit_code(child), Some(130));
+    let said: Vec<String> = rx.try_iter().collect();
+    assert!(
+        said.iter()
+            .any(|l| l.contains("interrupted") && l.contains("nothing written")),
+        "{said:#?}"
+    );
+    assert!(!out.exists());
+}
