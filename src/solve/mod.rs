@@ -524,17 +524,16 @@ fn map_resolution_error<T>(e: good_lp::ResolutionError) -> Result<Option<T>, Sol
 pub fn solve(sc: &Scenario, opts: &SolveOptions) -> Result<Solved, SolveError> {
     let started = Instant::now();
     let cut_short = |stage| SolveError::NoSolutionInTime(opts.time_limit, stage);
-    if !fairness::can_probe(sc, opts) {
-        return match solve_once(sc, &left(opts, started), &Fixes::default(), started)? {
+    // Plain branch-and-bound over the whole month, for what is left of the time.
+    let plain_search = |stage: &'static str| -> Result<Solved, SolveError> {
+        match solve_once(sc, &left(opts, started), &Fixes::default(), started)? {
             Outcome::Found(solved) => Ok(solved),
-            Outcome::ProvenNone => Err(infeasible(
-                sc,
-                opts,
-                started,
-                "the branch-and-bound search",
-            )?),
-            Outcome::Unfinished { .. } => Err(cut_short("the branch-and-bound search")),
-        };
+            Outcome::ProvenNone => Err(infeasible(sc, opts, started, stage)?),
+            Outcome::Unfinished { .. } => Err(cut_short(stage)),
+        }
+    };
+    if !fairness::can_probe(sc, opts) {
+        return plain_search("the branch-and-bound search");
     }
     let root_only = Fixes {
         node_limit: Some(0),
@@ -550,18 +549,7 @@ pub fn solve(sc: &Scenario, opts: &SolveOptions) -> Result<Solved, SolveError> {
         Outcome::Unfinished { clock: false } => {
             opts.progress
                 .report("searching for a first roster (branch and bound)", None);
-            return match solve_once(sc, &left(opts, started), &Fixes::default(), started)? {
-                Outcome::Found(solved) => Ok(solved),
-                Outcome::ProvenNone => Err(infeasible(
-                    sc,
-                    opts,
-                    started,
-                    "the branch-and-bound search after the root node",
-                )?),
-                Outcome::Unfinished { .. } => {
-                    Err(cut_short("the branch-and-bound search after the root node"))
-                }
-            };
+            return plain_search("the branch-and-bound search after the root node");
         }
     };
     if solved.status != Status::TimeLimit || solved.out_of_time {
