@@ -31,21 +31,7 @@ fn solve(scenario: &Path, out: &Path, limit: &str) -> std::process::Output {
 fn roster_or_out_of_time(res: &std::process::Output, scenario: &Path, out: &Path) {
     let stderr = String::from_utf8_lossy(&res.stderr);
     match res.status.code() {
-        Some(0) => {
-            let check = Command::cargo_bin("roster")
-                .unwrap()
-                .arg("check")
-                .arg(scenario)
-                .arg(out)
-                .output()
-                .unwrap();
-            assert_eq!(
-                check.status.code(),
-                Some(0),
-                "{}",
-                String::from_utf8_lossy(&check.stdout)
-            );
-        }
+        Some(0) => common::assert_check_passes(scenario, out),
         Some(4) => {
             assert!(
                 stderr.contains("no roster found within") && stderr.contains("stopped during"),

@@ -87,18 +87,7 @@ fn ctrl_c_after_a_roster_is_found_writes_it_and_exits_130() {
             .any(|l| l.contains("interrupted") && l.contains("wrote the best roster")),
         "{said:#?}"
     );
-    let check = Command::new(env!("CARGO_BIN_EXE_roster"))
-        .arg("check")
-        .arg(common::root().join(LONG))
-        .arg(&out)
-        .output()
-        .unwrap();
-    assert_eq!(
-        check.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&check.stdout)
-    );
+    common::assert_check_passes(&common::root().join(LONG), &out);
     let written: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
     assert_eq!(written["solver"]["status"], "interrupted");

@@ -61,3 +61,19 @@ pub fn roster(sc: &Scenario, a: Vec<Assignment>) -> Roster {
         solver: None,
     }
 }
+
+/// `roster check SCENARIO ROSTER` on files a command wrote must pass (exit 0).
+pub fn assert_check_passes(scenario: &Path, roster: &Path) {
+    let check = std::process::Command::new(env!("CARGO_BIN_EXE_roster"))
+        .arg("check")
+        .arg(scenario)
+        .arg(roster)
+        .output()
+        .unwrap();
+    assert_eq!(
+        check.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&check.stdout)
+    );
+}
