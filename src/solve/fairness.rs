@@ -10,17 +10,15 @@
 
 use super::backend::Outcome;
 use super::month::{Fixes, integral_weights, just_below, left, solve_once};
-use super::objective::{SpreadFacts, spread_facts};
 use super::{Backend, SolveError, SolveOptions, Solved, Status};
 use crate::model::Scenario;
+use crate::rules::objective::{Measure, SpreadFacts, cheapest_over_cover, spread_facts, spread_of};
 use std::time::Instant;
 
 /// Only worth it, and only sound, where the objective is integral and over-cover costs
 /// something (the cost bounds the common count), with CBC (which takes a cutoff).
 pub(super) fn can_probe(sc: &Scenario, opts: &SolveOptions) -> bool {
-    opts.backend == Backend::Cbc
-        && integral_weights(sc)
-        && super::objective::cheapest_over_cover(sc) > 0.0
+    opts.backend == Backend::Cbc && integral_weights(sc) && cheapest_over_cover(sc) > 0.0
 }
 
 /// Probes each spread the best roster pays for, then searches the rest of the month. Each
@@ -36,11 +34,9 @@ pub(super) fn prove_spreads(
     // The first solve's bound holds for the whole month; a probe's speaks only of its case.
     let bound = first.bound;
     let mut best = first;
-    let mut settled: Vec<(String, &'static str)> = Vec::new();
+    let mut settled: Vec<(String, Measure)> = Vec::new();
     for sp in &spreads {
-        if sp.weight <= 0.0
-            || super::objective::spread_of(sc, &best.roster, &sp.job, sp.measure == "nights") == 0
-        {
+        if sp.weight <= 0.0 || spread_of(sc, &best.roster, &sp.job, sp.measure) == 0 {
             continue;
         }
         let Some(values) = common_counts(sc, sp, best.objective) else {
@@ -142,7 +138,7 @@ fn common_counts(sc: &Scenario, sp: &SpreadFacts, best: f64) -> Option<Vec<u32>>
     }
     let lo = ((sp.demand - sp.others_capacity) / m).ceil().max(0.0);
     // Each person beyond the demand costs at least the cheapest over-cover.
-    let hi = ((sp.demand + best / super::objective::cheapest_over_cover(sc)) / m)
+    let hi = ((sp.demand + best / cheapest_over_cover(sc)) / m)
         .floor()
         .min(sc.days() as f64);
     if hi < lo {
@@ -158,7 +154,7 @@ mod tests {
     fn spread(members: usize, demand: f64, others_capacity: f64) -> SpreadFacts {
         SpreadFacts {
             job: "agent".into(),
-            measure: "nights",
+            measure: Measure::Nights,
             members,
             weight: 5.0,
             demand,

@@ -8,6 +8,7 @@ use super::seating;
 use super::variables::{Neighbourhood, ShiftVars};
 use super::{ModelSize, SolveError, SolveOptions, Solved, Status, relative_gap};
 use crate::model::{Roster, Scenario, SolverInfo};
+use crate::rules::objective::{Measure, over_cover_cost};
 use good_lp::{Constraint, Expression, ProblemVariables, Solution, constraint};
 use std::time::Instant;
 
@@ -78,9 +79,9 @@ pub(super) fn left(opts: &SolveOptions, started: Instant) -> SolveOptions {
 #[derive(Debug, Clone, Default)]
 pub(super) struct Fixes {
     /// (job, measure) spreads known to be at least 1 in any roster better than the best.
-    pub(super) no_equal: Vec<(String, &'static str)>,
+    pub(super) no_equal: Vec<(String, Measure)>,
     /// Probe: this spread is 0 with this common count.
-    pub(super) equal_at: Option<(String, &'static str, f64)>,
+    pub(super) equal_at: Option<(String, Measure, f64)>,
     /// Only rosters with an objective below this are wanted.
     pub(super) cutoff: Option<f64>,
     /// Fix-and-optimise: only these people change.
@@ -262,8 +263,7 @@ pub(super) fn integral_weights(sc: &Scenario) -> bool {
     [w.request, w.fair_nights, w.fair_weekends, w.over_cover]
         .into_iter()
         .all(integral)
-        && (0..sc.days())
-            .all(|d| (0..sc.shifts.len()).all(|k| integral(objective::over_cover_cost(sc, d, k))))
+        && (0..sc.days()).all(|d| (0..sc.shifts.len()).all(|k| integral(over_cover_cost(sc, d, k))))
         && sc.requests.iter().all(|r| integral(r.weight * w.request))
 }
 
