@@ -44,6 +44,9 @@ impl MonthModel {
         // ROSTER-LEAVE and ROSTER-EVENT: no variable exists where they forbid work.
         let mut objective = objective::Objective::new(sc, &x, &mut vars);
         rows.append(&mut objective.rows);
+        if !elastic {
+            rows.extend(objective.rounding_cuts(sc, &x));
+        }
         MonthModel {
             vars,
             x,

@@ -248,6 +248,50 @@ impl Objective {
         }
     }
 
+    /// Integer rounding of each fairness spread against the demand, for the month model
+    /// whose cover is hard (not the elastic one, where cover may fall short). The LP shares
+    /// the measure's demand D evenly over the job's m members, so its min and max sit at
+    /// D/m and it sees a spread well below any integer roster's. With D = m·q + r: the min
+    /// can pass q only if over-cover on the measure's shifts pays for it, at least m − r
+    /// seats per step; the max stays above q unless other job types take at least r of
+    /// the seats per step (mixed-integer rounding of m·min ≤ D + over-cover and
+    /// m·max ≥ D − others). No integer roster is cut off; the root bound then counts the
+    /// spread that leave and uneven availability cannot hide.
+    pub fn rounding_cuts(&self, sc: &Scenario, x: &ShiftVars) -> Vec<Constraint> {
+        let (_, days, shifts) = x.dims();
+        let mut rows = Vec::new();
+        for sp in &self.spreads {
+            let f = &sp.facts;
+            let m = f.members as f64;
+            if m == 0.0 {
+                continue;
+            }
+            let cells: Vec<(usize, usize)> = (0..days)
+                .flat_map(|d| (0..shifts).map(move |k| (d, k)))
+                .filter(|&(d, k)| {
+                    if f.measure == "nights" {
+                        sc.shifts[k].night
+                    } else {
+                        sc.is_weekend_or_holiday(sc.date(d))
+                    }
+                })
+                .collect();
+            let mut over = Expression::from(0.0);
+            let mut others = Expression::from(0.0);
+            for &(d, k) in &cells {
+                let demand: u32 = (0..sc.seats.len()).map(|s| sc.demand(sc.date(d), k, s)).sum();
+                over += x.on_duty(d, k, |_| true) - demand as f64 * self.one;
+                others += x.on_duty(d, k, |i| sc.staff[i].job != f.job);
+            }
+            let (q, r) = even_split(f.demand, m);
+            rows.push(constraint!((m - r) * sp.min - (m - r) * q * self.one <= over));
+            if r > 0.0 {
+                rows.push(constraint!(r * sp.max + others >= r * (q + 1.0) * self.one));
+            }
+        }
+        rows
+    }
+
     pub fn total(&self) -> Expression {
         self.requests.clone()
             + self.fair_nights.clone()
@@ -288,6 +332,12 @@ impl Objective {
             ..Breakdown::default()
         }
     }
+}
+
+/// D = m·q + r with 0 ≤ r < m: the even share q of a demand over m members and what is left.
+fn even_split(demand: f64, members: f64) -> (f64, f64) {
+    let q = (demand / members).floor();
+    (q, demand - members * q)
 }
 
 /// A spread (max − min) of 0 means everyone has the same count c, so the total is m·c. The
@@ -435,4 +485,34 @@ pub(super) fn beyond_demand(sc: &Scenario, on: &[Vec<Option<usize>>]) -> Vec<Vec
         }
     }
     heads
+}
+
+#[cfg(test)]
+mod tests {
+    use super::even_split;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The rounding cuts of `Objective::rounding_cuts` hold for every integer split: any
+        /// members' counts, any seats taken by other job types, any over-cover, with the
+        /// demand what the people on duty cover beyond the over-cover.
+        #[test]
+        fn rounding_cuts_cut_off_no_integer_roster(
+            counts in prop::collection::vec(0u32..12, 1..9),
+            others in 0u32..25,
+            over in 0u32..40,
+        ) {
+            let on_duty = counts.iter().sum::<u32>() + others;
+            prop_assume!(over <= on_duty);
+            let demand = f64::from(on_duty - over);
+            let m = counts.len() as f64;
+            let (q, r) = even_split(demand, m);
+            let min = f64::from(*counts.iter().min().unwrap());
+            let max = f64::from(*counts.iter().max().unwrap());
+            prop_assert!((m - r) * (min - q) <= f64::from(over));
+            if r > 0.0 {
+                prop_assert!(r * (max - q - 1.0) + f64::from(others) >= 0.0);
+            }
+        }
+    }
 }
