@@ -364,6 +364,25 @@ fn spread_is_zero_only_on_multiples(
     (rows, equal, c)
 }
 
+/// The spread the root LP already shows when nothing is over-covered: the max reaches the
+/// leads' share (`lead_share_floors`) and the rounded-up even share, the min stays at the
+/// rounded-down one. A settled spread level at or below it adds nothing to the LP but a row
+/// that steers CBC elsewhere.
+pub(super) fn spread_seen_at_root(sc: &Scenario, f: &SpreadFacts) -> u32 {
+    if f.members == 0 {
+        return 0;
+    }
+    let weekend_days: Vec<usize> = (0..sc.days())
+        .filter(|&d| sc.is_weekend_or_holiday(sc.date(d)))
+        .collect();
+    let (nights, weekends) = lead_share_floors(sc, &f.job, &weekend_days);
+    let floor = if f.measure == "nights" { nights } else { weekends };
+    let m = f.members as f64;
+    let min_at_most = (f.demand / m).floor();
+    let max_at_least = floor.max(((f.demand - f.others_capacity).max(0.0) / m).ceil());
+    (max_at_least - min_at_most).max(0.0) as u32
+}
+
 fn lead_share_floors(sc: &Scenario, job: &str, weekend_days: &[usize]) -> (f64, f64) {
     let leads: Vec<usize> = sc.leads().collect();
     if leads.is_empty() || leads.iter().any(|&i| sc.staff[i].job != job) {
