@@ -11,9 +11,9 @@
 
 use super::backend::Outcome;
 use super::month::{Fixes, SpreadCase, integral_weights, just_below, left, solve_once};
-use super::objective::{SpreadFacts, spread_facts};
 use super::{Backend, SolveError, SolveOptions, Solved, Status};
 use crate::model::Scenario;
+use crate::rules::objective::{Measure, SpreadFacts, cheapest_over_cover, spread_facts, spread_of};
 use std::time::Instant;
 
 /// Only worth it, and only sound, where the objective is integral and over-cover costs
@@ -21,7 +21,7 @@ use std::time::Instant;
 pub(super) fn can_probe(sc: &Scenario, opts: &SolveOptions) -> bool {
     opts.backend == Backend::Cbc
         && integral_weights(sc)
-        && super::objective::cheapest_over_cover(sc) > 0.0
+        && cheapest_over_cover(sc) > 0.0
 }
 
 /// Probes each spread the best roster pays for, then searches the rest of the month. Each
@@ -37,7 +37,7 @@ pub(super) fn prove_spreads(
     // The first solve's bound holds for the whole month; a probe's speaks only of its case.
     let bound = first.bound;
     let mut best = first;
-    let mut settled: Vec<(String, &'static str, u32)> = Vec::new();
+    let mut settled: Vec<(String, Measure, u32)> = Vec::new();
     for sp in &spreads {
         if sp.weight <= 0.0 {
             continue;
@@ -47,7 +47,7 @@ pub(super) fn prove_spreads(
         // are left to the final search.
         let mut level = 0;
         while level < MAX_LEVELS
-            && level < super::objective::spread_of(sc, &best.roster, &sp.job, sp.measure == "nights")
+            && level < spread_of(sc, &best.roster, &sp.job, sp.measure)
         {
             let Some(values) = common_counts(sc, sp, best.objective, level) else {
                 break;
@@ -203,7 +203,7 @@ fn common_counts(sc: &Scenario, sp: &SpreadFacts, best: f64, level: u32) -> Opti
     let level_f = level as f64;
     let lo = ((sp.demand - sp.others_capacity) / m - level_f).ceil().max(0.0);
     // Each person beyond the demand costs at least the cheapest over-cover.
-    let hi = ((sp.demand + best / super::objective::cheapest_over_cover(sc)) / m)
+    let hi = ((sp.demand + best / cheapest_over_cover(sc)) / m)
         .floor()
         .min(sc.days() as f64 - level_f);
     if hi < lo {
@@ -219,7 +219,7 @@ mod tests {
     fn spread(members: usize, demand: f64, others_capacity: f64) -> SpreadFacts {
         SpreadFacts {
             job: "agent".into(),
-            measure: "nights",
+            measure: Measure::Nights,
             members,
             weight: 5.0,
             demand,
@@ -269,7 +269,7 @@ mod tests {
             over in 0u32..12,
         ) {
             let sc = crate::solve::test_fixture();
-            let cheapest = crate::solve::objective::cheapest_over_cover(&sc);
+            let cheapest = crate::rules::objective::cheapest_over_cover(&sc);
             let mut counts = vec![low, low + level];
             counts.extend(rest.iter().map(|r| low + r.min(&level)));
             let others = (others_share * f64::from(others_capacity)).floor();

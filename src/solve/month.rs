@@ -8,6 +8,7 @@ use super::seating;
 use super::variables::{Neighbourhood, ShiftVars};
 use super::{ModelSize, SolveError, SolveOptions, Solved, Status, relative_gap};
 use crate::model::{Roster, Scenario, SolverInfo};
+use crate::rules::objective::{Measure, over_cover_cost};
 use good_lp::{Constraint, Expression, ProblemVariables, Solution, constraint};
 use std::time::Instant;
 
@@ -81,7 +82,7 @@ pub(super) fn left(opts: &SolveOptions, started: Instant) -> SolveOptions {
 #[derive(Debug, Clone, Default)]
 pub(super) struct Fixes {
     /// (job, measure, s): the spread is at least s in any roster better than the best.
-    pub(super) spread_at_least: Vec<(String, &'static str, u32)>,
+    pub(super) spread_at_least: Vec<(String, Measure, u32)>,
     /// Probe: this spread's counts all lie in one window.
     pub(super) spread_case: Option<SpreadCase>,
     /// Only rosters with an objective below this are wanted.
@@ -101,7 +102,7 @@ pub(super) struct Fixes {
 #[derive(Debug, Clone)]
 pub(super) struct SpreadCase {
     pub(super) job: String,
-    pub(super) measure: &'static str,
+    pub(super) measure: Measure,
     pub(super) spread: u32,
     pub(super) low: u32,
 }
@@ -176,9 +177,9 @@ pub(super) fn solve_once(
         ..
     } = model;
     for sp in &objective.spreads {
-        let of_this = |job: &str, measure: &str| job == sp.facts.job && measure == sp.facts.measure;
+        let of_this = |job: &str, measure: Measure| job == sp.facts.job && measure == sp.facts.measure;
         for (job, measure, at_least) in &fixes.spread_at_least {
-            if of_this(job, measure) {
+            if of_this(job, *measure) {
                 rows.push(constraint!(sp.equal <= 0));
                 if *at_least > objective::spread_seen_at_root(sc, &sp.facts) {
                     rows.push(constraint!(sp.max - sp.min >= *at_least as f64));
@@ -285,8 +286,7 @@ pub(super) fn integral_weights(sc: &Scenario) -> bool {
     [w.request, w.fair_nights, w.fair_weekends, w.over_cover]
         .into_iter()
         .all(integral)
-        && (0..sc.days())
-            .all(|d| (0..sc.shifts.len()).all(|k| integral(objective::over_cover_cost(sc, d, k))))
+        && (0..sc.days()).all(|d| (0..sc.shifts.len()).all(|k| integral(over_cover_cost(sc, d, k))))
         && sc.requests.iter().all(|r| integral(r.weight * w.request))
 }
 
