@@ -3,7 +3,9 @@
 
 use super::variables::ShiftVars;
 use crate::model::{Scenario, Wish};
-use crate::rules::objective::{Breakdown, SpreadFacts, counts_of, over_cover_cost, spread_facts};
+use crate::rules::objective::{
+    Breakdown, Measure, SpreadFacts, counts_of, over_cover_cost, spread_facts,
+};
 use good_lp::{Constraint, Expression, ProblemVariables, constraint, variable};
 
 /// The objective's terms, built as expressions over the model's variables.
@@ -140,6 +142,50 @@ impl Objective {
         }
     }
 
+    /// Integer rounding of each fairness spread against the demand, for the month model
+    /// whose cover is hard (not the elastic one, where cover may fall short). The LP shares
+    /// the measure's demand D evenly over the job's m members, so its min and max sit at
+    /// D/m and it sees a spread well below any integer roster's. With D = m·q + r: the min
+    /// can pass q only if over-cover on the measure's shifts pays for it, at least m − r
+    /// seats per step; the max stays above q unless other job types take at least r of
+    /// the seats per step (mixed-integer rounding of m·min ≤ D + over-cover and
+    /// m·max ≥ D − others). No integer roster is cut off; the root bound then counts the
+    /// spread that leave and uneven availability cannot hide.
+    pub fn rounding_cuts(&self, sc: &Scenario, x: &ShiftVars) -> Vec<Constraint> {
+        let (_, days, shifts) = x.dims();
+        let mut rows = Vec::new();
+        for sp in &self.spreads {
+            let f = &sp.facts;
+            let m = f.members as f64;
+            if m == 0.0 {
+                continue;
+            }
+            let cells: Vec<(usize, usize)> = (0..days)
+                .flat_map(|d| (0..shifts).map(move |k| (d, k)))
+                .filter(|&(d, k)| {
+                    if f.measure == Measure::Nights {
+                        sc.shifts[k].night
+                    } else {
+                        sc.is_weekend_or_holiday(sc.date(d))
+                    }
+                })
+                .collect();
+            let mut over = Expression::from(0.0);
+            let mut others = Expression::from(0.0);
+            for &(d, k) in &cells {
+                let demand: u32 = (0..sc.seats.len()).map(|s| sc.demand(sc.date(d), k, s)).sum();
+                over += x.on_duty(d, k, |_| true) - demand as f64 * self.one;
+                others += x.on_duty(d, k, |i| sc.staff[i].job != f.job);
+            }
+            let (q, r) = even_split(f.demand, m);
+            rows.push(constraint!((m - r) * sp.min - (m - r) * q * self.one <= over));
+            if r > 0.0 {
+                rows.push(constraint!(r * sp.max + others >= r * (q + 1.0) * self.one));
+            }
+        }
+        rows
+    }
+
     pub fn total(&self) -> Expression {
         self.requests.clone()
             + self.fair_nights.clone()
@@ -182,6 +228,12 @@ impl Objective {
     }
 }
 
+/// D = m·q + r with 0 ≤ r < m: the even share q of a demand over m members and what is left.
+fn even_split(demand: f64, members: f64) -> (f64, f64) {
+    let q = (demand / members).floor();
+    (q, demand - members * q)
+}
+
 /// A spread (max − min) of 0 means everyone has the same count c, so the total is m·c. The
 /// LP relaxation averages fractional counts and sees no spread at all; one binary `equal`
 /// and an integer `c` let the solver prove a spread of at least 1 with a branch or two,
@@ -206,6 +258,25 @@ fn spread_is_zero_only_on_multiples(
     (rows, equal, c)
 }
 
+/// The spread the root LP already shows when nothing is over-covered: the max reaches the
+/// leads' share (`lead_share_floors`) and the rounded-up even share, the min stays at the
+/// rounded-down one. A settled spread level at or below it adds nothing to the LP but a row
+/// that steers CBC elsewhere.
+pub(super) fn spread_seen_at_root(sc: &Scenario, f: &SpreadFacts) -> u32 {
+    if f.members == 0 {
+        return 0;
+    }
+    let weekend_days: Vec<usize> = (0..sc.days())
+        .filter(|&d| sc.is_weekend_or_holiday(sc.date(d)))
+        .collect();
+    let (nights, weekends) = lead_share_floors(sc, &f.job, &weekend_days);
+    let floor = if f.measure == Measure::Nights { nights } else { weekends };
+    let m = f.members as f64;
+    let min_at_most = (f.demand / m).floor();
+    let max_at_least = floor.max(((f.demand - f.others_capacity).max(0.0) / m).ceil());
+    (max_at_least - min_at_most).max(0.0) as u32
+}
+
 fn lead_share_floors(sc: &Scenario, job: &str, weekend_days: &[usize]) -> (f64, f64) {
     let leads: Vec<usize> = sc.leads().collect();
     if leads.is_empty() || leads.iter().any(|&i| sc.staff[i].job != job) {
@@ -217,4 +288,34 @@ fn lead_share_floors(sc: &Scenario, job: &str, weekend_days: &[usize]) -> (f64, 
     let night_quota = per_shift * nights * sc.days() as f64;
     let weekend_quota = per_shift * sc.shifts.len() as f64 * weekend_days.len() as f64;
     ((night_quota / n).ceil(), (weekend_quota / n).ceil())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::even_split;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The rounding cuts of `Objective::rounding_cuts` hold for every integer split: any
+        /// members' counts, any seats taken by other job types, any over-cover, with the
+        /// demand what the people on duty cover beyond the over-cover.
+        #[test]
+        fn rounding_cuts_cut_off_no_integer_roster(
+            counts in prop::collection::vec(0u32..12, 1..9),
+            others in 0u32..25,
+            over in 0u32..40,
+        ) {
+            let on_duty = counts.iter().sum::<u32>() + others;
+            prop_assume!(over <= on_duty);
+            let demand = f64::from(on_duty - over);
+            let m = counts.len() as f64;
+            let (q, r) = even_split(demand, m);
+            let min = f64::from(*counts.iter().min().unwrap());
+            let max = f64::from(*counts.iter().max().unwrap());
+            prop_assert!((m - r) * (min - q) <= f64::from(over));
+            if r > 0.0 {
+                prop_assert!(r * (max - q - 1.0) + f64::from(others) >= 0.0);
+            }
+        }
+    }
 }
