@@ -192,6 +192,12 @@ fn check_limits(limits: &args::SolveLimits) -> Result<(), CliError> {
     Ok(())
 }
 
+/// Expert knob for tuning: ROSTER_CBC_OPTIONS="strong=5 cuts=root" passes parameters
+/// straight to CBC in every command that solves (solve, leave --repair, nrp).
+fn cbc_parameters() -> Vec<(String, String)> {
+    roster::solve::parse_cbc_parameters(&std::env::var("ROSTER_CBC_OPTIONS").unwrap_or_default())
+}
+
 /// Prints a text that ends its own lines, as it is.
 fn say_text(text: &str) {
     use std::io::Write;

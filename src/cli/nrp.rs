@@ -11,7 +11,7 @@ use roster::solve::{self, ModelSize, SolveOptions, Status};
 use serde::Serialize;
 
 use super::args::{JsonFlag, SolveLimits};
-use super::{CliError, ExitStatus, check_limits, say_json};
+use super::{CliError, ExitStatus, cbc_parameters, check_limits, say_json};
 
 #[derive(clap::Args)]
 #[command(mut_arg("time_limit", |a| a.default_value("600")))]
@@ -83,6 +83,7 @@ pub fn run(a: NrpArgs) -> Result<ExitStatus, CliError> {
         backend: a.limits.solver.into(),
         time_limit: a.limits.time_limit,
         gap: a.limits.gap,
+        cbc_parameters: cbc_parameters(),
         progress: solve::OnProgress::new(move |p| {
             bar.set_message(format!("{heading}: {}", report::progress_line(p)))
         }),

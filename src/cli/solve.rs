@@ -11,7 +11,7 @@ use roster::{report, rules};
 use serde::Serialize;
 
 use super::args::{JsonFlag, SolveLimits};
-use super::{CliError, ExitStatus, check_limits, load_scenario, say_json};
+use super::{CliError, ExitStatus, cbc_parameters, check_limits, load_scenario, say_json};
 
 #[derive(clap::Args)]
 #[command(mut_arg("time_limit", |a| a.default_value("300")))]
@@ -84,6 +84,7 @@ pub fn run(a: SolveArgs) -> Result<ExitStatus, CliError> {
         gap: a.limits.gap,
         threads: a.threads.max(1),
         solver_log: a.solver_log,
+        cbc_parameters: cbc_parameters(),
         progress: solve::OnProgress::new(move |p| {
             sink.lock().unwrap_or_else(|e| e.into_inner()).record(p);
             if log_progress {

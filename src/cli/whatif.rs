@@ -14,7 +14,7 @@ use roster::whatif::{self, BadRequest, Candidate, LeaveOutcome, Repair, RepairEr
 use serde::Serialize;
 
 use super::args::{ApproverArg, JsonFlag, LeaveKindArg, RosterInputs};
-use super::{CliError, ExitStatus, load_scenario, say_json};
+use super::{CliError, ExitStatus, cbc_parameters, load_scenario, say_json};
 
 #[derive(clap::Args)]
 pub struct SwapArgs {
@@ -213,6 +213,7 @@ pub fn run_leave(a: LeaveArgs) -> Result<ExitStatus, CliError> {
     let repaired = if a.repair && outcome.accepted {
         let opts = SolveOptions {
             time_limit: a.time_limit,
+            cbc_parameters: cbc_parameters(),
             ..SolveOptions::default()
         };
         match whatif::repair_leave_at(&sc, &base, &req, now, &opts) {

@@ -3,9 +3,11 @@
 //! minimising the total shortfall; what remains short is what cannot be had, and for each
 //! we say who was unavailable and why.
 
+use super::backend::{Hints, run_backend};
 use super::constraints::Shortfall;
+use super::month::MonthModel;
 use super::variables::{Unavailable, unavailability};
-use super::{MonthModel, SolveError, SolveOptions, run_backend};
+use super::{SolveError, SolveOptions};
 use crate::model::{Grade, Scenario};
 use good_lp::{Expression, Solution, constraint};
 use serde::Serialize;
@@ -71,7 +73,7 @@ pub(crate) fn diagnose_fixed(
         }
     }
     let total: Expression = elastic.shortfalls.iter().map(|s| s.slack).sum();
-    let Some(result) = run_backend(vars, total, rows, opts, super::Hints::default())? else {
+    let Some(result) = run_backend(vars, total, rows, opts, Hints::default())? else {
         // Only ≤ rows remain hard, and the empty roster meets them all.
         return Err(SolveError::Solver(
             "the elastic model is infeasible; please report this scenario".into(),

@@ -8,8 +8,10 @@
 //! when every case is settled, the spread is fixed at ≥ 1 and the month solved again, now
 //! with a bound that counts it.
 
+use super::backend::Outcome;
+use super::month::{Fixes, integral_weights, just_below, left, solve_once};
 use super::objective::{SpreadFacts, spread_facts};
-use super::{Backend, Fixes, Outcome, SolveError, SolveOptions, Solved, Status, solve_once};
+use super::{Backend, SolveError, SolveOptions, Solved, Status};
 use crate::model::Scenario;
 use std::time::Instant;
 
@@ -17,7 +19,7 @@ use std::time::Instant;
 /// something (the cost bounds the common count), with CBC (which takes a cutoff).
 pub(super) fn can_probe(sc: &Scenario, opts: &SolveOptions) -> bool {
     opts.backend == Backend::Cbc
-        && super::integral_weights(sc)
+        && integral_weights(sc)
         && super::objective::cheapest_over_cover(sc) > 0.0
 }
 
@@ -55,11 +57,11 @@ pub(super) fn prove_spreads(
             );
             let probe_opts = SolveOptions {
                 gap: 0.0,
-                ..super::left(opts, started)
+                ..left(opts, started)
             };
             let fixes = Fixes {
                 equal_at: Some((sp.job.clone(), sp.measure, c as f64)),
-                cutoff: Some(super::just_below(sc, best.objective)),
+                cutoff: Some(just_below(sc, best.objective)),
                 // A probe is a proof: the fix-and-optimise before it has done the finding,
                 // and CBC's heuristics would spend half the probe looking under the cutoff.
                 prove_only: true,
@@ -102,7 +104,7 @@ pub(super) fn prove_spreads(
         ..Fixes::default()
     };
     Ok(
-        match solve_once(sc, &super::left(opts, started), &fixes, started)? {
+        match solve_once(sc, &left(opts, started), &fixes, started)? {
             // The rest of the month was not even searched to a roster: nothing more is proven.
             Outcome::Unfinished { .. } => {
                 best.out_of_time = true;
