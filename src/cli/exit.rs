@@ -34,6 +34,12 @@ impl ExitStatus {
     pub fn code(self) -> u8 {
         self as u8
     }
+
+    /// Ends the process at once with this status (a reader that went away, where there is
+    /// nobody left to tell).
+    pub fn exit_now(self) -> ! {
+        std::process::exit(i32::from(self.code()))
+    }
 }
 
 impl From<ExitStatus> for ExitCode {

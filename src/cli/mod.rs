@@ -8,7 +8,7 @@ macro_rules! say {
     ($($arg:tt)*) => {{
         use std::io::Write;
         if writeln!(std::io::stdout().lock(), $($arg)*).is_err() {
-            std::process::exit(0);
+            $crate::cli::ExitStatus::Ok.exit_now();
         }
     }};
 }
@@ -198,10 +198,23 @@ fn cbc_parameters() -> Vec<(String, String)> {
     roster::solve::parse_cbc_parameters(&std::env::var("ROSTER_CBC_OPTIONS").unwrap_or_default())
 }
 
+/// A spinner on stderr with `heading` and the time so far, for a solve that may take
+/// minutes; the solve's progress callback updates its message.
+fn progress_spinner(heading: &str) -> indicatif::ProgressBar {
+    let spinner = indicatif::ProgressBar::new_spinner();
+    spinner.set_message(heading.to_string());
+    spinner.set_style(
+        indicatif::ProgressStyle::with_template("{spinner} {msg} {elapsed}")
+            .expect("valid template"),
+    );
+    spinner.enable_steady_tick(std::time::Duration::from_millis(200));
+    spinner
+}
+
 /// Prints a text that ends its own lines, as it is.
 fn say_text(text: &str) {
     use std::io::Write;
     if std::io::stdout().lock().write_all(text.as_bytes()).is_err() {
-        std::process::exit(0);
+        ExitStatus::Ok.exit_now();
     }
 }

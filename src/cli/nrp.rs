@@ -2,7 +2,6 @@
 //! by the independent evaluator (inside `nrp::solve`) before anything is written.
 
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
 use roster::model::{OutputTarget, check_outputs, write_all};
 use roster::nrp::{self, Breakdown, NrpSolveError, NrpSolved};
@@ -11,7 +10,7 @@ use roster::solve::{self, ModelSize, SolveOptions, Status};
 use serde::Serialize;
 
 use super::args::{JsonFlag, SolveLimits};
-use super::{CliError, ExitStatus, cbc_parameters, check_limits, say_json};
+use super::{CliError, ExitStatus, cbc_parameters, check_limits, progress_spinner, say_json};
 
 #[derive(clap::Args)]
 #[command(mut_arg("time_limit", |a| a.default_value("600")))]
@@ -68,7 +67,6 @@ pub fn run(a: NrpArgs) -> Result<ExitStatus, CliError> {
     if let Some(out) = &a.out {
         check_outputs(&[OutputTarget::new("--out", out)], &[&a.instance])?;
     }
-    let spinner = indicatif::ProgressBar::new_spinner();
     let heading = format!(
         "solving {} ({} staff, {} days, {} shift types; limit {} s)",
         a.instance.display(),
@@ -77,7 +75,7 @@ pub fn run(a: NrpArgs) -> Result<ExitStatus, CliError> {
         inst.shifts.len(),
         a.limits.time_limit
     );
-    spinner.set_message(heading.clone());
+    let spinner = progress_spinner(&heading);
     let bar = spinner.clone();
     let opts = SolveOptions {
         backend: a.limits.solver.into(),
@@ -89,11 +87,6 @@ pub fn run(a: NrpArgs) -> Result<ExitStatus, CliError> {
         }),
         ..SolveOptions::default()
     };
-    spinner.set_style(
-        indicatif::ProgressStyle::with_template("{spinner} {msg} {elapsed}")
-            .expect("valid template"),
-    );
-    spinner.enable_steady_tick(Duration::from_millis(200));
     let result = nrp::solve(&inst, &opts);
     spinner.finish_and_clear();
     let solved = match result {

@@ -11,7 +11,9 @@ use roster::{report, rules};
 use serde::Serialize;
 
 use super::args::{JsonFlag, SolveLimits};
-use super::{CliError, ExitStatus, cbc_parameters, check_limits, load_scenario, say_json};
+use super::{
+    CliError, ExitStatus, cbc_parameters, check_limits, load_scenario, progress_spinner, say_json,
+};
 
 #[derive(clap::Args)]
 #[command(mut_arg("time_limit", |a| a.default_value("300")))]
@@ -66,7 +68,6 @@ pub fn run(a: SolveArgs) -> Result<ExitStatus, CliError> {
     // Before the solve, which may take minutes: a bad output path is known now.
     check_outputs(&outputs, &[&a.scenario])?;
     let latest: Arc<Mutex<Latest>> = Arc::default();
-    let spinner = indicatif::ProgressBar::new_spinner();
     let heading = format!(
         "solving {} ({} staff, {} days; limit {} s)",
         sc.name,
@@ -74,7 +75,7 @@ pub fn run(a: SolveArgs) -> Result<ExitStatus, CliError> {
         sc.days(),
         a.limits.time_limit
     );
-    spinner.set_message(heading.clone());
+    let spinner = progress_spinner(&heading);
     let bar = spinner.clone();
     let sink = Arc::clone(&latest);
     let log_progress = a.progress;
@@ -93,11 +94,6 @@ pub fn run(a: SolveArgs) -> Result<ExitStatus, CliError> {
             bar.set_message(format!("{heading}: {}", report::progress_line(p)))
         }),
     };
-    spinner.set_style(
-        indicatif::ProgressStyle::with_template("{spinner} {msg} {elapsed}")
-            .expect("valid template"),
-    );
-    spinner.enable_steady_tick(Duration::from_millis(200));
     let watched = solve_watched(&sc, &opts);
     spinner.finish_and_clear();
     let result = match watched {
