@@ -273,7 +273,8 @@ pub fn run_simulate(a: SimulateArgs) -> Result<ExitStatus, CliError> {
         say!("{}", serde_json::to_string(&report)?);
     } else {
         let month = sc.month.first_day().format("%Y-%m").to_string();
-        say_text(&tables::simulation_text(&report, &month, seconds));
+        let text = tables::simulation_text(&report, &month, seconds, "--json lists every interval");
+        say_text(&text);
     }
     Ok(ExitStatus::Ok)
 }

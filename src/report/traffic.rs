@@ -13,7 +13,7 @@ macro_rules! line {
     }};
 }
 
-/// How many intervals below target the simulation table lists; `--json` has them all.
+/// How many intervals below target the simulation table lists.
 const BELOW_TARGET_SHOWN: usize = 40;
 
 /// One interval's Erlang figures (`roster erlang`), one per line by name, each with what
@@ -106,7 +106,13 @@ fn secs(e: &Option<Estimate>) -> String {
 
 /// A month's simulation (`roster simulate`): what was run, the totals per seat type, the
 /// calls nobody on duty may answer, and the intervals below target, worst first.
-pub fn simulation_text(report: &SimReport, month: &str, seconds: f64) -> String {
+/// `where_the_rest_are` tells the reader where the intervals the table leaves out are.
+pub fn simulation_text(
+    report: &SimReport,
+    month: &str,
+    seconds: f64,
+    where_the_rest_are: &str,
+) -> String {
     let mut text = String::new();
     line!(
         text,
@@ -168,13 +174,13 @@ pub fn simulation_text(report: &SimReport, month: &str, seconds: f64) -> String 
         }
         line!(text, "");
     }
-    below_target(&mut text, report);
+    below_target(&mut text, report, where_the_rest_are);
     text
 }
 
 /// The intervals below target somebody may answer, worst first: lowest service level, then
 /// most abandonment, then time.
-fn below_target(text: &mut String, report: &SimReport) {
+fn below_target(text: &mut String, report: &SimReport, where_the_rest_are: &str) {
     let mut below: Vec<_> = report
         .cells
         .iter()
@@ -239,7 +245,7 @@ fn below_target(text: &mut String, report: &SimReport) {
     if below.len() > BELOW_TARGET_SHOWN {
         line!(
             text,
-            "   ... and {} more (--json lists every interval)",
+            "   ... and {} more ({where_the_rest_are})",
             below.len() - BELOW_TARGET_SHOWN
         );
     }
