@@ -144,3 +144,78 @@ impl From<ApproverArg> for Approver {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The name a flag takes for each value.
+    fn flag_names<V: ValueEnum>() -> Vec<String> {
+        V::value_variants()
+            .iter()
+            .map(|v| {
+                v.to_possible_value()
+                    .expect("no value is hidden")
+                    .get_name()
+                    .to_string()
+            })
+            .collect()
+    }
+
+    /// Each value is spelt on the command line as the library (and so the scenario file and
+    /// the JSON) spells the value it stands for, and no two flag values name one value.
+    #[test]
+    fn flag_values_are_the_librarys_names() {
+        let pairs: Vec<(Vec<String>, Vec<&str>)> = vec![
+            (
+                flag_names::<Solver>(),
+                Solver::value_variants()
+                    .iter()
+                    .map(|&v| Backend::from(v).name())
+                    .collect(),
+            ),
+            (
+                flag_names::<ChartKind>(),
+                ChartKind::value_variants()
+                    .iter()
+                    .map(|&v| Kind::from(v).name())
+                    .collect(),
+            ),
+            (
+                flag_names::<LeaveKindArg>(),
+                LeaveKindArg::value_variants()
+                    .iter()
+                    .map(|&v| LeaveKind::from(v).name())
+                    .collect(),
+            ),
+            (
+                flag_names::<ApproverArg>(),
+                ApproverArg::value_variants()
+                    .iter()
+                    .map(|&v| Approver::from(v).name())
+                    .collect(),
+            ),
+        ];
+        for (flags, library) in pairs {
+            assert_eq!(flags, library);
+            let mut distinct = library.clone();
+            distinct.sort_unstable();
+            distinct.dedup();
+            assert_eq!(distinct.len(), library.len(), "{library:?}");
+        }
+    }
+
+    /// Every value the library has can be asked for by a flag.
+    #[test]
+    fn every_library_value_has_a_flag_value() {
+        assert_eq!(ChartKind::value_variants().len(), Kind::ALL.len());
+        for name in ["personal", "special", "sick", "annual"] {
+            let kind = LeaveKind::parse(name).expect("a leave kind");
+            assert!(flag_names::<LeaveKindArg>().contains(&kind.name().to_string()));
+        }
+        for name in ["none", "lead", "dept_head", "centre_director", "management"] {
+            let approver = Approver::parse(name).expect("an approver");
+            assert!(flag_names::<ApproverArg>().contains(&approver.name().to_string()));
+        }
+    }
+}
