@@ -8,6 +8,8 @@ use roster::model::{Approver, LeaveKind};
 use roster::plot::Kind;
 use roster::solve::Backend;
 
+use super::CliError;
+
 /// The scenario and a roster of its month, as every command about a roster reads them.
 #[derive(clap::Args)]
 pub struct RosterInputs {
@@ -37,6 +39,23 @@ pub struct SolveLimits {
     /// The MIP solver.
     #[arg(long, value_enum, default_value_t = Solver::Cbc)]
     pub solver: Solver,
+}
+
+impl SolveLimits {
+    /// `--time-limit` and `--gap` as every solving command accepts them.
+    pub fn check(&self) -> Result<(), CliError> {
+        if self.time_limit.is_nan() || self.time_limit <= 0.0 {
+            return Err(CliError::Flag(
+                "--time-limit must be a positive number of seconds".into(),
+            ));
+        }
+        if !(0.0..1.0).contains(&self.gap) {
+            return Err(CliError::Flag(
+                "--gap must be a fraction in [0, 1), e.g. 0.01 for 1 %".into(),
+            ));
+        }
+        Ok(())
+    }
 }
 
 /// A simulation of the month's calls: how many replications, from which seed. The same

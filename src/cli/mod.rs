@@ -177,21 +177,6 @@ fn bad_flag(msg: impl std::fmt::Display) -> CliError {
     CliError::Flag(msg.to_string())
 }
 
-/// `--time-limit` and `--gap` as every solving command accepts them.
-fn check_limits(limits: &args::SolveLimits) -> Result<(), CliError> {
-    if limits.time_limit.is_nan() || limits.time_limit <= 0.0 {
-        return Err(bad_flag(
-            "--time-limit must be a positive number of seconds",
-        ));
-    }
-    if !(0.0..1.0).contains(&limits.gap) {
-        return Err(bad_flag(
-            "--gap must be a fraction in [0, 1), e.g. 0.01 for 1 %",
-        ));
-    }
-    Ok(())
-}
-
 /// Expert knob for tuning: ROSTER_CBC_OPTIONS="strong=5 cuts=root" passes parameters
 /// straight to CBC in every command that solves (solve, leave --repair, nrp).
 fn cbc_parameters() -> Vec<(String, String)> {

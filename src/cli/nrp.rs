@@ -10,7 +10,7 @@ use roster::solve::{self, ModelSize, SolveOptions, Status};
 use serde::Serialize;
 
 use super::args::{JsonFlag, SolveLimits};
-use super::{CliError, ExitStatus, cbc_parameters, check_limits, progress_spinner, say_json};
+use super::{CliError, ExitStatus, cbc_parameters, progress_spinner, say_json};
 
 #[derive(clap::Args)]
 #[command(mut_arg("time_limit", |a| a.default_value("600")))]
@@ -62,7 +62,7 @@ struct InfeasibleDoc {
 }
 
 pub fn run(a: NrpArgs) -> Result<ExitStatus, CliError> {
-    check_limits(&a.limits)?;
+    a.limits.check()?;
     let inst = nrp::Instance::load(&a.instance)?;
     if let Some(out) = &a.out {
         check_outputs(&[OutputTarget::new("--out", out)], &[&a.instance])?;

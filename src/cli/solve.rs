@@ -11,9 +11,7 @@ use roster::{report, rules};
 use serde::Serialize;
 
 use super::args::{JsonFlag, SolveLimits};
-use super::{
-    CliError, ExitStatus, cbc_parameters, check_limits, load_scenario, progress_spinner, say_json,
-};
+use super::{CliError, ExitStatus, cbc_parameters, load_scenario, progress_spinner, say_json};
 
 #[derive(clap::Args)]
 #[command(mut_arg("time_limit", |a| a.default_value("300")))]
@@ -61,7 +59,7 @@ struct InfeasibleDoc<'a> {
 
 pub fn run(a: SolveArgs) -> Result<ExitStatus, CliError> {
     let sc = load_scenario(&a.scenario, a.json.json)?;
-    check_limits(&a.limits)?;
+    a.limits.check()?;
     let out = a.out.clone().unwrap_or_else(|| default_out(&a.scenario));
     let mut outputs = vec![OutputTarget::new("--out", &out)];
     outputs.extend(a.csv.iter().map(|c| OutputTarget::new("--csv", c)));

@@ -39,9 +39,8 @@ pub struct SwapArgs {
     /// List everyone who could take the shift, with the return dates that would pass.
     #[arg(long, conflicts_with = "with")]
     candidates: bool,
-    /// Where to write the roster after an accepted swap [default: ROSTER, updated in place].
-    #[arg(long)]
-    out: Option<PathBuf>,
+    #[command(flatten)]
+    update: RosterUpdate,
     #[command(flatten)]
     json: JsonFlag,
 }
@@ -84,11 +83,28 @@ pub struct LeaveArgs {
     /// Time limit for the repair, seconds.
     #[arg(long, default_value_t = 60.0)]
     time_limit: f64,
-    /// Where to write the repaired roster [default: ROSTER, updated in place].
-    #[arg(long)]
-    out: Option<PathBuf>,
+    #[command(flatten)]
+    update: RosterUpdate,
     #[command(flatten)]
     json: JsonFlag,
+}
+
+/// Where a swap or a leave repair writes the roster it changed.
+#[derive(clap::Args)]
+struct RosterUpdate {
+    /// Where to write the changed roster [default: ROSTER, updated in place].
+    #[arg(long)]
+    out: Option<PathBuf>,
+}
+
+impl RosterUpdate {
+    /// The output, named for messages by the flag that chose it, or as ROSTER itself.
+    fn target(&self, roster: &Path) -> OutputTarget {
+        match &self.out {
+            Some(out) => OutputTarget::new("--out", out),
+            None => OutputTarget::new("ROSTER (updated in place)", roster),
+        }
+    }
 }
 
 /// What `swap --candidates --json` prints.
@@ -135,13 +151,14 @@ enum RepairDoc<'a> {
 pub fn run_swap(a: SwapArgs) -> Result<ExitStatus, CliError> {
     let RosterInputs { scenario, roster } = &a.inputs;
     let mut sc = load_scenario(scenario, a.json.json)?;
-    let out = a.out.clone().unwrap_or_else(|| roster.clone());
+    let target = a.update.target(roster);
+    let out = target.path.clone();
     // Held until this command ends, after the write: a concurrent swap on the same roster
     // waits and then judges the roster with this swap in it.
     let _lock = if a.candidates {
         None
     } else {
-        check_outputs(&[output_of_update(&a.out, &out)], &[scenario])?;
+        check_outputs(&[target], &[scenario])?;
         Some(lock_roster(roster)?)
     };
     let base = Roster::load(roster, &sc)?;
@@ -194,10 +211,11 @@ pub fn run_swap(a: SwapArgs) -> Result<ExitStatus, CliError> {
 pub fn run_leave(a: LeaveArgs) -> Result<ExitStatus, CliError> {
     let RosterInputs { scenario, roster } = &a.inputs;
     let mut sc = load_scenario(scenario, a.json.json)?;
-    let out = a.out.clone().unwrap_or_else(|| roster.clone());
+    let target = a.update.target(roster);
+    let out = target.path.clone();
     // Only a repair writes; it holds the roster from reading to writing, as a swap does.
     let _lock = if a.repair {
-        check_outputs(&[output_of_update(&a.out, &out)], &[scenario])?;
+        check_outputs(&[target], &[scenario])?;
         Some(lock_roster(roster)?)
     } else {
         None
@@ -323,18 +341,6 @@ fn verdict(accepted: bool) -> ExitStatus {
     } else {
         ExitStatus::Violations
     }
-}
-
-/// The output of a swap or a leave repair: `--out`, or ROSTER itself, updated in place.
-fn output_of_update(flag: &Option<PathBuf>, out: &Path) -> OutputTarget {
-    OutputTarget::new(
-        if flag.is_some() {
-            "--out"
-        } else {
-            "ROSTER (updated in place)"
-        },
-        out,
-    )
 }
 
 /// Locks the roster file for a read-change-write; a file that cannot be opened is reported
