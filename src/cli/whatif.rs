@@ -98,12 +98,29 @@ struct RosterUpdate {
 }
 
 impl RosterUpdate {
-    /// The output, named for messages by the flag that chose it, or as ROSTER itself.
-    fn target(&self, roster: &Path) -> OutputTarget {
-        match &self.out {
+    /// The file the changed roster goes to.
+    fn path(&self, roster: &Path) -> PathBuf {
+        self.out.clone().unwrap_or_else(|| roster.to_path_buf())
+    }
+
+    /// Checks the output and locks ROSTER, when `writes`: held until the command ends, after
+    /// the write, so a concurrent update of the same roster waits and then judges the roster
+    /// with this change in it, never losing either.
+    fn hold(
+        &self,
+        writes: bool,
+        scenario: &Path,
+        roster: &Path,
+    ) -> Result<Option<UpdateLock>, CliError> {
+        if !writes {
+            return Ok(None);
+        }
+        let target = match &self.out {
             Some(out) => OutputTarget::new("--out", out),
             None => OutputTarget::new("ROSTER (updated in place)", roster),
-        }
+        };
+        check_outputs(&[target], &[scenario])?;
+        lock_roster(roster).map(Some)
     }
 }
 
@@ -151,16 +168,8 @@ enum RepairDoc<'a> {
 pub fn run_swap(a: SwapArgs) -> Result<ExitStatus, CliError> {
     let RosterInputs { scenario, roster } = &a.inputs;
     let mut sc = load_scenario(scenario, a.json.json)?;
-    let target = a.update.target(roster);
-    let out = target.path.clone();
-    // Held until this command ends, after the write: a concurrent swap on the same roster
-    // waits and then judges the roster with this swap in it.
-    let _lock = if a.candidates {
-        None
-    } else {
-        check_outputs(&[target], &[scenario])?;
-        Some(lock_roster(roster)?)
-    };
+    let out = a.update.path(roster);
+    let _lock = a.update.hold(!a.candidates, scenario, roster)?;
     let base = Roster::load(roster, &sc)?;
     base.grant_leave_to(&mut sc);
     let staff = whatif::staff_arg(&sc, "--staff", &a.staff)?;
@@ -211,15 +220,9 @@ pub fn run_swap(a: SwapArgs) -> Result<ExitStatus, CliError> {
 pub fn run_leave(a: LeaveArgs) -> Result<ExitStatus, CliError> {
     let RosterInputs { scenario, roster } = &a.inputs;
     let mut sc = load_scenario(scenario, a.json.json)?;
-    let target = a.update.target(roster);
-    let out = target.path.clone();
-    // Only a repair writes; it holds the roster from reading to writing, as a swap does.
-    let _lock = if a.repair {
-        check_outputs(&[target], &[scenario])?;
-        Some(lock_roster(roster)?)
-    } else {
-        None
-    };
+    let out = a.update.path(roster);
+    // Only a repair writes.
+    let _lock = a.update.hold(a.repair, scenario, roster)?;
     let base = Roster::load(roster, &sc)?;
     base.grant_leave_to(&mut sc);
     let (req, now) = leave_request(&sc, &base, &a)?;
