@@ -16,8 +16,8 @@ mod search;
 mod seating;
 mod variables;
 
+pub use crate::rules::objective::{Breakdown, evaluate};
 pub use diagnose::{Conflict, Diagnosis};
-pub use objective::{Breakdown, evaluate};
 pub use repair::{Repaired, repair};
 pub use search::solve;
 pub use seating::seat as seat_shift;

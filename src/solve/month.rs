@@ -8,6 +8,7 @@ use super::seating;
 use super::variables::{Neighbourhood, ShiftVars};
 use super::{ModelSize, SolveError, SolveOptions, Solved, Status, relative_gap};
 use crate::model::{Roster, Scenario, SolverInfo};
+use crate::rules::objective::{Measure, over_cover_cost};
 use good_lp::{Constraint, Expression, ProblemVariables, Solution, constraint};
 use std::time::Instant;
 
@@ -44,6 +45,9 @@ impl MonthModel {
         // ROSTER-LEAVE and ROSTER-EVENT: no variable exists where they forbid work.
         let mut objective = objective::Objective::new(sc, &x, &mut vars);
         rows.append(&mut objective.rows);
+        if !elastic {
+            rows.extend(objective.rounding_cuts(sc, &x));
+        }
         MonthModel {
             vars,
             x,
@@ -77,10 +81,10 @@ pub(super) fn left(opts: &SolveOptions, started: Instant) -> SolveOptions {
 /// Extra rows for one solve: fairness cases already settled, or the one being probed.
 #[derive(Debug, Clone, Default)]
 pub(super) struct Fixes {
-    /// (job, measure) spreads known to be at least 1 in any roster better than the best.
-    pub(super) no_equal: Vec<(String, &'static str)>,
-    /// Probe: this spread is 0 with this common count.
-    pub(super) equal_at: Option<(String, &'static str, f64)>,
+    /// (job, measure, s): the spread is at least s in any roster better than the best.
+    pub(super) spread_at_least: Vec<(String, Measure, u32)>,
+    /// Probe: this spread's counts all lie in one window.
+    pub(super) spread_case: Option<SpreadCase>,
     /// Only rosters with an objective below this are wanted.
     pub(super) cutoff: Option<f64>,
     /// Fix-and-optimise: only these people change.
@@ -91,6 +95,16 @@ pub(super) struct Fixes {
     pub(super) prove_only: bool,
     /// See `Hints::node_limit`.
     pub(super) node_limit: Option<u32>,
+}
+
+/// One case of a fairness spread: every member of the job type works between `low` and
+/// `low + spread` of the measure's shifts (all exactly `low` when the spread is 0).
+#[derive(Debug, Clone)]
+pub(super) struct SpreadCase {
+    pub(super) job: String,
+    pub(super) measure: Measure,
+    pub(super) spread: u32,
+    pub(super) low: u32,
 }
 
 /// The cutoff that admits only rosters better than `objective`. With integral weights every
@@ -163,16 +177,26 @@ pub(super) fn solve_once(
         ..
     } = model;
     for sp in &objective.spreads {
-        let key = (sp.facts.job.clone(), sp.facts.measure);
-        if fixes.no_equal.contains(&key) {
-            rows.push(constraint!(sp.equal <= 0));
+        let of_this = |job: &str, measure: Measure| job == sp.facts.job && measure == sp.facts.measure;
+        for (job, measure, at_least) in &fixes.spread_at_least {
+            if of_this(job, *measure) {
+                rows.push(constraint!(sp.equal <= 0));
+                if *at_least > objective::spread_seen_at_root(sc, &sp.facts) {
+                    rows.push(constraint!(sp.max - sp.min >= *at_least as f64));
+                }
+            }
         }
-        if let Some((job, measure, c)) = &fixes.equal_at
-            && *job == sp.facts.job
-            && *measure == sp.facts.measure
+        if let Some(case) = &fixes.spread_case
+            && of_this(&case.job, case.measure)
         {
-            rows.push(constraint!(sp.equal >= 1));
-            rows.push(constraint!(sp.common == *c));
+            let low = case.low as f64;
+            if case.spread == 0 {
+                rows.push(constraint!(sp.equal >= 1));
+                rows.push(constraint!(sp.common == low));
+            } else {
+                rows.push(constraint!(sp.min >= low));
+                rows.push(constraint!(sp.max <= low + case.spread as f64));
+            }
         }
     }
     let cutoff = fixes.cutoff;
@@ -262,8 +286,7 @@ pub(super) fn integral_weights(sc: &Scenario) -> bool {
     [w.request, w.fair_nights, w.fair_weekends, w.over_cover]
         .into_iter()
         .all(integral)
-        && (0..sc.days())
-            .all(|d| (0..sc.shifts.len()).all(|k| integral(objective::over_cover_cost(sc, d, k))))
+        && (0..sc.days()).all(|d| (0..sc.shifts.len()).all(|k| integral(over_cover_cost(sc, d, k))))
         && sc.requests.iter().all(|r| integral(r.weight * w.request))
 }
 

@@ -10,10 +10,10 @@
 
 use super::backend::Outcome;
 use super::month::{Fixes, just_below, left, solve_once};
-use super::objective::{beyond_demand, counts_of, request_met, spread_facts};
 use super::variables::Neighbourhood;
 use super::{SolveError, SolveOptions, Solved, Status};
 use crate::model::{Roster, Scenario};
+use crate::rules::objective::{beyond_demand, counts_of, request_met, spread_facts};
 use std::time::Instant;
 
 /// The kinds of neighbourhood the search cycles through.
@@ -47,7 +47,7 @@ impl Neighbourhood {
         let shift = roster.shift_grid(sc);
         let mut free = vec![false; n];
         for sp in spread_facts(sc).iter().filter(|sp| sp.weight > 0.0) {
-            let counts = counts_of(sc, roster, &sp.job, sp.measure == "nights");
+            let counts = counts_of(sc, roster, &sp.job, sp.measure);
             let (Some(&max), Some(&min)) = (counts.values().max(), counts.values().min()) else {
                 continue;
             };
@@ -279,7 +279,7 @@ mod tests {
         }
         // Someone at an end of every unequal spread is free.
         for sp in spread_facts(&sc) {
-            let counts = counts_of(&sc, &start.roster, &sp.job, sp.measure == "nights");
+            let counts = counts_of(&sc, &start.roster, &sp.job, sp.measure);
             let (max, min) = (counts.values().max(), counts.values().min());
             if max != min {
                 assert!(
