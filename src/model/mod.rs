@@ -1,6 +1,7 @@
 //! The scenario and the roster as plain data: parsed, defaulted and validated here so the
 //! rules, the solver and the simulator can trust every index.
 
+mod build;
 mod clock;
 mod error;
 mod output;
