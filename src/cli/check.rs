@@ -2,8 +2,7 @@
 
 use roster::model::Roster;
 use roster::report;
-use roster::rules::{self, Violation};
-use roster::solve::{self, Breakdown};
+use roster::rules::{self, Breakdown, Violation};
 use serde::Serialize;
 
 use super::args::{JsonFlag, RosterInputs};
@@ -33,7 +32,7 @@ pub fn run(a: CheckArgs) -> Result<ExitStatus, CliError> {
     loaded.grant_leave_to(&mut sc);
     let violations = rules::check_roster(&sc, &loaded);
     if a.json.json {
-        let breakdown = solve::evaluate(&sc, &loaded);
+        let breakdown = rules::evaluate(&sc, &loaded);
         say_json(&CheckDoc {
             ok: violations.is_empty(),
             violations: &violations,
