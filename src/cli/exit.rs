@@ -76,7 +76,7 @@ pub enum CliError {
         backend: &'static str,
         rebuild: String,
     },
-    #[error(transparent)]
+    #[error("{}", solve_failure(.0))]
     Solve(SolveError),
     #[error(transparent)]
     Nrp(NrpSolveError),
@@ -87,6 +87,15 @@ pub enum CliError {
     UncheckedRoster(String),
     #[error(transparent)]
     Json(#[from] serde_json::Error),
+}
+
+/// A solver error as the command line says it: running out of time names the flag that
+/// gives more.
+fn solve_failure(e: &SolveError) -> String {
+    match e {
+        SolveError::NoSolutionInTime(..) => format!("{e} with --time-limit"),
+        other => other.to_string(),
+    }
 }
 
 impl CliError {
@@ -103,7 +112,9 @@ impl CliError {
             CliError::Solve(e) => match e {
                 SolveError::Infeasible(_) => Infeasible,
                 SolveError::BackendMissing(_) => BadInput,
-                SolveError::NoSolutionInTime(..) | SolveError::Solver(_) => NoResult,
+                SolveError::NoSolutionInTime(..)
+                | SolveError::Solver(_)
+                | SolveError::RulesBroken(_) => NoResult,
             },
             CliError::Nrp(e) => match e {
                 NrpSolveError::Infeasible => Infeasible,

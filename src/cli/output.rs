@@ -3,8 +3,9 @@
 use std::path::{Path, PathBuf};
 
 use roster::model::{OutputTarget, Roster, Scenario, check_outputs, parse_date, write_all};
-use roster::plot::{self, Format, Kind, PlotError, ServiceSeries};
+use roster::plot::{self, Format, Kind, PlotError};
 use roster::report;
+use roster::traffic::ServiceSeries;
 
 use super::args::{ChartKind, RosterInputs, ServiceSource};
 use super::{CliError, ExitStatus, bad_flag, inputs, load_scenario};

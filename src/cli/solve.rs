@@ -128,15 +128,14 @@ pub fn run(a: SolveArgs) -> Result<ExitStatus, CliError> {
                 rebuild: format!("cargo build --release --features {backend}"),
             });
         }
+        // solve() verified its roster with the independent checker before returning it.
+        Err(SolveError::RulesBroken(violations)) => {
+            return Err(CliError::UncheckedRoster(report::violations_table(
+                &violations,
+            )));
+        }
         Err(e) => return Err(CliError::Solve(e)),
     };
-    // Trust, but verify: the independent checker must agree before anything is written.
-    let violations = rules::check_roster(&sc, &solved.roster);
-    if !violations.is_empty() {
-        return Err(CliError::UncheckedRoster(report::violations_table(
-            &violations,
-        )));
-    }
     write_roster(&sc, &solved.roster, &out, a.csv.as_deref())?;
     if a.json.json {
         say_json(&SolvedDoc {

@@ -3,6 +3,7 @@
 
 mod build;
 mod clock;
+pub mod display;
 mod error;
 mod output;
 mod raw;
