@@ -4,8 +4,9 @@
 
 use super::backend::{Hints, run_backend};
 use super::month::MonthModel;
+use super::variables::ShiftVars;
 use super::{ModelSize, SolveError, SolveOptions, Status, diagnose, seating};
-use crate::model::{Roster, Scenario, SolverInfo};
+use crate::model::{Assignment, Roster, Scenario, SolverInfo};
 use good_lp::{Expression, Solution, constraint};
 use serde::Serialize;
 use std::time::Instant;
@@ -113,6 +114,42 @@ pub fn repair(
             .ceil(),
     };
 
+    let assignments = reseat_changed(sc, base, &x, sol);
+    let seconds = started.elapsed().as_secs_f64();
+    let mut roster = Roster {
+        month: sc.month.to_string(),
+        assignments,
+        swaps: base.swaps.clone(),
+        leave: base.leave.clone(),
+        solver: Some(SolverInfo {
+            status: result.status.name().to_string(),
+            objective: count,
+            bound,
+            seconds: (seconds * 100.0).round() / 100.0,
+            gap: None,
+            backend: Some(opts.backend.name().to_string()),
+        }),
+    };
+    roster.sort(sc);
+    Ok(Repaired {
+        status: result.status,
+        changes: count as u32,
+        bound,
+        seconds,
+        size,
+        roster,
+    })
+}
+
+/// The repaired month's assignments: a shift whose crew is the base roster's keeps its
+/// seats as they were; a shift whose crew changed is seated afresh.
+fn reseat_changed(
+    sc: &Scenario,
+    base: &Roster,
+    x: &ShiftVars,
+    sol: &impl Solution,
+) -> Vec<Assignment> {
+    let (n, days, shifts) = x.dims();
     let mut assignments = Vec::new();
     for d in 0..days {
         let date = sc.date(d);
@@ -139,28 +176,5 @@ pub fn repair(
             }
         }
     }
-    let seconds = started.elapsed().as_secs_f64();
-    let mut roster = Roster {
-        month: sc.month.to_string(),
-        assignments,
-        swaps: base.swaps.clone(),
-        leave: base.leave.clone(),
-        solver: Some(SolverInfo {
-            status: result.status.name().to_string(),
-            objective: count,
-            bound,
-            seconds: (seconds * 100.0).round() / 100.0,
-            gap: None,
-            backend: Some(opts.backend.name().to_string()),
-        }),
-    };
-    roster.sort(sc);
-    Ok(Repaired {
-        status: result.status,
-        changes: count as u32,
-        bound,
-        seconds,
-        size,
-        roster,
-    })
+    assignments
 }
