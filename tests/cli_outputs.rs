@@ -17,6 +17,10 @@ const INFEASIBLE: &str = concat!(
     "/scenarios/infeasible-xmas.toml"
 );
 const TRAFFIC: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/traffic.toml");
+const NRP_INSTANCE: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/data/curtois/Instance1.txt"
+);
 
 fn run(args: &[OsString]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_roster"))
@@ -33,6 +37,7 @@ struct Inputs {
     service: PathBuf,
     solve_scenario: PathBuf,
     traffic: PathBuf,
+    instance: PathBuf,
 }
 
 fn inputs() -> Inputs {
@@ -51,6 +56,8 @@ fn inputs() -> Inputs {
     std::fs::copy(SOLVE_SCENARIO, &solve_scenario).unwrap();
     let traffic = dir.path().join("traffic.toml");
     std::fs::copy(TRAFFIC, &traffic).unwrap();
+    let instance = dir.path().join("Instance1.txt");
+    std::fs::copy(NRP_INSTANCE, &instance).unwrap();
     Inputs {
         dir,
         scenario,
@@ -58,6 +65,7 @@ fn inputs() -> Inputs {
         service,
         solve_scenario,
         traffic,
+        instance,
     }
 }
 
@@ -269,6 +277,12 @@ fn writers() -> Vec<Writer> {
                 ])
             },
             reads: |fx| vec![fx.traffic.clone()],
+        },
+        Writer {
+            label: "nrp --out",
+            file: "o.tsv",
+            args: |fx, out| os(&[&"nrp", &fx.instance, &"--out", &out]),
+            reads: |fx| vec![fx.instance.clone()],
         },
     ]
 }
