@@ -16,9 +16,13 @@ use std::time::Duration;
 const LONG: &str = "scenarios/large-150.toml";
 
 fn start(out: &Path) -> (Child, mpsc::Receiver<String>) {
+    start_on(LONG, out)
+}
+
+fn start_on(scenario: &str, out: &Path) -> (Child, mpsc::Receiver<String>) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_roster"))
         .arg("solve")
-        .arg(common::root().join(LONG))
+        .arg(common::root().join(scenario))
         .arg("--out")
         .arg(out)
         .arg("--progress")
@@ -115,4 +119,25 @@ fn ctrl_c_during_the_root_node_writes_the_greedy_start_and_exits_130() {
     let written: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
     assert_eq!(written["solver"]["status"], "interrupted");
+}
+
+/// Ctrl-C after CBC has run once: CBC installs its own SIGINT handler and never puts ours
+/// back, so Ctrl-C used to stop only CBC's current run (with a roster that broke
+/// ROSTER-LOAD) and the solve went on. Now SIGINT never reaches a handler at all.
+#[test]
+fn ctrl_c_after_a_solver_run_still_stops_the_solve() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("r.json");
+    let scenario = "scenarios/seed-2026-12.toml";
+    let (child, rx) = start_on(scenario, &out);
+    wait_for(&rx, |l| l.starts_with("progress:") && l.contains("fix-and-optimise"));
+    interrupt(&child);
+    assert_eq!(exit_code(child), Some(130));
+    let said: Vec<String> = rx.try_iter().collect();
+    assert!(
+        said.iter()
+            .any(|l| l.contains("interrupted") && l.contains("wrote the best roster")),
+        "{said:#?}"
+    );
+    common::assert_check_passes(&common::root().join(scenario), &out);
 }

@@ -16,6 +16,7 @@ macro_rules! say {
 mod args;
 mod check;
 mod exit;
+mod interrupt;
 mod nrp;
 mod output;
 mod solve;

@@ -11,6 +11,7 @@ use roster::{report, rules};
 use serde::Serialize;
 
 use super::args::{JsonFlag, SolveLimits};
+use super::interrupt;
 use super::{CliError, ExitStatus, cbc_parameters, load_scenario, progress_spinner, say_json};
 
 #[derive(clap::Args)]
@@ -65,6 +66,14 @@ pub fn run(a: SolveArgs) -> Result<ExitStatus, CliError> {
     outputs.extend(a.csv.iter().map(|c| OutputTarget::new("--csv", c)));
     // Before the solve, which may take minutes: a bad output path is known now.
     check_outputs(&outputs, &[&a.scenario])?;
+    // Before any thread starts (the spinner's, the solver's): they inherit SIGINT blocked.
+    let (tx, rx) = std::sync::mpsc::channel::<Ended>();
+    let on_signal = tx.clone();
+    // Without the Ctrl-C thread, Ctrl-C keeps its default: the process ends at once, which
+    // writes nothing either.
+    let _ = interrupt::on_ctrl_c(move || {
+        let _ = on_signal.send(None);
+    });
     let latest: Arc<Mutex<Latest>> = Arc::default();
     let heading = format!(
         "solving {} ({} staff, {} days; limit {} s)",
@@ -92,7 +101,7 @@ pub fn run(a: SolveArgs) -> Result<ExitStatus, CliError> {
             bar.set_message(format!("{heading}: {}", report::progress_line(p)))
         }),
     };
-    let watched = solve_watched(&sc, &opts);
+    let watched = solve_watched(&sc, &opts, tx, rx);
     spinner.finish_and_clear();
     let result = match watched {
         Watched::Done(result) => *result,
@@ -215,14 +224,15 @@ const SOLVER_STACK: usize = 64 << 20;
 
 /// Solves in a worker thread while this thread waits for the result, Ctrl-C or the time
 /// limit (plus a grace), whichever comes first: CBC cannot be interrupted from outside.
-fn solve_watched(sc: &Scenario, opts: &SolveOptions) -> Watched {
-    let (tx, rx) = std::sync::mpsc::channel::<Option<Result<solve::Solved, SolveError>>>();
-    let on_signal = tx.clone();
-    // Without a handler (one is installed already) Ctrl-C keeps its default: the process
-    // ends at once, which writes nothing either.
-    let _ = ctrlc::set_handler(move || {
-        let _ = on_signal.send(None);
-    });
+/// `None` on the channel is Ctrl-C (`interrupt::on_ctrl_c`), `Some` the solver's result.
+type Ended = Option<Result<solve::Solved, SolveError>>;
+
+fn solve_watched(
+    sc: &Scenario,
+    opts: &SolveOptions,
+    tx: std::sync::mpsc::Sender<Ended>,
+    rx: std::sync::mpsc::Receiver<Ended>,
+) -> Watched {
     let limit = opts.time_limit;
     let (sc, opts) = (sc.clone(), opts.clone());
     // CBC recurses deeply in preprocessing and search; a spawned thread's default 2 MiB
