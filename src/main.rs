@@ -50,6 +50,13 @@ enum Command {
     Advise(traffic_cli::AdviseArgs),
     /// Solve a Curtois & Qu shift-scheduling benchmark instance (InstanceN.txt).
     Nrp(NrpArgs),
+    /// Next month's scenario from this month's roster as worked: history, prior counts,
+    /// leave and requests that fall in the new month, the calendar filled.
+    Next(cli_cycle::NextArgs),
+    /// A scenario from a staff sheet (xlsx or csv), the rest from --from or defaults.
+    New(cli_cycle::NewArgs),
+    /// Write a roster as JSON, CSV, a printable workbook (xlsx) and calendars (ics).
+    Export(cli_cycle::ExportArgs),
 }
 
 #[derive(clap::Args)]
@@ -149,6 +156,7 @@ macro_rules! say {
     }};
 }
 
+mod cli_cycle;
 mod traffic_cli;
 
 /// An error with the exit status it deserves.
@@ -184,6 +192,9 @@ fn main() -> ExitCode {
         Command::Simulate(a) => traffic_cli::cmd_simulate(a),
         Command::Advise(a) => traffic_cli::cmd_advise(a),
         Command::Nrp(a) => cmd_nrp(a),
+        Command::Next(a) => cli_cycle::run_next(a),
+        Command::New(a) => cli_cycle::run_new(a),
+        Command::Export(a) => cli_cycle::run_export(a),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -545,18 +556,7 @@ fn stop_early(sc: &Scenario, a: &SolveArgs, out: &Path, latest: Latest, interrup
 }
 
 fn roster_csv(sc: &Scenario, r: &Roster) -> String {
-    let mut s = String::from("staff,name,date,shift,seat\n");
-    for a in &r.assignments {
-        let name = sc
-            .staff_by_id(&a.staff)
-            .map(|i| sc.staff[i].name.as_str())
-            .unwrap_or("");
-        s.push_str(&format!(
-            "{},{},{},{},{}\n",
-            a.staff, name, a.date, a.shift, a.seat
-        ));
-    }
-    s
+    roster::export::roster_csv(&roster::export::MonthRoster::new(sc, r))
 }
 
 fn cmd_check(a: CheckArgs) -> Result<u8, Exit> {

@@ -354,6 +354,8 @@ pub struct Scenario {
     pub requests: Vec<Request>,
     pub events: Vec<Event>,
     pub history: Vec<HistoryShift>,
+    /// Counts worked earlier in the year (`[[prior]]`); empty: fairness is the month's.
+    pub prior: Vec<super::PriorCounts>,
     pub weights: Weights,
     pub traffic: Option<Traffic>,
     /// Things that are legal but probably not what the author meant.
@@ -700,7 +702,8 @@ impl Builder<'_> {
         })?;
         let mut warnings = Vec::new();
         let rules = self.rules(month)?;
-        let (holidays, workdays) = self.calendar()?;
+        let (mut holidays, mut workdays) = self.calendar()?;
+        warnings.extend(self.official_calendar(month, &mut holidays, &mut workdays)?);
         let shifts = self.shifts()?;
         let shift_index = index(&shifts, |s| &s.code);
         let seats = self.seats()?;
@@ -1128,6 +1131,7 @@ impl Builder<'_> {
                 shift,
             });
         }
+        let prior = super::prior::prior_counts(&raw.prior, &staff_index, |p, m| self.err(p, m))?;
 
         let w = &raw.weights;
         let weight = |key: &str, v: Option<f64>, default: f64| {
@@ -1184,6 +1188,7 @@ impl Builder<'_> {
             requests,
             events,
             history,
+            prior,
             weights,
             traffic,
             warnings: Vec::new(),
@@ -1312,6 +1317,26 @@ impl Builder<'_> {
             ));
         }
         Ok((holidays, workdays))
+    }
+
+    /// `[calendar] country`: fills the built-in official calendar around the scenario's
+    /// own dates; a warning when the month's year has no notice built in.
+    fn official_calendar(
+        &self,
+        month: Month,
+        holidays: &mut BTreeSet<NaiveDate>,
+        workdays: &mut BTreeSet<NaiveDate>,
+    ) -> Result<Option<String>, InputError> {
+        let Some(code) = &self.raw.calendar.country else {
+            return Ok(None);
+        };
+        let country = super::Country::parse(code).ok_or_else(|| {
+            self.err(
+                "[calendar] country",
+                format!("no built-in calendar for `{code}` (the built-in one is \"CN\")"),
+            )
+        })?;
+        Ok(super::calendar_cn::fill(country, month, holidays, workdays))
     }
 
     fn shifts(&self) -> Result<Vec<Shift>, InputError> {

@@ -14,9 +14,11 @@ use crate::model::Scenario;
 use std::time::Instant;
 
 /// Only worth it, and only sound, where the objective is integral and over-cover costs
-/// something (the cost bounds the common count), with CBC (which takes a cutoff).
+/// something (the cost bounds the common count), with CBC (which takes a cutoff). Not with
+/// `[[prior]]`: the common count's arithmetic is the month's demand, not the year's.
 pub(super) fn can_probe(sc: &Scenario, opts: &SolveOptions) -> bool {
-    opts.backend == Backend::Cbc
+    sc.prior.is_empty()
+        && opts.backend == Backend::Cbc
         && super::integral_weights(sc)
         && super::objective::cheapest_over_cover(sc) > 0.0
 }

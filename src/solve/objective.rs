@@ -170,12 +170,25 @@ impl Objective {
             let members: Vec<usize> = (0..sc.staff.len())
                 .filter(|&i| sc.staff[i].job == job)
                 .collect();
-            let bound = days as f64;
+            // With [[prior]], each count starts at what the person worked earlier in the
+            // year, so the range's variables reach past the month.
+            let prior_most = members
+                .iter()
+                .map(|&i| prior_of(sc, i, true).max(prior_of(sc, i, false)))
+                .max()
+                .unwrap_or(0);
+            let bound = (days as u32 + prior_most) as f64;
             // When every lead has this job type, the leads alone must work every night (and
             // weekend) shift's lead quota, so the busiest of them works at least the rounded-up
             // share. The LP only knows the fractional share; this closes most of the
             // fairness gap at the root.
-            let (night_floor, weekend_floor) = lead_share_floors(sc, &job, &weekend_days);
+            // The floors reason about the month's counts alone: with prior counts they would
+            // not bound the year's, so they are left out (0) and the bound stays valid.
+            let (night_floor, weekend_floor) = if sc.prior.is_empty() {
+                lead_share_floors(sc, &job, &weekend_days)
+            } else {
+                (0.0, 0.0)
+            };
             let n_max = vars.add(variable().integer().min(night_floor.min(bound)).max(bound));
             let n_min = vars.add(variable().integer().min(0.0).max(bound));
             let w_max = vars.add(
@@ -198,6 +211,8 @@ impl Objective {
                         .iter()
                         .flat_map(|&d| (0..shifts).map(move |k| (i, d, k))),
                 );
+                let nights = nights + prior_of(sc, i, true) as f64 * one;
+                let weekends = weekends + prior_of(sc, i, false) as f64 * one;
                 all_nights += nights.clone();
                 all_weekends += weekends.clone();
                 rows.push(constraint!(nights.clone() <= n_max));
@@ -328,7 +343,8 @@ fn lead_share_floors(sc: &Scenario, job: &str, weekend_days: &[usize]) -> (f64, 
 }
 
 /// Night shifts (or shifts starting on a weekend or holiday) of each of a job type's
-/// staff in a roster, by staff index; people with none count as 0.
+/// staff in a roster, by staff index, plus their `[[prior]]` counts; people with none
+/// count as 0.
 pub(super) fn counts_of(
     sc: &Scenario,
     roster: &crate::model::Roster,
@@ -351,7 +367,25 @@ pub(super) fn counts_of(
             *c += 1;
         }
     }
+    for (&i, c) in counts.iter_mut() {
+        *c += prior_of(sc, i, nights);
+    }
     counts
+}
+
+/// What `[[prior]]` says a person worked earlier in the year: nights, or weekend and
+/// holiday shifts (the weekend measure counts both); 0 without a row.
+pub(super) fn prior_of(sc: &Scenario, staff: usize, nights: bool) -> u32 {
+    sc.prior
+        .iter()
+        .find(|p| p.staff == staff)
+        .map_or(0, |p| {
+            if nights {
+                p.nights
+            } else {
+                p.weekends_and_holidays()
+            }
+        })
 }
 
 /// Max − min, over a job type's staff, of night shifts (or of shifts starting on a weekend
