@@ -66,8 +66,11 @@ pub struct ExportArgs {
 }
 
 fn month_flag(text: &str) -> Result<Month, Exit> {
-    Month::parse(text)
-        .ok_or_else(|| bad(format!("--month `{text}` is not a month (expected YYYY-MM)")))
+    Month::parse(text).ok_or_else(|| {
+        bad(format!(
+            "--month `{text}` is not a month (expected YYYY-MM)"
+        ))
+    })
 }
 
 pub fn run_next(a: NextArgs) -> Result<u8, Exit> {
@@ -128,9 +131,10 @@ pub fn run_new(a: NewArgs) -> Result<u8, Exit> {
         Some(path) => {
             // Loaded first so a broken --from is reported as the scenario loader says it.
             load_scenario(path, true)?;
-            Some(std::fs::read_to_string(path).map_err(|e| {
-                InputError::new(path, "", format!("cannot read: {e}"))
-            })?)
+            Some(
+                std::fs::read_to_string(path)
+                    .map_err(|e| InputError::new(path, "", format!("cannot read: {e}")))?,
+            )
         }
         None => None,
     };
@@ -204,8 +208,12 @@ pub fn run_export(a: ExportArgs) -> Result<u8, Exit> {
     }
     if let (Some(dir), Some(cals)) = (&a.ics, calendars) {
         if !dir.is_dir() {
-            std::fs::create_dir_all(dir)
-                .map_err(|e| bad(format!("--ics {}: cannot make the directory: {e}", dir.display())))?;
+            std::fs::create_dir_all(dir).map_err(|e| {
+                bad(format!(
+                    "--ics {}: cannot make the directory: {e}",
+                    dir.display()
+                ))
+            })?;
         }
         files.extend(
             cals.into_iter()

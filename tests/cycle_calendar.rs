@@ -42,13 +42,19 @@ fn official_2026() -> (BTreeSet<NaiveDate>, BTreeSet<NaiveDate>) {
 #[test]
 fn country_cn_reproduces_every_2026_holiday_and_make_up_workday() {
     let (off, on) = official_2026();
-    assert!(off.len() >= 30 && on.len() >= 5, "the data is the full year");
+    assert!(
+        off.len() >= 30 && on.len() >= 5,
+        "the data is the full year"
+    );
     for m in 1..=12 {
         let month = format!("2026-{m:02}");
         let sc = tiny_in(&month, "country = \"CN\"");
         assert!(sc.warnings.is_empty(), "{month}: {:?}", sc.warnings);
         let in_month = |s: &BTreeSet<NaiveDate>| -> BTreeSet<NaiveDate> {
-            s.iter().copied().filter(|d| sc.month.contains(*d)).collect()
+            s.iter()
+                .copied()
+                .filter(|d| sc.month.contains(*d))
+                .collect()
         };
         assert_eq!(sc.holidays, in_month(&off), "{month} holidays");
         assert_eq!(sc.workdays, in_month(&on), "{month} make-up workdays");
@@ -71,9 +77,15 @@ fn the_scenarios_own_dates_add_to_and_override_the_notice() {
     );
     assert!(sc.holidays.contains(&date("2026-10-01")), "from the notice");
     assert!(sc.holidays.contains(&date("2026-10-20")), "added");
-    assert!(sc.holidays.contains(&date("2026-10-10")), "a notice workday made a holiday");
+    assert!(
+        sc.holidays.contains(&date("2026-10-10")),
+        "a notice workday made a holiday"
+    );
     assert!(!sc.workdays.contains(&date("2026-10-10")));
-    assert!(sc.workdays.contains(&date("2026-10-07")), "a notice holiday made a workday");
+    assert!(
+        sc.workdays.contains(&date("2026-10-07")),
+        "a notice holiday made a workday"
+    );
     assert!(!sc.holidays.contains(&date("2026-10-07")));
 }
 
@@ -92,7 +104,10 @@ fn an_unknown_country_is_bad_input_naming_the_key() {
         .replace("holidays = []", "holidays = []\ncountry = \"FR\"");
     let e = Scenario::from_toml(&text, Path::new("t.toml")).unwrap_err();
     let msg = e.to_string();
-    assert!(msg.contains("[calendar] country") && msg.contains("FR"), "{msg}");
+    assert!(
+        msg.contains("[calendar] country") && msg.contains("FR"),
+        "{msg}"
+    );
 }
 
 #[test]

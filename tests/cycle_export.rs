@@ -30,7 +30,12 @@ fn arbitrary_roster(sc: &Scenario, cells: &[(usize, usize, usize, usize)]) -> Ro
         .iter()
         .filter(|(i, d, _, _)| seen.insert((*i, *d)))
         .map(|&(i, d, k, s)| {
-            assign(&sc.staff[i].id, sc.date(d), &sc.shifts[k].code, &sc.seats[s].code)
+            assign(
+                &sc.staff[i].id,
+                sc.date(d),
+                &sc.shifts[k].code,
+                &sc.seats[s].code,
+            )
         })
         .collect();
     roster(sc, assignments)
@@ -77,7 +82,14 @@ fn read_back(sc: &Scenario, r: &Roster) {
     let want: BTreeSet<(String, String, String, String)> = r
         .assignments
         .iter()
-        .map(|a| (a.staff.clone(), a.date.to_string(), a.shift.clone(), a.seat.clone()))
+        .map(|a| {
+            (
+                a.staff.clone(),
+                a.date.to_string(),
+                a.shift.clone(),
+                a.seat.clone(),
+            )
+        })
         .collect();
     assert_eq!(listed, want);
     // Each team's sheet lists that team's people.
@@ -106,7 +118,10 @@ fn parse_back(sc: &Scenario, r: &Roster) {
         let mut got: BTreeSet<(NaiveDateTime, NaiveDateTime)> = BTreeSet::new();
         for e in parsed.events() {
             let at = |d: Option<DatePerhapsTime>| match d {
-                Some(DatePerhapsTime::DateTime(CalendarDateTime::WithTimezone { date_time, tzid })) => {
+                Some(DatePerhapsTime::DateTime(CalendarDateTime::WithTimezone {
+                    date_time,
+                    tzid,
+                })) => {
                     assert_eq!(tzid, "Asia/Shanghai");
                     date_time
                 }
@@ -150,7 +165,11 @@ proptest! {
 fn the_seed_month_reads_back_and_the_same_roster_gives_the_same_bytes() {
     let sc = load("scenarios/seed-2026-12.toml");
     let cells: Vec<(usize, usize, usize, usize)> = (0..45)
-        .flat_map(|i| (0..31).filter(move |d| (i + d) % 3 != 0).map(move |d| (i, d, (i + d) % 3, i % 3)))
+        .flat_map(|i| {
+            (0..31)
+                .filter(move |d| (i + d) % 3 != 0)
+                .map(move |d| (i, d, (i + d) % 3, i % 3))
+        })
         .collect();
     let r = arbitrary_roster(&sc, &cells);
     read_back(&sc, &r);
@@ -187,12 +206,20 @@ fn one_export_command_writes_every_output() {
         .arg(&ics_dir)
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let json = std::fs::read_to_string(dir.path().join("o.json")).unwrap();
     assert_eq!(json, std::fs::read_to_string(&r).unwrap());
     let csv = std::fs::read_to_string(dir.path().join("o.csv")).unwrap();
     assert_eq!(csv.lines().count(), 9);
-    assert!(csv.starts_with("staff,name,date,shift,seat\nS01,赵敏,2026-12-01,D,189"), "{csv}");
+    assert!(
+        csv.starts_with("staff,name,date,shift,seat\nS01,赵敏,2026-12-01,D,189"),
+        "{csv}"
+    );
     assert_eq!(std::fs::read_dir(&ics_dir).unwrap().count(), 8);
     assert!(dir.path().join("o.xlsx").exists());
 }
@@ -235,15 +262,26 @@ fn a_csv_sheet_with_chinese_headers_builds_a_scenario_from_another() {
         .arg(&out_file)
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let sc = Scenario::load(&out_file).unwrap();
     let ids: Vec<&str> = sc.staff.iter().map(|s| s.id.as_str()).collect();
-    assert_eq!(ids, ["S01", "S02", "S03", "S04", "S05", "S06", "S07", "S09"]);
+    assert_eq!(
+        ids,
+        ["S01", "S02", "S03", "S04", "S05", "S06", "S07", "S09"]
+    );
     assert_eq!(sc.staff[7].name, "新人");
     assert_eq!(sc.month.to_string(), "2027-01");
     assert!(sc.staff[3].lead && !sc.staff[5].lead);
     assert_eq!(sc.shifts.len(), 2, "shifts from --from");
-    assert!(sc.requests.is_empty() && sc.history.is_empty(), "December's dated rows dropped");
+    assert!(
+        sc.requests.is_empty() && sc.history.is_empty(),
+        "December's dated rows dropped"
+    );
 }
 
 #[test]
@@ -253,15 +291,21 @@ fn an_xlsx_sheet_with_english_headers_builds_a_scenario_from_defaults() {
     let mut book = rust_xlsxwriter::Workbook::new();
     let ws = book.add_worksheet();
     ws.set_name("Staff").unwrap();
-    for (c, h) in ["ID", "Name", "Grade", "Team", "Lead", "Job"].iter().enumerate() {
+    for (c, h) in ["ID", "Name", "Grade", "Team", "Lead", "Job"]
+        .iter()
+        .enumerate()
+    {
         ws.write_string(0, c as u16, *h).unwrap();
     }
     for i in 0..10u32 {
         ws.write_number(i + 1, 0, 1001.0 + i as f64).unwrap();
         ws.write_string(i + 1, 1, format!("员工{i}")).unwrap();
-        ws.write_string(i + 1, 2, if i < 4 { "senior" } else { "junior" }).unwrap();
-        ws.write_string(i + 1, 3, if i % 2 == 0 { "A" } else { "B" }).unwrap();
-        ws.write_string(i + 1, 4, if i < 4 { "yes" } else { "" }).unwrap();
+        ws.write_string(i + 1, 2, if i < 4 { "senior" } else { "junior" })
+            .unwrap();
+        ws.write_string(i + 1, 3, if i % 2 == 0 { "A" } else { "B" })
+            .unwrap();
+        ws.write_string(i + 1, 4, if i < 4 { "yes" } else { "" })
+            .unwrap();
     }
     book.save(&sheet).unwrap();
     let out_file = dir.path().join("new.toml");
@@ -272,12 +316,20 @@ fn an_xlsx_sheet_with_english_headers_builds_a_scenario_from_defaults() {
         .arg(&out_file)
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let sc = Scenario::load(&out_file).unwrap();
     assert_eq!(sc.staff.len(), 10);
     assert_eq!(sc.staff[0].id, "1001", "a numeric ID cell is its digits");
     assert_eq!(sc.teams.len(), 2);
-    assert!(sc.holidays.contains(&date("2026-10-01")), "the CN calendar by default");
+    assert!(
+        sc.holidays.contains(&date("2026-10-01")),
+        "the CN calendar by default"
+    );
     assert_eq!(sc.staff[9].job, "agent");
 }
 
@@ -295,9 +347,21 @@ fn new_from_sheet(sheet: &Path) -> std::process::Output {
 fn bad_staff_rows_exit_2_naming_sheet_row_and_column() {
     let dir = tempfile::tempdir().unwrap();
     let cases = [
-        ("S01,a,高级,A,是,agent\nS02,b,expert,A,否,agent\n", "row 3, column C (级别)", "expert"),
-        ("S01,a,高级,A,是,agent\nS01,b,初级,A,否,agent\n", "row 3, column A (工号)", "twice"),
-        ("S01,a,高级,A,maybe,agent\n", "row 2, column E (组长)", "maybe"),
+        (
+            "S01,a,高级,A,是,agent\nS02,b,expert,A,否,agent\n",
+            "row 3, column C (级别)",
+            "expert",
+        ),
+        (
+            "S01,a,高级,A,是,agent\nS01,b,初级,A,否,agent\n",
+            "row 3, column A (工号)",
+            "twice",
+        ),
+        (
+            "S01,a,高级,A,maybe,agent\n",
+            "row 2, column E (组长)",
+            "maybe",
+        ),
         (",a,高级,A,是,agent\n", "row 2, column A (工号)", "empty"),
     ];
     for (i, (rows, place, what)) in cases.iter().enumerate() {
@@ -306,7 +370,10 @@ fn bad_staff_rows_exit_2_naming_sheet_row_and_column() {
         let out = new_from_sheet(&sheet);
         let err = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(2), "{err}");
-        assert!(err.contains(&format!("sheet bad{i}.csv, {place}")) && err.contains(what), "{err}");
+        assert!(
+            err.contains(&format!("sheet bad{i}.csv, {place}")) && err.contains(what),
+            "{err}"
+        );
         assert!(!sheet.with_extension("toml").exists());
     }
     // In a workbook: the sheet's own name.

@@ -42,24 +42,37 @@ fn more_prior_nights_means_fewer_nights_this_month() {
     );
     // The solver's account and the independent evaluation agree, both over the year.
     let b = evaluate(&sc, &s.roster);
-    assert!((b.total() - s.objective).abs() < 1e-6, "{} vs {}", b.total(), s.objective);
+    assert!(
+        (b.total() - s.objective).abs() < 1e-6,
+        "{} vs {}",
+        b.total(),
+        s.objective
+    );
     let year: Vec<usize> = sc
         .staff
         .iter()
         .map(|p| nights(&sc, &s.roster, &p.id) + if p.id == "S05" { 30 } else { 0 })
         .collect();
     let spread = year.iter().max().unwrap() - year.iter().min().unwrap();
-    assert_eq!(b.night_spread as usize, spread, "the spread counts the prior nights");
+    assert_eq!(
+        b.night_spread as usize, spread,
+        "the spread counts the prior nights"
+    );
 
     let plain = tiny_with("");
     let s0 = solve(&plain, &SolveOptions::default()).unwrap();
-    assert!(nights(&plain, &s0.roster, "S05") > mine, "without prior S05 takes a share");
+    assert!(
+        nights(&plain, &s0.roster, "S05") > mine,
+        "without prior S05 takes a share"
+    );
 }
 
 #[test]
 fn all_zero_prior_rows_leave_the_objective_as_it_was() {
     let rows: String = (1..=8)
-        .map(|i| format!("[[prior]]\nstaff = \"S0{i}\"\nnights = 0\nweekends = 0\nholidays = 0\n\n"))
+        .map(|i| {
+            format!("[[prior]]\nstaff = \"S0{i}\"\nnights = 0\nweekends = 0\nholidays = 0\n\n")
+        })
         .collect();
     let with = tiny_with(&rows);
     let without = tiny_with("");
@@ -67,9 +80,17 @@ fn all_zero_prior_rows_leave_the_objective_as_it_was() {
     let b = solve(&without, &SolveOptions::default()).unwrap();
     assert_eq!(a.status, Status::Optimal);
     assert_eq!(b.status, Status::Optimal);
-    assert!((a.objective - b.objective).abs() < 1e-6, "{} vs {}", a.objective, b.objective);
+    assert!(
+        (a.objective - b.objective).abs() < 1e-6,
+        "{} vs {}",
+        a.objective,
+        b.objective
+    );
     // Either roster costs the same under either scenario.
-    assert_eq!(evaluate(&with, &b.roster).total(), evaluate(&without, &b.roster).total());
+    assert_eq!(
+        evaluate(&with, &b.roster).total(),
+        evaluate(&without, &b.roster).total()
+    );
 }
 
 #[test]

@@ -85,7 +85,11 @@ pub fn next_month(
         ));
     }
     let mut table: Table = toml::from_str(source).map_err(|e| {
-        InputError::new(source_path, "", format!("cannot read the scenario as TOML: {e}"))
+        InputError::new(
+            source_path,
+            "",
+            format!("cannot read the scenario as TOML: {e}"),
+        )
     })?;
     let mut carried = Carried::default();
     table.insert("month".into(), Value::String(month.to_string()));
@@ -111,7 +115,11 @@ pub fn next_month(
         table.remove("prior");
     }
     let body = toml::to_string(&table).map_err(|e| {
-        InputError::new(out_path, "", format!("cannot write the scenario as TOML: {e}"))
+        InputError::new(
+            out_path,
+            "",
+            format!("cannot write the scenario as TOML: {e}"),
+        )
     })?;
     let text = format!(
         "# {month}, written by `roster next` from {} and its roster.\n# Carried: {carried}.\n\n{body}",
@@ -145,7 +153,11 @@ pub(super) fn carry_calendar(table: &mut Table, month: Month) {
     };
     for key in ["holidays", "workdays"] {
         if let Some(Value::Array(dates)) = calendar.get_mut(key) {
-            dates.retain(|d| d.as_str().and_then(parse_date).is_some_and(|d| month.contains(d)));
+            dates.retain(|d| {
+                d.as_str()
+                    .and_then(parse_date)
+                    .is_some_and(|d| month.contains(d))
+            });
         }
     }
     calendar
@@ -167,20 +179,21 @@ pub(super) fn keep_dated(table: &mut Table, key: &str, field: &str, month: Month
     rows.len()
 }
 
-/// Leave that reaches into the new month, the scenario's and that granted since the roster
-/// was made, clipped to the month (the loader takes leave within its month only).
+/// Leave that reaches into the new month: the scenario's, and that granted since the
+/// roster was made.
 fn carry_leave(table: &mut Table, roster: &Roster, month: Month) -> usize {
     let granted = roster
         .leave
         .iter()
         .map(|g| Value::try_from(g).expect("granted leave is plain data"))
         .collect();
-    clip_leave(table, granted, month)
+    keep_leave(table, granted, month)
 }
 
 /// `[[leave]]` and `extra` rows (skipped where the id repeats one) that reach into the
-/// month, clipped to it; returns how many.
-pub(super) fn clip_leave(table: &mut Table, extra: Vec<Value>, month: Month) -> usize {
+/// month, as written: the loader takes leave that overlaps its month, and the LEAVE rules
+/// judge a leave by its whole length. Returns how many.
+pub(super) fn keep_leave(table: &mut Table, extra: Vec<Value>, month: Month) -> usize {
     let mut rows = match table.remove("leave") {
         Some(Value::Array(rows)) => rows,
         _ => Vec::new(),
@@ -191,24 +204,13 @@ pub(super) fn clip_leave(table: &mut Table, extra: Vec<Value>, month: Month) -> 
         }
     }
     let (first, last) = (month.first_day(), month.date(month.days() - 1));
-    let mut kept = Vec::new();
-    for mut row in rows {
+    rows.retain(|row| {
         let date = |k: &str| row.get(k).and_then(Value::as_str).and_then(parse_date);
-        let (Some(from), Some(to)) = (date("from"), date("to")) else {
-            continue;
-        };
-        if to < first || from > last {
-            continue;
-        }
-        if let Value::Table(t) = &mut row {
-            t.insert("from".into(), Value::String(from.max(first).to_string()));
-            t.insert("to".into(), Value::String(to.min(last).to_string()));
-        }
-        kept.push(row);
-    }
-    let n = kept.len();
+        matches!((date("from"), date("to")), (Some(from), Some(to)) if to >= first && from <= last)
+    });
+    let n = rows.len();
     if n > 0 {
-        table.insert("leave".into(), Value::Array(kept));
+        table.insert("leave".into(), Value::Array(rows));
     }
     n
 }

@@ -97,7 +97,9 @@ fn read_csv(path: &Path) -> Result<Sheet, InputError> {
             let row = e.position().map_or(0, |p| p.line() as usize);
             InputError::new(path, format!("row {row}"), format!("not CSV: {e}"))
         })?;
-        let row = record.position().map_or(rows.len() + 1, |p| p.line() as usize);
+        let row = record
+            .position()
+            .map_or(rows.len() + 1, |p| p.line() as usize);
         // A BOM (Excel's "CSV UTF-8") belongs to no header.
         let cells = record
             .iter()
@@ -166,7 +168,13 @@ fn parse_rows(path: &Path, sheet: &Sheet) -> Result<Vec<SheetStaff>, InputError>
     };
     let mut columns: BTreeMap<Column, (usize, String)> = BTreeMap::new();
     for (i, text) in header.iter().enumerate() {
-        let place = || format!("sheet {}, row {header_row}, column {}", sheet.name, column_letter(i));
+        let place = || {
+            format!(
+                "sheet {}, row {header_row}, column {}",
+                sheet.name,
+                column_letter(i)
+            )
+        };
         match Column::of_header(text) {
             Some(c) if columns.contains_key(&c) => {
                 return Err(InputError::new(
@@ -210,7 +218,13 @@ fn parse_rows(path: &Path, sheet: &Sheet) -> Result<Vec<SheetStaff>, InputError>
                 sheet.name,
                 column_letter(*i)
             );
-            Some((place, cells.get(*i).map(|s| s.trim().to_string()).unwrap_or_default()))
+            Some((
+                place,
+                cells
+                    .get(*i)
+                    .map(|s| s.trim().to_string())
+                    .unwrap_or_default(),
+            ))
         };
         let fault = |place: String, msg: String| InputError::new(path, place, msg);
         let (place, id) = cell(Column::Id).expect("checked above");
@@ -230,7 +244,10 @@ fn parse_rows(path: &Path, sheet: &Sheet) -> Result<Vec<SheetStaff>, InputError>
         let lead = match cell(Column::Lead) {
             None => false,
             Some((place, text)) => parse_yes_no(&text).ok_or_else(|| {
-                fault(place, format!("`{text}` is not yes or no (是/否, yes/no, 1/0)"))
+                fault(
+                    place,
+                    format!("`{text}` is not yes or no (是/否, yes/no, 1/0)"),
+                )
             })?,
         };
         let text_of = |c: Column| cell(c).map(|(_, t)| t).filter(|t| !t.is_empty());
@@ -313,11 +330,18 @@ pub fn new_scenario(
 ) -> Result<Table, InputError> {
     let mut table: Table = match from {
         Some(text) => toml::from_str(text).map_err(|e| {
-            InputError::new(from_path, "", format!("cannot read the scenario as TOML: {e}"))
+            InputError::new(
+                from_path,
+                "",
+                format!("cannot read the scenario as TOML: {e}"),
+            )
         })?,
         None => {
             let mut t: Table = toml::from_str(DEFAULT_CENTRE).expect("the default centre is TOML");
-            t.insert("name".into(), Value::String(format!("{}年{}月", month.year, month.month)));
+            t.insert(
+                "name".into(),
+                Value::String(format!("{}年{}月", month.year, month.month)),
+            );
             t.insert("demand".into(), default_demand(staff.len()));
             if !staff.iter().any(|s| s.lead) {
                 let mut rules = Table::new();
@@ -347,13 +371,17 @@ pub fn new_scenario(
     for key in ["demand_override", "request", "event"] {
         super::next::keep_dated(&mut table, key, "date", month);
     }
-    super::next::clip_leave(&mut table, Vec::new(), month);
+    super::next::keep_leave(&mut table, Vec::new(), month);
     // Without the month before's roster, nothing of it is known.
     table.remove("history");
     table.remove("prior");
     for key in ["leave", "request"] {
         if let Some(Value::Array(rows)) = table.get_mut(key) {
-            rows.retain(|r| r.get("staff").and_then(Value::as_str).is_some_and(|s| ids.contains(s)));
+            rows.retain(|r| {
+                r.get("staff")
+                    .and_then(Value::as_str)
+                    .is_some_and(|s| ids.contains(s))
+            });
         }
     }
     if let Some(Value::Array(events)) = table.get_mut("event") {

@@ -23,27 +23,26 @@ pub struct PersonCalendar {
 /// an empty calendar, so last month's events are replaced, not kept.
 pub fn calendars(month: &MonthRoster) -> Vec<PersonCalendar> {
     let sc = month.scenario;
-    let stamp = sc
-        .month
-        .first_day()
-        .and_time(NaiveTime::MIN)
-        .and_utc();
+    let stamp = sc.month.first_day().and_time(NaiveTime::MIN).and_utc();
     sc.staff
         .iter()
         .map(|person| {
             let mut cal = Calendar::new();
             cal.name(&format!("{} {} {}", sc.name, person.id, person.name))
                 .append_property(("X-WR-TIMEZONE", TIME_ZONE));
-            for a in month.roster.assignments.iter().filter(|a| a.staff == person.id) {
+            for a in month
+                .roster
+                .assignments
+                .iter()
+                .filter(|a| a.staff == person.id)
+            {
                 let Some(k) = sc.shift_by_code(&a.shift) else {
                     continue;
                 };
                 let shift = &sc.shifts[k];
-                let at = |minutes: u32| {
-                    CalendarDateTime::WithTimezone {
-                        date_time: local(a.date, minutes),
-                        tzid: TIME_ZONE.into(),
-                    }
+                let at = |minutes: u32| CalendarDateTime::WithTimezone {
+                    date_time: local(a.date, minutes),
+                    tzid: TIME_ZONE.into(),
                 };
                 let seat = sc
                     .seat_by_code(&a.seat)

@@ -44,7 +44,13 @@ pub fn workbook(month: &MonthRoster) -> Result<Vec<u8>, ExportError> {
             .set_creation_datetime(&created),
     );
     let everyone: Vec<usize> = (0..sc.staff.len()).collect();
-    grid_sheet(book.add_worksheet(), month, MONTH_SHEET, &sc.name, &everyone)?;
+    grid_sheet(
+        book.add_worksheet(),
+        month,
+        MONTH_SHEET,
+        &sc.name,
+        &everyone,
+    )?;
     let mut used = vec![MONTH_SHEET.to_string(), LIST_SHEET.to_string()];
     for (t, team) in sc.teams.iter().enumerate() {
         let members: Vec<usize> = everyone
@@ -171,7 +177,9 @@ fn grid_sheet(
         for (d, date) in sc.month_dates().into_iter().enumerate() {
             let col = LEFT_COLUMNS + d as u16;
             match (grid[i][d], sc.approved_leave_on(i, date)) {
-                (Some(k), _) => ws.write_string_with_format(row, col, &sc.shifts[k].code, &shifts[k])?,
+                (Some(k), _) => {
+                    ws.write_string_with_format(row, col, &sc.shifts[k].code, &shifts[k])?
+                }
                 (None, Some(_)) => ws.write_string_with_format(row, col, "假", &leave)?,
                 (None, None) => ws.write_string_with_format(row, col, "", &plain)?,
             };
@@ -181,7 +189,13 @@ fn grid_sheet(
     }
     ws.set_column_width(0, id_width + 2.0)?;
     ws.set_column_width(1, name_width + 2.0)?;
-    legend(ws, sc, HEADER_ROWS + people.len() as u32 + 1, &shifts, &leave)?;
+    legend(
+        ws,
+        sc,
+        HEADER_ROWS + people.len() as u32 + 1,
+        &shifts,
+        &leave,
+    )?;
     Ok(())
 }
 
@@ -212,7 +226,11 @@ fn legend(
         "休",
         &cell().set_background_color(Color::RGB(HOLIDAY_FILL)),
     )?;
-    ws.write_string(below + 1, 1, "法定节假日 public holiday; 班 调休上班 make-up workday")?;
+    ws.write_string(
+        below + 1,
+        1,
+        "法定节假日 public holiday; 班 调休上班 make-up workday",
+    )?;
     Ok(())
 }
 
@@ -223,7 +241,13 @@ fn list_sheet(ws: &mut Worksheet, month: &MonthRoster) -> Result<(), ExportError
     ws.set_paper_size(9);
     ws.set_freeze_panes(1, 0)?;
     let head = cell().set_bold();
-    let columns = ["工号 ID", "姓名 Name", "日期 Date", "班次 Shift", "座席 Seat"];
+    let columns = [
+        "工号 ID",
+        "姓名 Name",
+        "日期 Date",
+        "班次 Shift",
+        "座席 Seat",
+    ];
     let mut widths: Vec<f64> = columns.iter().map(|c| text_width(c)).collect();
     for (c, text) in columns.iter().enumerate() {
         ws.write_string_with_format(0, c as u16, *text, &head)?;

@@ -176,10 +176,7 @@ mod tests {
         let oct10 = NaiveDate::from_ymd_opt(2026, 10, 10).unwrap();
         let mut holidays = BTreeSet::from([oct10]);
         let mut workdays = BTreeSet::from([oct1]);
-        assert_eq!(
-            fill(Country::China, m, &mut holidays, &mut workdays),
-            None
-        );
+        assert_eq!(fill(Country::China, m, &mut holidays, &mut workdays), None);
         assert!(workdays.contains(&oct1) && !holidays.contains(&oct1));
         assert!(holidays.contains(&oct10) && !workdays.contains(&oct10));
         assert!(holidays.contains(&NaiveDate::from_ymd_opt(2026, 10, 7).unwrap()));
