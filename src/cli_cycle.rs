@@ -225,8 +225,15 @@ pub fn run_export(a: ExportArgs) -> Result<u8, Exit> {
         .map(|(p, b)| (p.as_path(), b.as_slice()))
         .collect();
     write_all(&refs)?;
-    for (p, _) in &files {
+    let calendars_written = a.ics.as_ref().map_or(0, |_| sc.staff.len());
+    for (p, _) in &files[..files.len() - calendars_written] {
         println!("wrote {}", p.display());
+    }
+    if let Some(dir) = &a.ics {
+        println!(
+            "wrote {calendars_written} calendars (one per person) in {}",
+            dir.display()
+        );
     }
     Ok(0)
 }
