@@ -325,6 +325,7 @@ fn cmd_solve(a: SolveArgs) -> Result<u8, Exit> {
         gap: a.gap,
         threads: a.threads.max(1),
         solver_log: a.solver_log,
+        cbc_parameters: cbc_parameters(),
         progress: solve::OnProgress::new(move |p| {
             sink.lock().unwrap_or_else(|e| e.into_inner()).record(p);
             if log_progress {
@@ -448,6 +449,12 @@ const SOLVER_STACK: usize = 64 << 20;
 
 /// Solves in a worker thread while this thread waits for the result, Ctrl-C or the time
 /// limit (plus a grace), whichever comes first: CBC cannot be interrupted from outside.
+/// Expert knob for tuning: ROSTER_CBC_OPTIONS="strong=5 cuts=root" passes parameters
+/// straight to CBC in every command that solves.
+fn cbc_parameters() -> Vec<(String, String)> {
+    solve::parse_cbc_parameters(&std::env::var("ROSTER_CBC_OPTIONS").unwrap_or_default())
+}
+
 fn solve_watched(sc: &Scenario, opts: &SolveOptions) -> Watched {
     let (tx, rx) = std::sync::mpsc::channel::<Option<Result<solve::Solved, SolveError>>>();
     let on_signal = tx.clone();
@@ -825,6 +832,7 @@ fn cmd_leave(a: LeaveArgs) -> Result<u8, Exit> {
     if a.repair && outcome.accepted {
         let opts = SolveOptions {
             time_limit: a.time_limit,
+            cbc_parameters: cbc_parameters(),
             ..SolveOptions::default()
         };
         match whatif::repair_leave_at(&sc, &base, &req, now, &opts) {
@@ -1048,6 +1056,7 @@ fn cmd_nrp(a: NrpArgs) -> Result<u8, Exit> {
         },
         time_limit: a.time_limit,
         gap: a.gap,
+        cbc_parameters: cbc_parameters(),
         progress: solve::OnProgress::new(move |p| {
             bar.set_message(format!("{heading}: {}", report::progress_line(p)))
         }),

@@ -6,9 +6,11 @@ mod consec;
 mod cover;
 mod event;
 mod grade;
+mod id;
 mod lead;
 mod leave;
 mod load;
+pub mod objective;
 mod one;
 mod rest;
 
@@ -20,16 +22,18 @@ pub use consec::RosterConsec;
 pub use cover::RosterCover;
 pub use event::RosterEvent;
 pub use grade::RosterGrade;
+pub use id::RuleId;
 pub use lead::RosterLead;
 pub use leave::RosterLeave;
 pub use load::RosterLoad;
+pub use objective::{Breakdown, Measure, evaluate};
 pub use one::RosterOne;
 pub use rest::RosterRest;
 
 /// One broken rule at one place: who, when, which shift, and why.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Violation {
-    pub rule: &'static str,
+    pub rule: RuleId,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub staff: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -41,7 +45,7 @@ pub struct Violation {
 
 pub trait Rule {
     /// The stable ID of RULES.md, e.g. `ROSTER-REST`.
-    fn id(&self) -> &'static str;
+    fn id(&self) -> RuleId;
     fn summary(&self) -> &'static str;
     fn check(&self, view: &RosterView) -> Vec<Violation>;
 }
@@ -129,7 +133,7 @@ impl<'a> RosterView<'a> {
 
     pub fn violation(
         &self,
-        rule: &'static str,
+        rule: RuleId,
         staff: Option<usize>,
         day: Option<usize>,
         shift: Option<usize>,

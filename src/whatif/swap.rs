@@ -6,7 +6,7 @@
 
 use super::BadRequest;
 use crate::model::{Assignment, Roster, Scenario, Swap};
-use crate::rules::{Violation, check_roster};
+use crate::rules::{RuleId, Violation, check_roster};
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 use std::cell::OnceCell;
@@ -330,7 +330,7 @@ impl<'a> SwapCtx<'a> {
 
     fn violation(
         &self,
-        rule: &'static str,
+        rule: RuleId,
         staff: usize,
         date: NaiveDate,
         shift: usize,
@@ -358,7 +358,7 @@ impl<'a> SwapCtx<'a> {
 
 pub trait SwapRule {
     /// The stable ID of RULES.md, e.g. `SWAP-SKILL`.
-    fn id(&self) -> &'static str;
+    fn id(&self) -> RuleId;
     fn summary(&self) -> &'static str;
     fn check(&self, ctx: &SwapCtx) -> Vec<Violation>;
 }
@@ -399,8 +399,8 @@ pub fn swap_rules() -> Vec<Box<dyn SwapRule + Sync>> {
 }
 
 impl SwapRule for SwapNoop {
-    fn id(&self) -> &'static str {
-        "SWAP-NOOP"
+    fn id(&self) -> RuleId {
+        RuleId::SwapNoop
     }
     fn summary(&self) -> &'static str {
         "the swap changes somebody's shifts"
@@ -430,8 +430,8 @@ impl SwapRule for SwapNoop {
 }
 
 impl SwapRule for SwapSkill {
-    fn id(&self) -> &'static str {
-        "SWAP-SKILL"
+    fn id(&self) -> RuleId {
+        RuleId::SwapSkill
     }
     fn summary(&self) -> &'static str {
         "same job type, grades within swap_grade_gap"
@@ -477,8 +477,8 @@ impl SwapRule for SwapSkill {
 }
 
 impl SwapRule for SwapApproval {
-    fn id(&self) -> &'static str {
-        "SWAP-APPROVAL"
+    fn id(&self) -> RuleId {
+        RuleId::SwapApproval
     }
     fn summary(&self) -> &'static str {
         "both team leads have approved"
@@ -513,8 +513,8 @@ impl SwapRule for SwapApproval {
 }
 
 impl SwapRule for SwapLimit {
-    fn id(&self) -> &'static str {
-        "SWAP-LIMIT"
+    fn id(&self) -> RuleId {
+        RuleId::SwapLimit
     }
     fn summary(&self) -> &'static str {
         "at most max_swaps_per_month swaps per person"
@@ -543,8 +543,8 @@ impl SwapRule for SwapLimit {
 }
 
 impl SwapRule for SwapConsec {
-    fn id(&self) -> &'static str {
-        "SWAP-CONSEC"
+    fn id(&self) -> RuleId {
+        RuleId::SwapConsec
     }
     fn summary(&self) -> &'static str {
         "no swaps on adjacent days; an obtained shift is not swapped again"
@@ -606,8 +606,8 @@ impl SwapRule for SwapConsec {
 }
 
 impl SwapRule for SwapRest {
-    fn id(&self) -> &'static str {
-        "SWAP-REST"
+    fn id(&self) -> RuleId {
+        RuleId::SwapRest
     }
     fn summary(&self) -> &'static str {
         "no two shifts a day and no back-to-back shifts for either person"
@@ -622,7 +622,7 @@ impl SwapRule for SwapRest {
         ];
         c.after()
             .iter()
-            .filter(|v| v.rule == "ROSTER-ONE" || v.rule == "ROSTER-REST")
+            .filter(|v| matches!(v.rule, RuleId::RosterOne | RuleId::RosterRest))
             .filter(|v| {
                 c.introduced().contains(v)
                     || v.staff.as_deref().is_some_and(|s| people.contains(&s))
@@ -633,8 +633,8 @@ impl SwapRule for SwapRest {
 }
 
 impl SwapRule for SwapLeave {
-    fn id(&self) -> &'static str {
-        "SWAP-LEAVE"
+    fn id(&self) -> RuleId {
+        RuleId::SwapLeave
     }
     fn summary(&self) -> &'static str {
         "nobody takes a shift during their own leave"
@@ -667,8 +667,8 @@ impl SwapRule for SwapLeave {
 }
 
 impl SwapRule for SwapHoliday {
-    fn id(&self) -> &'static str {
-        "SWAP-HOLIDAY"
+    fn id(&self) -> RuleId {
+        RuleId::SwapHoliday
     }
     fn summary(&self) -> &'static str {
         "no shift on a public holiday is swapped"
@@ -697,8 +697,8 @@ impl SwapRule for SwapHoliday {
 }
 
 impl SwapRule for SwapRoster {
-    fn id(&self) -> &'static str {
-        "SWAP-ROSTER"
+    fn id(&self) -> RuleId {
+        RuleId::SwapRoster
     }
     fn summary(&self) -> &'static str {
         "every other roster rule still holds after the swap"
@@ -707,7 +707,12 @@ impl SwapRule for SwapRoster {
         // ONE/REST are SWAP-REST's and leave is SWAP-LEAVE's: one cause, one report.
         c.introduced()
             .iter()
-            .filter(|v| !matches!(v.rule, "ROSTER-ONE" | "ROSTER-REST" | "ROSTER-LEAVE"))
+            .filter(|v| {
+                !matches!(
+                    v.rule,
+                    RuleId::RosterOne | RuleId::RosterRest | RuleId::RosterLeave
+                )
+            })
             .map(|v| wrap(self.id(), v, c))
             .collect()
     }
@@ -716,7 +721,7 @@ impl SwapRule for SwapRoster {
 /// A roster violation restated as the swap's: "after the swap, …: ROSTER-REST". Every
 /// violation names a person, a date and a shift: a shift-level one (cover, lead) names
 /// the person taking that shift; a month-level one (load) the shift the person moves.
-fn wrap(rule: &'static str, v: &Violation, c: &SwapCtx) -> Violation {
+fn wrap(rule: RuleId, v: &Violation, c: &SwapCtx) -> Violation {
     let sc = c.sc;
     let moves = c.plan.moves();
     let mut out = Violation {
