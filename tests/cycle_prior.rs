@@ -107,3 +107,33 @@ fn prior_rows_are_validated_with_their_place() {
         assert!(e.contains(key), "{e}");
     }
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(4))]
+
+    /// Whatever the prior counts, the proven optimum is no worse than any other valid
+    /// roster priced the same way (here the month-only optimum), its bound is below it,
+    /// and the solver's objective is the independent evaluation's.
+    #[test]
+    fn with_any_prior_the_optimum_beats_the_month_only_roster(
+        counts in proptest::collection::vec((0u32..25, 0u32..8, 0u32..4), 8)
+    ) {
+        let rows: String = counts
+            .iter()
+            .enumerate()
+            .map(|(i, (n, w, h))| format!(
+                "[[prior]]\nstaff = \"S0{}\"\nnights = {n}\nweekends = {w}\nholidays = {h}\n\n",
+                i + 1
+            ))
+            .collect();
+        let with = tiny_with(&rows);
+        let s = solve(&with, &SolveOptions::default()).unwrap();
+        proptest::prop_assert!(rules_broken(&with, &s.roster).is_empty());
+        proptest::prop_assert_eq!(s.status, Status::Optimal);
+        proptest::prop_assert!((evaluate(&with, &s.roster).total() - s.objective).abs() < 1e-6);
+        let month_only = solve(&tiny_with(""), &SolveOptions::default()).unwrap().roster;
+        let other = evaluate(&with, &month_only).total();
+        proptest::prop_assert!(s.objective <= other + 1e-6, "{} > {}", s.objective, other);
+        proptest::prop_assert!(s.bound <= s.objective + 1e-6);
+    }
+}
