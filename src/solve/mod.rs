@@ -8,6 +8,7 @@ mod backend;
 mod constraints;
 mod diagnose;
 mod fairness;
+mod greedy;
 mod month;
 mod neighbourhood;
 mod objective;

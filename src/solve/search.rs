@@ -3,7 +3,7 @@
 
 use super::backend::Outcome;
 use super::month::{Fixes, left, solve_once};
-use super::{SolveError, SolveOptions, Solved, Status, diagnose, fairness, neighbourhood};
+use super::{SolveError, SolveOptions, Solved, Status, diagnose, fairness, greedy, neighbourhood};
 use crate::model::Scenario;
 use std::time::Instant;
 
@@ -36,12 +36,20 @@ pub fn solve(sc: &Scenario, opts: &SolveOptions) -> Result<Solved, SolveError> {
         node_limit: Some(0),
         ..Fixes::default()
     };
+    // A roster before the root node, for the month whose root LP outlasts the limit: the
+    // user then gets it (and Ctrl-C writes it) instead of nothing. Not a MIP start: the
+    // root finds better on every month it finishes, and its path stays what it was.
+    let greedy = greedy::first_roster(sc).map(|r| greedy::as_solved(sc, r, started));
     opts.progress
-        .report("first roster and bound (root node)", None);
+        .report("first roster and bound (root node)", greedy.as_ref());
     let solved = match solve_once(sc, &left(opts, started), &root_only, started)? {
         Outcome::Found(solved) => solved,
         Outcome::ProvenNone => return Err(infeasible(sc, opts, started, "the root node")?),
-        Outcome::Unfinished { clock: true } => return Err(cut_short("the root node")),
+        Outcome::Unfinished { clock: true } => {
+            return greedy
+                .map(|g| g.with_model_size(sc, started))
+                .ok_or_else(|| cut_short("the root node"));
+        }
         // No roster at the root: the plain search gets the rest of the time.
         Outcome::Unfinished { clock: false } => {
             opts.progress
