@@ -78,7 +78,8 @@ impl Objective {
             // fairness gap at the root.
             // The floors reason about the month's counts alone: with prior counts they would
             // not bound the year's, so they are left out (0) and the bound stays valid.
-            let (night_floor, weekend_floor) = if sc.prior.is_empty() {
+            let month_only = !crate::model::counts_before_the_month(&sc.prior);
+            let (night_floor, weekend_floor) = if month_only {
                 lead_share_floors(sc, &job, &weekend_days)
             } else {
                 (0.0, 0.0)
@@ -167,12 +168,12 @@ impl Objective {
     /// m·max ≥ D − others). No integer roster is cut off; the root bound then counts the
     /// spread that leave and uneven availability cannot hide.
     ///
-    /// None with `[[prior]]`: the spreads are then over prior + month counts, which the
+    /// None with prior counts above 0: the spreads are then over prior + month counts, which the
     /// month's demand does not bound this way.
     pub fn rounding_cuts(&self, sc: &Scenario, x: &ShiftVars) -> Vec<Constraint> {
         let (_, days, shifts) = x.dims();
         let mut rows = Vec::new();
-        if !sc.prior.is_empty() {
+        if crate::model::counts_before_the_month(&sc.prior) {
             return rows;
         }
         for sp in &self.spreads {
