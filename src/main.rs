@@ -378,19 +378,18 @@ fn cmd_solve(a: SolveArgs) -> Result<u8, Exit> {
                 ),
             ));
         }
-        Err(e) => return Err(Exit(4, e.into())),
+        // solve() verified its roster with the independent checker before returning it.
+        Err(SolveError::RulesBroken(violations)) => {
+            return Err(Exit(
+                4,
+                anyhow::anyhow!(
+                    "internal error: the solver's roster breaks rules:\n{}",
+                    report::violations_table(&violations)
+                ),
+            ));
+        }
+        Err(e) => return Err(Exit(4, solve_failure(e))),
     };
-    // Trust, but verify: the independent checker must agree before anything is written.
-    let violations = rules::check_roster(&sc, &solved.roster);
-    if !violations.is_empty() {
-        return Err(Exit(
-            4,
-            anyhow::anyhow!(
-                "internal error: the solver's roster breaks rules:\n{}",
-                report::violations_table(&violations)
-            ),
-        ));
-    }
     let json = solved.roster.to_json();
     let csv_text = a.csv.as_ref().map(|_| roster_csv(&sc, &solved.roster));
     let mut files: Vec<(&Path, &[u8])> = vec![(&out, json.as_bytes())];
@@ -449,6 +448,15 @@ const SOLVER_STACK: usize = 64 << 20;
 
 /// Solves in a worker thread while this thread waits for the result, Ctrl-C or the time
 /// limit (plus a grace), whichever comes first: CBC cannot be interrupted from outside.
+/// A solver error as the command line says it: running out of time names the flag that
+/// gives more.
+fn solve_failure(e: SolveError) -> anyhow::Error {
+    match e {
+        SolveError::NoSolutionInTime(..) => anyhow::anyhow!("{e} with --time-limit"),
+        other => other.into(),
+    }
+}
+
 /// Expert knob for tuning: ROSTER_CBC_OPTIONS="strong=5 cuts=root" passes parameters
 /// straight to CBC in every command that solves.
 fn cbc_parameters() -> Vec<(String, String)> {
@@ -855,7 +863,7 @@ fn cmd_leave(a: LeaveArgs) -> Result<u8, Exit> {
                     say!("{}", report::diagnosis_text(&d));
                 }
             }
-            Err(RepairError::Solve(e)) => return Err(Exit(4, e.into())),
+            Err(RepairError::Solve(e)) => return Err(Exit(4, solve_failure(e))),
         }
     }
     if a.json {

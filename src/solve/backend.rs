@@ -127,6 +127,13 @@ pub(super) fn run_solver(
                 return Err(SolveError::Solver("the model is unbounded".into()));
             }
             use coin_cbc::raw::{SecondaryStatus, Status as Cbc};
+            // CBC installs its own SIGINT handler while it runs and stops "on a user event"
+            // when one arrives, leaving whatever it held: not a roster to trust. The CLI keeps
+            // SIGINT away from it (blocked in every thread, taken by sigwait); this is the
+            // guard for any other host.
+            if raw.secondary_status() == SecondaryStatus::StoppedOnUserEvent {
+                return Ok(Outcome::Unfinished { clock: true });
+            }
             let has_solution = raw.obj_value().is_finite() && raw.obj_value() < 1e49;
             let out_of_time = raw.secondary_status() == SecondaryStatus::StoppedOnTime
                 || raw.is_seconds_limit_reached()

@@ -206,12 +206,16 @@ pub enum SolveError {
     Infeasible(Diagnosis),
     /// The time limit ran out before any roster was found; the second field says how far
     /// the search got. Not a proof that none exists.
-    #[error("no roster found within {0} s (stopped during {1}); allow more time with --time-limit")]
+    #[error("no roster found within {0} s (stopped during {1}); allow more time")]
     NoSolutionInTime(f64, &'static str),
     #[error("the {0} backend is not compiled in; rebuild with `--features {0}`")]
     BackendMissing(&'static str),
     #[error("the solver failed: {0}")]
     Solver(String),
+    /// The independent checker (`rules::check_roster`) found the solver's roster breaking
+    /// rules: a fault in the model, never a property of the scenario.
+    #[error("internal error: the solver's roster breaks {} rule(s), first: {}", .0.len(), .0[0].message)]
+    RulesBroken(Vec<crate::rules::Violation>),
 }
 
 /// (objective − bound) / |objective|: unknown (NaN) with an unknown bound, 0 at objective 0.

@@ -5,10 +5,22 @@ use super::backend::Outcome;
 use super::month::{Fixes, left, solve_once};
 use super::{SolveError, SolveOptions, Solved, Status, diagnose, fairness, greedy, neighbourhood};
 use crate::model::Scenario;
+use crate::rules::check_roster;
 use std::time::Instant;
 
-/// Solves the month. Every roster returned satisfies every roster rule; the caller can
-/// confirm with `rules::check_roster`.
+/// Solves the month. Every roster returned satisfies every roster rule: the independent
+/// checker confirms it before the roster leaves here (`SolveError::RulesBroken` if not).
+pub fn solve(sc: &Scenario, opts: &SolveOptions) -> Result<Solved, SolveError> {
+    let solved = search(sc, opts)?;
+    let broken = check_roster(sc, &solved.roster);
+    if broken.is_empty() {
+        Ok(solved)
+    } else {
+        Err(SolveError::RulesBroken(broken))
+    }
+}
+
+/// The staged search behind `solve`.
 ///
 /// With CBC and an integral objective the search is staged, because large centres defeat
 /// a single branch-and-bound: the root node gives a first roster and a bound (and on small
@@ -18,7 +30,7 @@ use std::time::Instant;
 /// limits, rounds of neighbourhoods), never on a share of the clock, so the same scenario
 /// gives the same roster and the same proof on a busy machine as on an idle one. Only the
 /// time limit itself may cut the search short; the result then says `time_limit`.
-pub fn solve(sc: &Scenario, opts: &SolveOptions) -> Result<Solved, SolveError> {
+fn search(sc: &Scenario, opts: &SolveOptions) -> Result<Solved, SolveError> {
     let started = Instant::now();
     let cut_short = |stage| SolveError::NoSolutionInTime(opts.time_limit, stage);
     // Plain branch-and-bound over the whole month, for what is left of the time.

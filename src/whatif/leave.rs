@@ -5,9 +5,8 @@
 //! Leave is in whole days (the contract's `--from`/`--to` are dates), so sick leave always
 //! counts as "a full day or more" for LEAVE-CERT.
 
-use super::swap::RosterIndex;
 use crate::model::{Approver, LeaveKind, LeaveRequest, Roster, Scenario};
-use crate::rules::{RuleId, Violation};
+use crate::rules::{RosterView, RuleId, Violation};
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use serde::Serialize;
 
@@ -410,11 +409,10 @@ pub struct AffectedShift {
 pub fn check_leave(sc: &Scenario, roster: &Roster, req: &LeaveRequest) -> LeaveOutcome {
     let granted = roster.granted_scenario(sc);
     let sc = granted.as_ref();
-    let idx = RosterIndex::new(sc, roster);
+    let idx = RosterView::new(sc, roster);
     let mut affected: Vec<(NaiveDate, usize)> = idx.by_staff[req.staff]
         .iter()
-        .filter_map(|&n| idx.resolved[n])
-        .map(|(_, d, k)| (sc.date(d), k))
+        .map(|duty| (sc.date(duty.day), duty.shift))
         .filter(|&(d, _)| req.covers(d))
         .collect();
     affected.sort_by_key(|&(d, k)| sc.shift_window(d, k).0);
