@@ -16,6 +16,8 @@
 // Link CBC, built from source by cbc-src, into every binary that uses the library.
 extern crate cbc_src;
 
+pub mod cycle;
+pub mod export;
 pub mod model;
 pub mod nrp;
 pub mod plot;

@@ -87,6 +87,9 @@ pub enum CliError {
     UncheckedRoster(String),
     #[error(transparent)]
     Json(#[from] serde_json::Error),
+    /// The workbook writer failed on data that loaded and checked: not the user's input.
+    #[error("cannot build the workbook: {0}")]
+    Workbook(String),
 }
 
 /// A solver error as the command line says it: running out of time names the flag that
@@ -127,7 +130,7 @@ impl CliError {
                 PlotError::Format(_) | PlotError::NoData(_) => BadInput,
                 PlotError::Draw(_) | PlotError::Encode(_) => NoResult,
             },
-            CliError::UncheckedRoster(_) | CliError::Json(_) => NoResult,
+            CliError::UncheckedRoster(_) | CliError::Json(_) | CliError::Workbook(_) => NoResult,
         }
     }
 

@@ -15,6 +15,7 @@ macro_rules! say {
 
 mod args;
 mod check;
+mod cycle;
 mod exit;
 mod interrupt;
 mod nrp;
@@ -65,6 +66,13 @@ enum Command {
     Advise(traffic::AdviseArgs),
     /// Solve a Curtois & Qu shift-scheduling benchmark instance (InstanceN.txt).
     Nrp(nrp::NrpArgs),
+    /// Next month's scenario from this month's roster as worked: history, prior counts,
+    /// leave and requests that fall in the new month, the calendar filled.
+    Next(cycle::NextArgs),
+    /// A scenario from a staff sheet (xlsx or csv), the rest from --from or defaults.
+    New(cycle::NewArgs),
+    /// Write a roster as JSON, CSV, a printable workbook (xlsx) and calendars (ics).
+    Export(cycle::ExportArgs),
 }
 
 impl Cli {
@@ -119,6 +127,9 @@ impl Cli {
             Command::Simulate(a) => traffic::run_simulate(a),
             Command::Advise(a) => traffic::run_advise(a),
             Command::Nrp(a) => nrp::run(a),
+            Command::Next(a) => cycle::run_next(a),
+            Command::New(a) => cycle::run_new(a),
+            Command::Export(a) => cycle::run_export(a),
         }
     }
 }

@@ -77,7 +77,8 @@ impl Builder<'_> {
         let raw = self.raw;
         let month = self.month()?;
         let rules = self.rules(month)?;
-        let (holidays, workdays) = self.calendar()?;
+        let (mut holidays, mut workdays) = self.calendar()?;
+        let calendar_warning = self.official_calendar(month, &mut holidays, &mut workdays)?;
         let shifts = self.shifts()?;
         let shift_index = index(&shifts, |s| &s.code);
         let seats = self.seats()?;
@@ -99,6 +100,7 @@ impl Builder<'_> {
         let requests = refs.requests()?;
         let events = refs.events()?;
         let history = refs.history()?;
+        let prior = super::prior::prior_counts(&raw.prior, &staff_index, |p, m| self.err(p, m))?;
         let weights = self.weights()?;
         let traffic = match &raw.traffic {
             None => None,
@@ -136,6 +138,7 @@ impl Builder<'_> {
             requests,
             events,
             history,
+            prior,
             weights,
             traffic,
             warnings: Vec::new(),
@@ -143,7 +146,8 @@ impl Builder<'_> {
             shift_index,
             seat_index,
         };
-        scenario.warnings = history_warnings(&scenario);
+        scenario.warnings = calendar_warning.into_iter().collect();
+        scenario.warnings.extend(history_warnings(&scenario));
         Ok(scenario)
     }
 
@@ -444,6 +448,26 @@ impl Builder<'_> {
             ));
         }
         Ok((holidays, workdays))
+    }
+
+    /// `[calendar] country`: fills the built-in official calendar around the scenario's
+    /// own dates; a warning when the month's year has no notice built in.
+    fn official_calendar(
+        &self,
+        month: Month,
+        holidays: &mut BTreeSet<NaiveDate>,
+        workdays: &mut BTreeSet<NaiveDate>,
+    ) -> Result<Option<String>, InputError> {
+        let Some(code) = &self.raw.calendar.country else {
+            return Ok(None);
+        };
+        let country = super::Country::parse(code).ok_or_else(|| {
+            self.err(
+                "[calendar] country",
+                format!("no built-in calendar for `{code}` (the built-in one is \"CN\")"),
+            )
+        })?;
+        Ok(super::calendar_cn::fill(country, month, holidays, workdays))
     }
 
     fn shifts(&self) -> Result<Vec<Shift>, InputError> {

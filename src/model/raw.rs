@@ -35,6 +35,8 @@ pub struct RawScenario {
     #[serde(default)]
     pub history: Vec<RawHistory>,
     #[serde(default)]
+    pub prior: Vec<RawPrior>,
+    #[serde(default)]
     pub weights: RawWeights,
     pub traffic: Option<toml::Value>,
 }
@@ -60,6 +62,8 @@ pub struct RawCalendar {
     pub holidays: Vec<String>,
     #[serde(default)]
     pub workdays: Vec<String>,
+    /// A built-in official calendar to fill from ("CN").
+    pub country: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -192,4 +196,17 @@ pub struct RawWeights {
     pub over_cover_weekend: Option<f64>,
     pub over_cover_holiday: Option<f64>,
     pub over_cover_night: Option<f64>,
+}
+
+/// Counts worked earlier in the year, for fairness over the year (issue 12).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPrior {
+    pub staff: String,
+    #[serde(default)]
+    pub nights: i64,
+    #[serde(default)]
+    pub weekends: i64,
+    #[serde(default)]
+    pub holidays: i64,
 }

@@ -351,6 +351,8 @@ pub struct Scenario {
     pub requests: Vec<Request>,
     pub events: Vec<Event>,
     pub history: Vec<HistoryShift>,
+    /// Counts worked earlier in the year (`[[prior]]`); empty: fairness is the month's.
+    pub prior: Vec<super::PriorCounts>,
     pub weights: Weights,
     pub traffic: Option<Traffic>,
     /// Things that are legal but probably not what the author meant.

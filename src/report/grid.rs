@@ -90,18 +90,3 @@ pub fn roster_grid(sc: &Scenario, roster: &Roster) -> String {
     out
 }
 
-/// The roster as CSV, one assignment a line: staff, name, date, shift, seat.
-pub fn roster_csv(sc: &Scenario, r: &Roster) -> String {
-    let mut s = String::from("staff,name,date,shift,seat\n");
-    for a in &r.assignments {
-        let name = sc
-            .staff_by_id(&a.staff)
-            .map(|i| sc.staff[i].name.as_str())
-            .unwrap_or("");
-        s.push_str(&format!(
-            "{},{},{},{},{}\n",
-            a.staff, name, a.date, a.shift, a.seat
-        ));
-    }
-    s
-}

@@ -8,7 +8,7 @@ mod text;
 pub mod traffic;
 mod whatif;
 
-pub use grid::{roster_csv, roster_grid};
+pub use grid::roster_grid;
 pub use nrp::nrp_summary;
 pub use text::{pad, width};
 pub use whatif::{candidates_table, leave_text, repair_text, swap_text};

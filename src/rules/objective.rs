@@ -158,7 +158,8 @@ impl Breakdown {
 }
 
 /// Night shifts (or shifts starting on a weekend or holiday) of each of a job type's
-/// staff in a roster, by staff index; people with none count as 0.
+/// staff in a roster, by staff index, plus their `[[prior]]` counts; people with none
+/// count as 0.
 pub fn counts_of(
     sc: &Scenario,
     roster: &Roster,
@@ -176,7 +177,22 @@ pub fn counts_of(
             *c += 1;
         }
     }
+    for (&i, c) in counts.iter_mut() {
+        *c += prior_of(sc, i, measure);
+    }
     counts
+}
+
+/// What `[[prior]]` says a person worked earlier in the year on a measure: nights, or
+/// weekend and holiday shifts (the weekend measure counts both); 0 without a row.
+pub fn prior_of(sc: &Scenario, staff: usize, measure: Measure) -> u32 {
+    sc.prior
+        .iter()
+        .find(|p| p.staff == staff)
+        .map_or(0, |p| match measure {
+            Measure::Nights => p.nights,
+            Measure::Weekends => p.weekends_and_holidays(),
+        })
 }
 
 /// Max − min, over a job type's staff, of night shifts (or of shifts starting on a weekend

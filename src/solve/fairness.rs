@@ -17,9 +17,11 @@ use crate::rules::objective::{Measure, SpreadFacts, cheapest_over_cover, spread_
 use std::time::Instant;
 
 /// Only worth it, and only sound, where the objective is integral and over-cover costs
-/// something (the cost bounds the common count), with CBC (which takes a cutoff).
+/// something (the cost bounds the common count), with CBC (which takes a cutoff). Not with
+/// prior counts above 0: the common count's arithmetic is the month's demand, not the year's.
 pub(super) fn can_probe(sc: &Scenario, opts: &SolveOptions) -> bool {
-    opts.backend == Backend::Cbc
+    !crate::model::counts_before_the_month(&sc.prior)
+        && opts.backend == Backend::Cbc
         && integral_weights(sc)
         && cheapest_over_cover(sc) > 0.0
 }

@@ -4,7 +4,7 @@
 use super::variables::ShiftVars;
 use crate::model::{Scenario, Wish};
 use crate::rules::objective::{
-    Breakdown, Measure, SpreadFacts, counts_of, over_cover_cost, spread_facts,
+    Breakdown, Measure, SpreadFacts, counts_of, over_cover_cost, prior_of, spread_facts,
 };
 use good_lp::{Constraint, Expression, ProblemVariables, constraint, variable};
 
@@ -64,12 +64,26 @@ impl Objective {
             let members: Vec<usize> = (0..sc.staff.len())
                 .filter(|&i| sc.staff[i].job == job)
                 .collect();
-            let bound = days as f64;
+            // With [[prior]], each count starts at what the person worked earlier in the
+            // year, so the range's variables reach past the month.
+            let prior_most = members
+                .iter()
+                .flat_map(|&i| Measure::BOTH.map(|m| prior_of(sc, i, m)))
+                .max()
+                .unwrap_or(0);
+            let bound = (days as u32 + prior_most) as f64;
             // When every lead has this job type, the leads alone must work every night (and
             // weekend) shift's lead quota, so the busiest of them works at least the rounded-up
             // share. The LP only knows the fractional share; this closes most of the
             // fairness gap at the root.
-            let (night_floor, weekend_floor) = lead_share_floors(sc, &job, &weekend_days);
+            // The floors reason about the month's counts alone: with prior counts they would
+            // not bound the year's, so they are left out (0) and the bound stays valid.
+            let month_only = !crate::model::counts_before_the_month(&sc.prior);
+            let (night_floor, weekend_floor) = if month_only {
+                lead_share_floors(sc, &job, &weekend_days)
+            } else {
+                (0.0, 0.0)
+            };
             let n_max = vars.add(variable().integer().min(night_floor.min(bound)).max(bound));
             let n_min = vars.add(variable().integer().min(0.0).max(bound));
             let w_max = vars.add(
@@ -92,6 +106,8 @@ impl Objective {
                         .iter()
                         .flat_map(|&d| (0..shifts).map(move |k| (i, d, k))),
                 );
+                let nights = nights + prior_of(sc, i, Measure::Nights) as f64 * one;
+                let weekends = weekends + prior_of(sc, i, Measure::Weekends) as f64 * one;
                 all_nights += nights.clone();
                 all_weekends += weekends.clone();
                 rows.push(constraint!(nights.clone() <= n_max));
@@ -151,9 +167,15 @@ impl Objective {
     /// the seats per step (mixed-integer rounding of m·min ≤ D + over-cover and
     /// m·max ≥ D − others). No integer roster is cut off; the root bound then counts the
     /// spread that leave and uneven availability cannot hide.
+    ///
+    /// None with prior counts above 0: the spreads are then over prior + month counts, which the
+    /// month's demand does not bound this way.
     pub fn rounding_cuts(&self, sc: &Scenario, x: &ShiftVars) -> Vec<Constraint> {
         let (_, days, shifts) = x.dims();
         let mut rows = Vec::new();
+        if crate::model::counts_before_the_month(&sc.prior) {
+            return rows;
+        }
         for sp in &self.spreads {
             let f = &sp.facts;
             let m = f.members as f64;
