@@ -11,6 +11,8 @@ pub mod nrp;
 pub mod plot;
 pub mod report;
 pub mod rules;
+pub mod server;
 pub mod solve;
+pub mod store;
 pub mod traffic;
 pub mod whatif;

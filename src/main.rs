@@ -50,6 +50,10 @@ enum Command {
     Advise(traffic_cli::AdviseArgs),
     /// Solve a Curtois & Qu shift-scheduling benchmark instance (InstanceN.txt).
     Nrp(NrpArgs),
+    /// Serve the rota in a browser: month grid, swaps, leave, approvals (docs/api.md).
+    Serve(cli_serve::ServeArgs),
+    /// Accounts of the server's database: `user add ID --role R`, password on stdin.
+    User(cli_serve::UserArgs),
 }
 
 #[derive(clap::Args)]
@@ -149,6 +153,7 @@ macro_rules! say {
     }};
 }
 
+mod cli_serve;
 mod traffic_cli;
 
 /// An error with the exit status it deserves.
@@ -184,6 +189,8 @@ fn main() -> ExitCode {
         Command::Simulate(a) => traffic_cli::cmd_simulate(a),
         Command::Advise(a) => traffic_cli::cmd_advise(a),
         Command::Nrp(a) => cmd_nrp(a),
+        Command::Serve(a) => Ok(cli_serve::cmd_serve(a)),
+        Command::User(a) => Ok(cli_serve::cmd_user(a)),
     };
     match result {
         Ok(code) => ExitCode::from(code),
