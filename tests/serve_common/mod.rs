@@ -64,22 +64,38 @@ pub fn team_of(sc: &Scenario, id: &str) -> usize {
     sc.staff[sc.staff_by_id(id).unwrap()].team.unwrap()
 }
 
-/// Swaps the checker accepts one-way on the seed roster: (A, date, B), for A in `team`
-/// (a team index) and B anywhere, by the library's own candidate search.
-pub fn valid_swaps(team: usize, limit: usize) -> Vec<(String, String, String)> {
+/// Whether the checker accepts `a` giving their shift on `d` to `b`, one-way, on the seed
+/// roster (the leads' signatures assumed).
+pub fn accepted(sc: &Scenario, r: &Roster, a: usize, d: chrono::NaiveDate, b: usize) -> bool {
+    let req = whatif::SwapRequest { a, date: d, b, return_date: None, approved: true };
+    whatif::check_swap(sc, r, &req).is_ok_and(|o| o.accepted)
+}
+
+/// Swaps the checker accepts one-way on the seed roster: (A, date, B), for A in `team` (a
+/// team index), B of the same job and grade (SWAP-SKILL) for which `keep` holds. Judged
+/// pair by pair, which is far cheaper than a candidate search per shift.
+pub fn valid_swaps_where(team: usize, limit: usize, keep: impl Fn(&str, &str, &str) -> bool) -> Vec<(String, String, String)> {
     let sc = scenario();
     let r = seed_roster(&sc);
     let mut out = Vec::new();
     for a in (0..sc.staff.len()).filter(|&i| sc.staff[i].team == Some(team)) {
-        for asg in r.assignments.iter().filter(|x| x.staff == sc.staff[a].id) {
-            let Ok(list) = whatif::candidates(&sc, &r, a, asg.date) else { continue };
-            if let Some(c) = list.iter().find(|c| c.one_way) {
-                out.push((sc.staff[a].id.clone(), asg.date.to_string(), c.staff.clone()));
-                if out.len() == limit {
-                    return out;
+        let dates: Vec<chrono::NaiveDate> = r.assignments.iter().filter(|x| x.staff == sc.staff[a].id).map(|x| x.date).collect();
+        for d in dates.into_iter().step_by(3) {
+            for b in (0..sc.staff.len()).filter(|&b| b != a && sc.staff[b].grade == sc.staff[a].grade && sc.staff[b].job == sc.staff[a].job) {
+                let (ai, bi, ds) = (&sc.staff[a].id, &sc.staff[b].id, d.to_string());
+                if keep(ai, &ds, bi) && accepted(&sc, &r, a, d, b) {
+                    out.push((ai.clone(), ds, bi.clone()));
+                    if out.len() == limit {
+                        return out;
+                    }
+                    break;
                 }
             }
         }
     }
     out
+}
+
+pub fn valid_swaps(team: usize, limit: usize) -> Vec<(String, String, String)> {
+    valid_swaps_where(team, limit, |_, _, _| true)
 }
