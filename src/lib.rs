@@ -1,7 +1,17 @@
 //! roster: rostering optimiser and call-load simulator for telecom customer-service centres.
 //!
-//! `model` holds the scenario and roster as validated plain data; `rules` checks a roster
-//! against every rule of RULES.md by its ID; `solve` builds and solves the month as a MIP.
+//! Data flows one way, scenario -> model -> rules / solve / traffic / whatif -> report / plot
+//! -> the command line (docs/modules.md has the map):
+//!
+//! - [`model`]: the scenario and roster as validated plain data, and atomic output writes.
+//! - [`rules`]: checks a roster against every rule of docs/rules.md by its [`rules::RuleId`],
+//!   and prices any roster by the objective.
+//! - [`solve`]: builds and solves the month as a MIP (good_lp, CBC or HiGHS), and repairs one.
+//! - [`traffic`]: Erlang formulas, the call simulator and seat advice per interval.
+//! - [`whatif`]: leave and swap requests judged against a roster, swap candidates, repair.
+//! - [`nrp`]: the nurse-rostering benchmark instances, solved on the same backend.
+//! - [`report`]: terminal tables, the roster grid and the HTML report.
+//! - [`plot`]: the charts (coverage, roster, service level, fairness) as SVG and PNG.
 
 // Link CBC, built from source by cbc-src, into every binary that uses the library.
 extern crate cbc_src;

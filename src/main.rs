@@ -321,6 +321,7 @@ fn cmd_solve(a: SolveArgs) -> Result<u8, Exit> {
         gap: a.gap,
         threads: a.threads.max(1),
         solver_log: a.solver_log,
+        cbc_parameters: cbc_parameters(),
         progress: solve::OnProgress::new(move |p| {
             sink.lock().unwrap_or_else(|e| e.into_inner()).record(p);
             if log_progress {
@@ -373,19 +374,18 @@ fn cmd_solve(a: SolveArgs) -> Result<u8, Exit> {
                 ),
             ));
         }
-        Err(e) => return Err(Exit(4, e.into())),
+        // solve() verified its roster with the independent checker before returning it.
+        Err(SolveError::RulesBroken(violations)) => {
+            return Err(Exit(
+                4,
+                anyhow::anyhow!(
+                    "internal error: the solver's roster breaks rules:\n{}",
+                    report::violations_table(&violations)
+                ),
+            ));
+        }
+        Err(e) => return Err(Exit(4, solve_failure(e))),
     };
-    // Trust, but verify: the independent checker must agree before anything is written.
-    let violations = rules::check_roster(&sc, &solved.roster);
-    if !violations.is_empty() {
-        return Err(Exit(
-            4,
-            anyhow::anyhow!(
-                "internal error: the solver's roster breaks rules:\n{}",
-                report::violations_table(&violations)
-            ),
-        ));
-    }
     let json = solved.roster.to_json();
     let csv_text = a.csv.as_ref().map(|_| roster_csv(&sc, &solved.roster));
     let mut files: Vec<(&Path, &[u8])> = vec![(&out, json.as_bytes())];
@@ -444,6 +444,21 @@ const SOLVER_STACK: usize = 64 << 20;
 
 /// Solves in a worker thread while this thread waits for the result, Ctrl-C or the time
 /// limit (plus a grace), whichever comes first: CBC cannot be interrupted from outside.
+/// A solver error as the command line says it: running out of time names the flag that
+/// gives more.
+fn solve_failure(e: SolveError) -> anyhow::Error {
+    match e {
+        SolveError::NoSolutionInTime(..) => anyhow::anyhow!("{e} with --time-limit"),
+        other => other.into(),
+    }
+}
+
+/// Expert knob for tuning: ROSTER_CBC_OPTIONS="strong=5 cuts=root" passes parameters
+/// straight to CBC in every command that solves.
+fn cbc_parameters() -> Vec<(String, String)> {
+    solve::parse_cbc_parameters(&std::env::var("ROSTER_CBC_OPTIONS").unwrap_or_default())
+}
+
 fn solve_watched(sc: &Scenario, opts: &SolveOptions) -> Watched {
     let (tx, rx) = std::sync::mpsc::channel::<Option<Result<solve::Solved, SolveError>>>();
     let on_signal = tx.clone();
@@ -832,6 +847,7 @@ fn cmd_leave(a: LeaveArgs) -> Result<u8, Exit> {
     if a.repair && outcome.accepted {
         let opts = SolveOptions {
             time_limit: a.time_limit,
+            cbc_parameters: cbc_parameters(),
             ..SolveOptions::default()
         };
         match whatif::repair_leave_at(&sc, &base, &req, now, &opts) {
@@ -854,7 +870,7 @@ fn cmd_leave(a: LeaveArgs) -> Result<u8, Exit> {
                     say!("{}", report::diagnosis_text(&d));
                 }
             }
-            Err(RepairError::Solve(e)) => return Err(Exit(4, e.into())),
+            Err(RepairError::Solve(e)) => return Err(Exit(4, solve_failure(e))),
         }
     }
     if a.json {
@@ -1055,6 +1071,7 @@ fn cmd_nrp(a: NrpArgs) -> Result<u8, Exit> {
         },
         time_limit: a.time_limit,
         gap: a.gap,
+        cbc_parameters: cbc_parameters(),
         progress: solve::OnProgress::new(move |p| {
             bar.set_message(format!("{heading}: {}", report::progress_line(p)))
         }),

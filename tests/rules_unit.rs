@@ -74,7 +74,7 @@ fn roster_one_two_shifts_a_day() {
     assert_eq!(v.len(), 1);
     assert_eq!(
         (
-            v[0].rule,
+            v[0].rule.as_str(),
             v[0].staff.as_deref(),
             v[0].date,
             v[0].shift.as_deref()
@@ -93,7 +93,7 @@ fn roster_rest_counts_handover_and_crosses_the_month() {
     let r = roster(&sc, vec![assign("B", d(1), "N", "189")]);
     let v = roster::rules::check_roster(&sc, &r);
     assert_eq!(v.len(), 1, "{v:?}");
-    assert_eq!(v[0].rule, "ROSTER-REST");
+    assert_eq!(v[0].rule.as_str(), "ROSTER-REST");
     assert!(v[0].message.contains("0 h rest"), "{}", v[0].message);
     // E then E next day: 16 h minus the 10 min handover is plenty.
     let r = roster(
@@ -137,7 +137,7 @@ fn roster_cover_needs_qualified_people_at_each_seat() {
         .filter(|v| v.date == Some(d(1)))
         .collect();
     assert_eq!(v.len(), 2, "{v:?}");
-    assert!(v.iter().all(|v| v.rule == "ROSTER-COVER"));
+    assert!(v.iter().all(|v| v.rule.as_str() == "ROSTER-COVER"));
     assert!(v.iter().any(|v| v.staff.as_deref() == Some("B")));
     assert!(v.iter().any(|v| v.message.contains("0 of 1")));
     let r = roster(&sc, vec![assign("A", d(1), "D", "96123")]);
@@ -154,8 +154,8 @@ fn roster_lead_on_every_shift() {
     let r = roster(&sc, vec![assign("B", d(1), "D", "189")]);
     let v = roster::rules::check_roster(&sc, &r);
     // Three shifts × 31 days, none with a lead.
-    assert_eq!(v.iter().filter(|v| v.rule == "ROSTER-LEAD").count(), 93);
-    assert!(v.iter().all(|v| v.rule == "ROSTER-LEAD"));
+    assert_eq!(v.iter().filter(|v| v.rule.as_str() == "ROSTER-LEAD").count(), 93);
+    assert!(v.iter().all(|v| v.rule.as_str() == "ROSTER-LEAD"));
 }
 
 #[test]
@@ -165,7 +165,7 @@ fn roster_grade_mix_counts_people_at_or_above() {
     let v = roster::rules::check_roster(&sc, &r);
     assert!(
         v.iter()
-            .all(|v| v.rule == "ROSTER-GRADE" && v.shift.as_deref() == Some("D"))
+            .all(|v| v.rule.as_str() == "ROSTER-GRADE" && v.shift.as_deref() == Some("D"))
     );
     assert_eq!(v.len(), 31);
     assert!(
@@ -198,7 +198,7 @@ fn roster_leave_blocks_the_days_of_approved_leave_only() {
     );
     let v = roster::rules::check_roster(&sc, &r);
     assert_eq!(v.len(), 1, "{v:?}");
-    assert_eq!((v[0].rule, v[0].date), ("ROSTER-LEAVE", Some(d(11))));
+    assert_eq!((v[0].rule.as_str(), v[0].date), ("ROSTER-LEAVE", Some(d(11))));
 }
 
 #[test]
@@ -207,7 +207,7 @@ fn roster_consec_days_nights_and_history() {
     let seven: Vec<_> = (1..=7).map(|k| assign("B", d(k), "E", "189")).collect();
     let v = roster::rules::check_roster(&sc, &roster(&sc, seven.clone()));
     assert_eq!(v.len(), 1);
-    assert_eq!((v[0].rule, v[0].date), ("ROSTER-CONSEC", Some(d(7))));
+    assert_eq!((v[0].rule.as_str(), v[0].date), ("ROSTER-CONSEC", Some(d(7))));
     assert!(roster::rules::check_roster(&sc, &roster(&sc, seven[..6].to_vec())).is_empty());
 
     let nights: Vec<_> = (1..=4).map(|k| assign("B", d(k), "N", "189")).collect();
@@ -226,7 +226,7 @@ fn roster_consec_days_nights_and_history() {
     let sc = quiet("", &hist);
     let v = roster::rules::check_roster(&sc, &roster(&sc, seven[..4].to_vec()));
     assert_eq!(v.len(), 1, "{v:?}");
-    assert_eq!((v[0].rule, v[0].date), ("ROSTER-CONSEC", Some(d(4))));
+    assert_eq!((v[0].rule.as_str(), v[0].date), ("ROSTER-CONSEC", Some(d(4))));
 }
 
 #[test]
@@ -275,7 +275,7 @@ fn roster_event_overlap_but_touching_ends_are_fine() {
     let bad = roster(&sc, vec![assign("A", d(7), "E", "96123")]);
     let v = roster::rules::check_roster(&sc, &bad);
     assert_eq!(v.len(), 1);
-    assert_eq!(v[0].rule, "ROSTER-EVENT");
+    assert_eq!(v[0].rule.as_str(), "ROSTER-EVENT");
     assert!(v[0].message.contains("班务会"));
     // The junior is not a lead, so not at the meeting.
     assert!(rules_broken(&sc, &roster(&sc, vec![assign("B", d(7), "E", "189")])).is_empty());

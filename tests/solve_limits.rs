@@ -55,6 +55,26 @@ fn a_two_second_limit_on_the_seed_month_is_a_roster_or_exit_4_never_exit_3() {
     roster_or_out_of_time(&res, &scenario, &out);
 }
 
+/// Issue 10.12: a limit shorter than the root node (the LP of a large month) still ends in
+/// a roster — the greedy start, or better — written, readable and passing `check`, with
+/// exit 0; never "no roster found" while one exists.
+#[test]
+fn a_limit_shorter_than_the_root_node_still_writes_a_roster() {
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["seed-2026-12", "holiday-2027-02"] {
+        let scenario = common::root().join(format!("scenarios/{name}.toml"));
+        let out = dir.path().join(format!("{name}.json"));
+        let res = solve(&scenario, &out, "0.3");
+        assert_eq!(
+            res.status.code(),
+            Some(0),
+            "{name}: {}",
+            String::from_utf8_lossy(&res.stderr)
+        );
+        common::assert_check_passes(&scenario, &out);
+    }
+}
+
 #[test]
 fn a_consecutive_night_limit_of_a_billion_solves_within_the_time_limit() {
     let dir = tempfile::tempdir().unwrap();

@@ -1,7 +1,8 @@
 //! A long solve reports where it is: each stage in order, and a best roster that only gets
-//! better, never below the bound. The holiday month is the smallest shipped scenario whose
-//! root node does not settle it, so it takes every stage: root, fix-and-optimise, the
-//! fairness probes and the final search.
+//! better, never below the bound. The seed month is the smallest shipped scenario whose root
+//! node does not settle it (the holiday month's root proves it since the spreads' rounding
+//! cuts), so it takes every stage: root, fix-and-optimise, the fairness probes and the final
+//! search.
 
 mod common;
 
@@ -9,12 +10,12 @@ use roster::rules::check_roster;
 use roster::solve::{OnProgress, Progress, SolveOptions, Status, evaluate, solve};
 use std::sync::{Arc, Mutex};
 
-/// The holiday month's proven optimum under the current objective and rules.
-const HOLIDAY_OPTIMUM: f64 = 25.0;
+/// The seed month's proven optimum under the current objective and rules.
+const SEED_OPTIMUM: f64 = 25.0;
 
 #[test]
 fn the_staged_search_reports_its_stages_in_order_and_gives_the_same_roster_twice() {
-    let sc = common::load("scenarios/holiday-2027-02.toml");
+    let sc = common::load("scenarios/seed-2026-12.toml");
     let seen: Arc<Mutex<Vec<Progress>>> = Arc::default();
     let sink = Arc::clone(&seen);
     let opts = SolveOptions {
@@ -26,7 +27,8 @@ fn the_staged_search_reports_its_stages_in_order_and_gives_the_same_roster_twice
 
     let seen = seen.lock().unwrap();
     assert!(seen[0].stage.contains("root node"), "{seen:?}");
-    assert_eq!(seen[0].best, None);
+    // The root node's report may already carry the greedy start (issue 10.12); from there
+    // the best only improves.
     let bests: Vec<f64> = seen.iter().filter_map(|p| p.best).collect();
     assert!(bests.windows(2).all(|w| w[1] <= w[0]), "{bests:?}");
     for p in seen.iter() {
@@ -47,11 +49,9 @@ fn the_staged_search_reports_its_stages_in_order_and_gives_the_same_roster_twice
     let at: Vec<Option<usize>> = order.iter().map(|s| first_of(s)).collect();
     assert!(at.iter().all(Option::is_some), "every stage: {seen:#?}");
     assert!(at.windows(2).all(|w| w[0] < w[1]), "in order: {seen:#?}");
-    // Leave days count toward min_shifts (ROSTER-LOAD, issue 9.3) and over-cover is priced
-    // by day type and night (issue 9.7); 41 under the old readings (BENCHMARKS.md).
     assert_eq!(solved.status, Status::Optimal);
-    assert_eq!(solved.objective, HOLIDAY_OPTIMUM);
-    assert_eq!(evaluate(&sc, &solved.roster).total(), HOLIDAY_OPTIMUM);
+    assert_eq!(solved.objective, SEED_OPTIMUM);
+    assert_eq!(evaluate(&sc, &solved.roster).total(), SEED_OPTIMUM);
 
     // Every stage ends on work done (root node, node limits, rounds of neighbourhoods),
     // never on a share of the clock, so a second run gives the same roster and the same

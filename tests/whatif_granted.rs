@@ -70,7 +70,7 @@ proptest! {
             let req = SwapRequest { a: giver, date: a.date, b: who, return_date: None, approved: true };
             let out = check_swap(&sc, &r, &req).unwrap();
             prop_assert!(!out.accepted);
-            prop_assert!(out.violations.iter().any(|v| v.rule == "SWAP-LEAVE"), "{:?}", out.violations);
+            prop_assert!(out.violations.iter().any(|v| v.rule.as_str() == "SWAP-LEAVE"), "{:?}", out.violations);
         }
         // The person on leave giving a shift away: no return on a leave day.
         for a in r.assignments.iter().filter(|a| a.staff == id) {
@@ -83,7 +83,7 @@ proptest! {
         let slot = r.assignments.iter().find(|a| req.covers(a.date)).unwrap().clone();
         edited.assignments.push(Assignment { staff: id.clone(), ..slot });
         let v = check_roster(&sc, &edited);
-        prop_assert!(v.iter().any(|v| v.rule == "ROSTER-LEAVE" && v.staff.as_deref() == Some(&id)), "{:?}", v);
+        prop_assert!(v.iter().any(|v| v.rule.as_str() == "ROSTER-LEAVE" && v.staff.as_deref() == Some(&id)), "{:?}", v);
     }
 }
 
@@ -176,7 +176,7 @@ fn leave_days_count_toward_min_shifts_in_the_checker() {
     let load = |sc: &Scenario| -> Vec<String> {
         check_roster(sc, &r)
             .into_iter()
-            .filter(|v| v.rule == "ROSTER-LOAD" && v.staff.as_deref() == Some("S05"))
+            .filter(|v| v.rule.as_str() == "ROSTER-LOAD" && v.staff.as_deref() == Some("S05"))
             .map(|v| v.message)
             .collect()
     };

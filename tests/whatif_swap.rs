@@ -28,7 +28,7 @@ fn broken(sc: &Scenario, r: &Roster, req: &SwapRequest) -> BTreeSet<&'static str
         .expect("well-formed request")
         .violations
         .iter()
-        .map(|v| v.rule)
+        .map(|v| v.rule.as_str())
         .collect()
 }
 
@@ -46,7 +46,7 @@ fn base() -> Roster {
 
 #[test]
 fn every_swap_rule_has_its_id() {
-    let ids: Vec<&str> = swap_rules().iter().map(|r| r.id()).collect();
+    let ids: Vec<&str> = swap_rules().iter().map(|r| r.id().as_str()).collect();
     for id in [
         "SWAP-NOOP",
         "SWAP-SKILL",
@@ -149,7 +149,7 @@ fn only_consec_fails_for_a_shift_obtained_in_a_swap() {
     // S01 got D on the 10th from S02; it may not pass on.
     r.swaps = vec![swap("S02", "S01", "2026-12-10", "D")];
     let out = check_swap(&sc, &r, &ask(&sc, "S01", "2026-12-10", "S04", None)).unwrap();
-    let rules: BTreeSet<_> = out.violations.iter().map(|v| v.rule).collect();
+    let rules: BTreeSet<_> = out.violations.iter().map(|v| v.rule.as_str()).collect();
     assert_eq!(rules, only("SWAP-CONSEC"));
     assert!(
         out.violations
@@ -165,7 +165,7 @@ fn only_rest_fails_after_a_night() {
     r.assignments
         .push(roster("2026-12", &[("S04", "2026-12-09", "N")]).assignments[0].clone());
     let out = check_swap(&sc, &r, &ask(&sc, "S01", "2026-12-10", "S04", None)).unwrap();
-    let rules: BTreeSet<_> = out.violations.iter().map(|v| v.rule).collect();
+    let rules: BTreeSet<_> = out.violations.iter().map(|v| v.rule.as_str()).collect();
     assert_eq!(rules, only("SWAP-REST"));
     let msg = &out.violations[0].message;
     assert!(
@@ -222,7 +222,7 @@ fn only_roster_fails_for_a_seventh_day_in_a_row() {
     duties.extend(days.iter().map(|d| ("S04", *d, "D")));
     let r = roster("2026-12", &duties);
     let out = check_swap(&sc, &r, &ask(&sc, "S01", "2026-12-10", "S04", None)).unwrap();
-    let rules: BTreeSet<_> = out.violations.iter().map(|v| v.rule).collect();
+    let rules: BTreeSet<_> = out.violations.iter().map(|v| v.rule.as_str()).collect();
     assert_eq!(rules, only("SWAP-ROSTER"));
     assert!(out.violations[0].message.ends_with("ROSTER-CONSEC"));
 }
@@ -350,7 +350,7 @@ fn a_return_of_the_same_shift_on_the_same_day_changes_nothing_and_is_rejected() 
     )
     .unwrap();
     assert!(!out.accepted);
-    let rules: BTreeSet<_> = out.violations.iter().map(|v| v.rule).collect();
+    let rules: BTreeSet<_> = out.violations.iter().map(|v| v.rule.as_str()).collect();
     assert_eq!(rules, only("SWAP-NOOP"));
     assert!(
         out.violations[0].message.contains("nothing changes hands"),
@@ -441,7 +441,7 @@ proptest! {
         if out.accepted {
             let v: Vec<_> = check_roster(&sc, &out.roster.unwrap())
                 .into_iter()
-                .filter(|v| matches!(v.rule, "ROSTER-ONE" | "ROSTER-REST"))
+                .filter(|v| matches!(v.rule.as_str(), "ROSTER-ONE" | "ROSTER-REST"))
                 .filter(|v| v.staff.as_deref() == Some(ids[a]) || v.staff.as_deref() == Some(ids[b]))
                 .collect();
             prop_assert!(v.is_empty(), "{:?}", v);
@@ -470,7 +470,7 @@ fn a_swap_is_rejected_when_a_would_keep_two_shifts_on_a_day() {
     .unwrap();
     assert!(!out.accepted, "{:?}", out.weeks);
     assert!(
-        out.violations.iter().any(|v| v.rule == "SWAP-REST"),
+        out.violations.iter().any(|v| v.rule.as_str() == "SWAP-REST"),
         "{:?}",
         out.violations
     );

@@ -1,7 +1,9 @@
 //! The scenario and the roster as plain data: parsed, defaulted and validated here so the
 //! rules, the solver and the simulator can trust every index.
 
+mod build;
 mod clock;
+pub mod display;
 mod error;
 mod output;
 mod raw;

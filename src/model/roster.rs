@@ -102,10 +102,18 @@ impl GrantedLeave {
     }
 }
 
+/// JSON has no NaN: serde_json writes it as null, and reads null back as NaN here.
+fn nan_if_null<'de, D: serde::Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
+    Ok(Option::<f64>::deserialize(d)?.unwrap_or(f64::NAN))
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SolverInfo {
     pub status: String,
     pub objective: f64,
+    /// Unknown (NaN, written as null) when no solver run proved any bound: a roster the
+    /// clock stopped before the root node finished, or a backend that reports none.
+    #[serde(deserialize_with = "nan_if_null")]
     pub bound: f64,
     pub seconds: f64,
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -55,6 +55,8 @@ impl From<SolveError> for NrpSolveError {
             SolveError::BackendMissing(b) => NrpSolveError::BackendMissing(b),
             SolveError::Solver(s) => NrpSolveError::Solver(s),
             SolveError::Infeasible(_) => NrpSolveError::Infeasible,
+            // run_backend never checks a roster; only solve() does.
+            e @ SolveError::RulesBroken(_) => NrpSolveError::Unchecked(e.to_string()),
         }
     }
 }

@@ -295,7 +295,7 @@ pub(crate) fn legend<DB: DrawingBackend>(
     Ok(())
 }
 
-pub use crate::report::{person_label, staff_order};
+pub use crate::model::display::{person_label, staff_order};
 
 /// A team's heading: its name or code.
 pub(crate) fn team_label(sc: &Scenario, team: Option<usize>) -> String {

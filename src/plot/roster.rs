@@ -12,6 +12,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 use std::collections::{HashMap, HashSet};
+use unicode_width::UnicodeWidthStr;
 
 pub struct RosterChart<'a> {
     sc: &'a Scenario,
@@ -58,7 +59,7 @@ impl<'a> RosterChart<'a> {
         }
         // Name column wide enough for the longest label; CJK counts double.
         let widest = (0..sc.staff.len())
-            .map(|i| crate::report::width(&person_label(sc, i)))
+            .map(|i| UnicodeWidthStr::width(person_label(sc, i).as_str()))
             .max()
             .unwrap_or(8) as u32;
         RosterChart {

@@ -162,7 +162,7 @@ pub fn report_html(
             let _ = writeln!(
                 h,
                 "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                esc(v.rule),
+                esc(v.rule.as_str()),
                 esc(&who),
                 v.date.map(|d| d.to_string()).unwrap_or_default(),
                 esc(v.shift.as_deref().unwrap_or("")),
@@ -306,7 +306,7 @@ pub fn failures(
     service: Option<&[ServiceSeries]>,
 ) -> Vec<Failure> {
     let mut out = Vec::new();
-    let mut by_rule: Vec<(&str, Vec<&rules::Violation>)> = Vec::new();
+    let mut by_rule: Vec<(rules::RuleId, Vec<&rules::Violation>)> = Vec::new();
     for v in violations {
         match by_rule.iter_mut().find(|(r, _)| *r == v.rule) {
             Some((_, list)) => list.push(v),

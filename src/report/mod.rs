@@ -10,7 +10,8 @@ pub use grid::roster_grid;
 pub use text::{pad, width};
 pub use whatif::{candidates_table, leave_text, repair_text, swap_text};
 
-use crate::model::Scenario;
+pub use crate::model::display::{person_label, staff_order};
+
 use crate::rules::Violation;
 use crate::solve::{Diagnosis, Solved};
 use comfy_table::{ContentArrangement, Table};
@@ -126,28 +127,3 @@ pub fn num(v: f64) -> String {
     }
 }
 
-/// A person as tables and charts name them: name and id, a star for team leads.
-pub fn person_label(sc: &Scenario, i: usize) -> String {
-    let p = &sc.staff[i];
-    let star = if p.lead { "★" } else { "" };
-    if p.name.is_empty() {
-        format!("{star}{}", p.id)
-    } else {
-        format!("{star}{} {}", p.name, p.id)
-    }
-}
-
-/// Staff in roster order: by team, leads first, then by grade (senior first).
-pub fn staff_order(sc: &Scenario) -> Vec<usize> {
-    let mut order: Vec<usize> = (0..sc.staff.len()).collect();
-    order.sort_by_key(|&i| {
-        (
-            sc.staff[i].team.is_none(),
-            sc.staff[i].team,
-            !sc.staff[i].lead,
-            std::cmp::Reverse(sc.staff[i].grade),
-            i,
-        )
-    });
-    order
-}

@@ -216,7 +216,8 @@ fn bullets(vs: &[crate::rules::Violation]) -> String {
 pub fn repair_text(r: &Repair) -> String {
     let mut out = String::new();
     if !r.broken.is_empty() {
-        let rules: std::collections::BTreeSet<&str> = r.broken.iter().map(|v| v.rule).collect();
+        let rules: std::collections::BTreeSet<&str> =
+            r.broken.iter().map(|v| v.rule.as_str()).collect();
         out.push_str(&wrap(
             &format!(
                 "with the leave granted the roster breaks {} rule(s) ({}); repair:",

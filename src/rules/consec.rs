@@ -1,4 +1,4 @@
-use super::{RosterView, Rule, Violation};
+use super::{RosterView, Rule, RuleId, Violation};
 use crate::model::Scenario;
 use chrono::NaiveDate;
 use std::collections::BTreeSet;
@@ -9,8 +9,8 @@ use std::collections::BTreeSet;
 pub struct RosterConsec;
 
 impl Rule for RosterConsec {
-    fn id(&self) -> &'static str {
-        "ROSTER-CONSEC"
+    fn id(&self) -> RuleId {
+        RuleId::RosterConsec
     }
     fn summary(&self) -> &'static str {
         "consecutive working days and nights"

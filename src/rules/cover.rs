@@ -1,12 +1,12 @@
-use super::{RosterView, Rule, Violation};
+use super::{RosterView, Rule, RuleId, Violation};
 
 /// ROSTER-COVER: everyone on duty sits at a seat their grade qualifies for, and every day,
 /// shift and seat type has at least its demand of qualified people seated.
 pub struct RosterCover;
 
 impl Rule for RosterCover {
-    fn id(&self) -> &'static str {
-        "ROSTER-COVER"
+    fn id(&self) -> RuleId {
+        RuleId::RosterCover
     }
     fn summary(&self) -> &'static str {
         "qualified seating and demand met per day, shift and seat type"

@@ -1,12 +1,12 @@
-use super::{RosterView, Rule, Violation};
+use super::{RosterView, Rule, RuleId, Violation};
 use crate::model::format_clock;
 
 /// ROSTER-EVENT: someone due at a meeting or training is not on a shift overlapping it.
 pub struct RosterEvent;
 
 impl Rule for RosterEvent {
-    fn id(&self) -> &'static str {
-        "ROSTER-EVENT"
+    fn id(&self) -> RuleId {
+        RuleId::RosterEvent
     }
     fn summary(&self) -> &'static str {
         "no shift overlapping an event the person attends"

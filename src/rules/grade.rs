@@ -1,12 +1,12 @@
-use super::{RosterView, Rule, Violation};
+use super::{RosterView, Rule, RuleId, Violation};
 
 /// ROSTER-GRADE: every shift has the `[[mix]]` minimum of people at or above each grade, so
 /// harder calls can be escalated on the spot.
 pub struct RosterGrade;
 
 impl Rule for RosterGrade {
-    fn id(&self) -> &'static str {
-        "ROSTER-GRADE"
+    fn id(&self) -> RuleId {
+        RuleId::RosterGrade
     }
     fn summary(&self) -> &'static str {
         "grade mix on every shift"

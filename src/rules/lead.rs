@@ -1,11 +1,11 @@
-use super::{RosterView, Rule, Violation};
+use super::{RosterView, Rule, RuleId, Violation};
 
 /// ROSTER-LEAD: every shift of every day has `leads_per_shift` team leads on duty (值班长).
 pub struct RosterLead;
 
 impl Rule for RosterLead {
-    fn id(&self) -> &'static str {
-        "ROSTER-LEAD"
+    fn id(&self) -> RuleId {
+        RuleId::RosterLead
     }
     fn summary(&self) -> &'static str {
         "a team lead on every shift"

@@ -1,11 +1,11 @@
-use super::{RosterView, Rule, Violation};
+use super::{RosterView, Rule, RuleId, Violation};
 
 /// ROSTER-LEAVE: nobody is rostered on a day of their approved leave.
 pub struct RosterLeave;
 
 impl Rule for RosterLeave {
-    fn id(&self) -> &'static str {
-        "ROSTER-LEAVE"
+    fn id(&self) -> RuleId {
+        RuleId::RosterLeave
     }
     fn summary(&self) -> &'static str {
         "nobody rostered on approved leave"

@@ -1,12 +1,12 @@
-use super::{RosterView, Rule, Violation};
+use super::{RosterView, Rule, RuleId, Violation};
 
 /// ROSTER-LOAD: each person works between their `min_shifts` and `max_shifts` in the month;
 /// each day of approved leave counts toward `min_shifts` (`Scenario::min_shifts_due`).
 pub struct RosterLoad;
 
 impl Rule for RosterLoad {
-    fn id(&self) -> &'static str {
-        "ROSTER-LOAD"
+    fn id(&self) -> RuleId {
+        RuleId::RosterLoad
     }
     fn summary(&self) -> &'static str {
         "shifts per person within min_shifts..max_shifts"

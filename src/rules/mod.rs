@@ -6,9 +6,11 @@ mod consec;
 mod cover;
 mod event;
 mod grade;
+mod id;
 mod lead;
 mod leave;
 mod load;
+pub mod objective;
 mod one;
 mod rest;
 
@@ -20,16 +22,18 @@ pub use consec::RosterConsec;
 pub use cover::RosterCover;
 pub use event::RosterEvent;
 pub use grade::RosterGrade;
+pub use id::RuleId;
 pub use lead::RosterLead;
 pub use leave::RosterLeave;
 pub use load::RosterLoad;
+pub use objective::{Breakdown, Measure, evaluate};
 pub use one::RosterOne;
 pub use rest::RosterRest;
 
 /// One broken rule at one place: who, when, which shift, and why.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Violation {
-    pub rule: &'static str,
+    pub rule: RuleId,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub staff: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -41,7 +45,7 @@ pub struct Violation {
 
 pub trait Rule {
     /// The stable ID of RULES.md, e.g. `ROSTER-REST`.
-    fn id(&self) -> &'static str;
+    fn id(&self) -> RuleId;
     fn summary(&self) -> &'static str;
     fn check(&self, view: &RosterView) -> Vec<Violation>;
 }
@@ -81,55 +85,76 @@ pub struct Duty {
     pub day: usize,
     pub shift: usize,
     pub seat: usize,
+    /// Its place in the roster's `assignments`.
+    pub assignment: usize,
 }
 
-/// A roster as the rules see it. Built once; assignments that do not resolve were already
-/// refused by `Roster::validate`, and are skipped here.
+/// A roster as the rules (and the what-if checks) see it: the one index of a roster, built
+/// once. Assignments that do not resolve were already refused by `Roster::validate`, and
+/// are skipped here.
 pub struct RosterView<'a> {
     pub sc: &'a Scenario,
+    pub roster: &'a Roster,
     pub duties: Vec<Duty>,
     /// Per person, their duties sorted by start.
     pub by_staff: Vec<Vec<Duty>>,
+    /// Per day and shift (`day * shifts + shift`), positions in `duties`, in roster order.
+    by_slot: Vec<Vec<usize>>,
 }
 
 impl<'a> RosterView<'a> {
-    pub fn new(sc: &'a Scenario, roster: &Roster) -> Self {
+    pub fn new(sc: &'a Scenario, roster: &'a Roster) -> Self {
         let duties: Vec<Duty> = roster
             .assignments
             .iter()
-            .filter_map(|a| {
+            .enumerate()
+            .filter_map(|(n, a)| {
                 Some(Duty {
                     staff: sc.staff_by_id(&a.staff)?,
                     day: sc.month.day_index(a.date)?,
                     shift: sc.shift_by_code(&a.shift)?,
                     seat: sc.seat_by_code(&a.seat)?,
+                    assignment: n,
                 })
             })
             .collect();
         let mut by_staff = vec![Vec::new(); sc.staff.len()];
-        for d in &duties {
+        let mut by_slot = vec![Vec::new(); sc.days() * sc.shifts.len()];
+        for (n, d) in duties.iter().enumerate() {
             by_staff[d.staff].push(*d);
+            by_slot[d.day * sc.shifts.len() + d.shift].push(n);
         }
         for v in &mut by_staff {
             v.sort_by_key(|d| (d.day, sc.shifts[d.shift].start, d.shift));
         }
         RosterView {
             sc,
+            roster,
             duties,
             by_staff,
+            by_slot,
         }
     }
 
-    /// Duties on a day and shift.
+    /// Duties on a day and shift, in roster order.
     pub fn on(&self, day: usize, shift: usize) -> impl Iterator<Item = &Duty> {
-        self.duties
+        self.by_slot[day * self.sc.shifts.len() + shift]
             .iter()
-            .filter(move |d| d.day == day && d.shift == shift)
+            .map(|&n| &self.duties[n])
+    }
+
+    /// The person's (first) shift starting on a date.
+    pub fn shift_on(&self, staff: usize, date: NaiveDate) -> Option<usize> {
+        let day = self.sc.month.day_index(date)?;
+        self.by_staff[staff]
+            .iter()
+            .find(|d| d.day == day)
+            .map(|d| d.shift)
     }
 
     pub fn violation(
         &self,
-        rule: &'static str,
+        rule: RuleId,
         staff: Option<usize>,
         day: Option<usize>,
         shift: Option<usize>,

@@ -1,11 +1,11 @@
-use super::{RosterView, Rule, Violation};
+use super::{RosterView, Rule, RuleId, Violation};
 
 /// ROSTER-ONE: at most one shift per person per calendar day.
 pub struct RosterOne;
 
 impl Rule for RosterOne {
-    fn id(&self) -> &'static str {
-        "ROSTER-ONE"
+    fn id(&self) -> RuleId {
+        RuleId::RosterOne
     }
     fn summary(&self) -> &'static str {
         "at most one shift per person per day"

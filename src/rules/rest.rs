@@ -1,4 +1,4 @@
-use super::{RosterView, Rule, Violation};
+use super::{RosterView, Rule, RuleId, Violation};
 use chrono::NaiveDate;
 
 /// ROSTER-REST: no back-to-back shifts (连班). From the end of one shift to the report time
@@ -7,8 +7,8 @@ use chrono::NaiveDate;
 pub struct RosterRest;
 
 impl Rule for RosterRest {
-    fn id(&self) -> &'static str {
-        "ROSTER-REST"
+    fn id(&self) -> RuleId {
+        RuleId::RosterRest
     }
     fn summary(&self) -> &'static str {
         "minimum rest between shifts, handover included"

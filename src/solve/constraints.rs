@@ -4,18 +4,54 @@
 
 use super::variables::ShiftVars;
 use crate::model::{Grade, Scenario};
+use crate::rules::RuleId;
 use good_lp::{Constraint, Expression, ProblemVariables, Variable, constraint, variable};
 
-/// Where an elastic row may fall short: the rule, the day/shift or person, and its slack.
-#[derive(Debug, Clone)]
-pub struct Shortfall {
-    pub rule: &'static str,
-    pub day: Option<usize>,
-    pub shift: Option<usize>,
-    pub staff: Option<usize>,
-    /// For cover rows: the grade level the cumulative count is about.
-    pub grade: Option<Grade>,
-    pub slack: Variable,
+/// Where an elastic row may fall short, one kind per demand-side rule, with its slack.
+#[derive(Debug, Clone, Copy)]
+pub enum Shortfall {
+    /// ROSTER-COVER: people at `grade` or above (the cumulative count) on a day and shift.
+    Cover {
+        day: usize,
+        shift: usize,
+        grade: Grade,
+        slack: Variable,
+    },
+    /// ROSTER-LEAD: leads on a day and shift.
+    Lead {
+        day: usize,
+        shift: usize,
+        slack: Variable,
+    },
+    /// ROSTER-GRADE: the `[[mix]]` minimum at `grade` or above on a day and shift.
+    Grade {
+        day: usize,
+        shift: usize,
+        grade: Grade,
+        slack: Variable,
+    },
+    /// ROSTER-LOAD: a person's minimum shifts.
+    Load { staff: usize, slack: Variable },
+}
+
+impl Shortfall {
+    pub fn rule(&self) -> RuleId {
+        match self {
+            Shortfall::Cover { .. } => RuleId::RosterCover,
+            Shortfall::Lead { .. } => RuleId::RosterLead,
+            Shortfall::Grade { .. } => RuleId::RosterGrade,
+            Shortfall::Load { .. } => RuleId::RosterLoad,
+        }
+    }
+
+    pub fn slack(&self) -> Variable {
+        match *self {
+            Shortfall::Cover { slack, .. }
+            | Shortfall::Lead { slack, .. }
+            | Shortfall::Grade { slack, .. }
+            | Shortfall::Load { slack, .. } => slack,
+        }
+    }
 }
 
 #[derive(Default)]
@@ -115,12 +151,10 @@ pub fn roster_cover(
                     continue;
                 }
                 let have = x.on_duty(d, k, |i| sc.staff[i].grade >= g);
-                let slack = el.slack(vars, |slack| Shortfall {
-                    rule: "ROSTER-COVER",
-                    day: Some(d),
-                    shift: Some(k),
-                    staff: None,
-                    grade: Some(g),
+                let slack = el.slack(vars, |slack| Shortfall::Cover {
+                    day: d,
+                    shift: k,
+                    grade: g,
                     slack,
                 });
                 rows.push(constraint!(have + slack >= need as f64));
@@ -146,12 +180,9 @@ pub fn roster_lead(
     for d in 0..days {
         for k in 0..shifts {
             let leads = x.on_duty(d, k, |i| sc.staff[i].lead);
-            let slack = el.slack(vars, |slack| Shortfall {
-                rule: "ROSTER-LEAD",
-                day: Some(d),
-                shift: Some(k),
-                staff: None,
-                grade: None,
+            let slack = el.slack(vars, |slack| Shortfall::Lead {
+                day: d,
+                shift: k,
                 slack,
             });
             rows.push(constraint!(leads + slack >= need));
@@ -176,12 +207,10 @@ pub fn roster_grade(
             }
             for d in 0..days {
                 let have = x.on_duty(d, k, |i| sc.staff[i].grade >= g);
-                let slack = el.slack(vars, |slack| Shortfall {
-                    rule: "ROSTER-GRADE",
-                    day: Some(d),
-                    shift: Some(k),
-                    staff: None,
-                    grade: Some(g),
+                let slack = el.slack(vars, |slack| Shortfall::Grade {
+                    day: d,
+                    shift: k,
+                    grade: g,
                     slack,
                 });
                 rows.push(constraint!(have + slack >= min as f64));
@@ -254,14 +283,7 @@ pub fn roster_load(
         // Leave days count toward the minimum (ROSTER-LOAD), so leave never forces make-up shifts.
         let min = sc.min_shifts_due(i);
         if min > 0 {
-            let slack = el.slack(vars, |slack| Shortfall {
-                rule: "ROSTER-LOAD",
-                day: None,
-                shift: None,
-                staff: Some(i),
-                grade: None,
-                slack,
-            });
+            let slack = el.slack(vars, |slack| Shortfall::Load { staff: i, slack });
             rows.push(constraint!(total + slack >= min as f64));
         }
     }

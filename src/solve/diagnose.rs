@@ -3,16 +3,19 @@
 //! minimising the total shortfall; what remains short is what cannot be had, and for each
 //! we say who was unavailable and why.
 
+use super::backend::{Hints, run_backend};
 use super::constraints::Shortfall;
+use super::month::MonthModel;
 use super::variables::{Unavailable, unavailability};
-use super::{MonthModel, SolveError, SolveOptions, run_backend};
+use super::{SolveError, SolveOptions};
 use crate::model::{Grade, Scenario};
+use crate::rules::RuleId;
 use good_lp::{Expression, Solution, constraint};
 use serde::Serialize;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Conflict {
-    pub rule: &'static str,
+    pub rule: RuleId,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub date: Option<chrono::NaiveDate>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -70,8 +73,8 @@ pub(crate) fn diagnose_fixed(
             rows.push(constraint!(v == value));
         }
     }
-    let total: Expression = elastic.shortfalls.iter().map(|s| s.slack).sum();
-    let Some(result) = run_backend(vars, total, rows, opts, super::Hints::default())? else {
+    let total: Expression = elastic.shortfalls.iter().map(|s| s.slack()).sum();
+    let Some(result) = run_backend(vars, total, rows, opts, Hints::default())? else {
         // Only ≤ rows remain hard, and the empty roster meets them all.
         return Err(SolveError::Solver(
             "the elastic model is infeasible; please report this scenario".into(),
@@ -89,7 +92,7 @@ pub(crate) fn diagnose_fixed(
     let mut conflicts = Vec::new();
     let mut total_short = 0;
     for s in &elastic.shortfalls {
-        let short = result.solution.value(s.slack).round() as u32;
+        let short = result.solution.value(s.slack()).round() as u32;
         if short == 0 {
             continue;
         }
@@ -160,73 +163,83 @@ fn availability(sc: &Scenario, d: usize, k: usize, group: &[usize], noun: &str) 
 }
 
 fn explain(sc: &Scenario, s: &Shortfall, short: u32) -> Conflict {
-    let date = s.day.map(|d| sc.date(d));
-    let shift = s.shift.map(|k| sc.shifts[k].code.clone());
-    let when = match (s.day, s.shift) {
-        (Some(d), Some(k)) => format!("{} {}", sc.date(d), sc.shifts[k].label()),
-        _ => String::new(),
-    };
     let at_or_above = |g: Grade| -> Vec<usize> {
         (0..sc.staff.len())
             .filter(|&i| sc.staff[i].grade >= g)
             .collect()
     };
-    let message = match (s.rule, s.day, s.shift) {
-        ("ROSTER-LEAD", Some(d), Some(k)) => {
+    let when = |d: usize, k: usize| format!("{} {}", sc.date(d), sc.shifts[k].label());
+    let (day_shift, staff, message) = match *s {
+        Shortfall::Lead {
+            day: d, shift: k, ..
+        } => {
             let leads: Vec<usize> = sc.leads().collect();
-            format!(
-                "{when}: {} short; {}",
+            let message = format!(
+                "{}: {} short; {}",
+                when(d, k),
                 people(short, "lead"),
                 availability(sc, d, k, &leads, "leads")
-            )
+            );
+            (Some((d, k)), None, message)
         }
-        ("ROSTER-COVER", Some(d), Some(k)) => {
-            let g = s.grade.unwrap_or(Grade::Junior);
+        Shortfall::Cover {
+            day: d,
+            shift: k,
+            grade: g,
+            ..
+        } => {
             let seats: Vec<&str> = sc
                 .seats
                 .iter()
                 .filter(|x| x.min_grade >= g)
                 .map(|x| x.code.as_str())
                 .collect();
-            format!(
-                "{when}: {} short for seats {} ({} or above); {}",
+            let message = format!(
+                "{}: {} short for seats {} ({} or above); {}",
+                when(d, k),
                 people(short, "person").replace("persons", "people"),
                 seats.join("/"),
                 g.name(),
                 availability(sc, d, k, &at_or_above(g), &format!("{} staff", g.name()))
-            )
+            );
+            (Some((d, k)), None, message)
         }
-        ("ROSTER-GRADE", Some(d), Some(k)) => {
-            let g = s.grade.unwrap_or(Grade::Senior);
-            format!(
-                "{when}: {} short at {} or above for the grade mix; {}",
+        Shortfall::Grade {
+            day: d,
+            shift: k,
+            grade: g,
+            ..
+        } => {
+            let message = format!(
+                "{}: {} short at {} or above for the grade mix; {}",
+                when(d, k),
                 people(short, "person").replace("persons", "people"),
                 g.name(),
                 availability(sc, d, k, &at_or_above(g), &format!("{} staff", g.name()))
-            )
+            );
+            (Some((d, k)), None, message)
         }
-        ("ROSTER-LOAD", _, _) => {
-            let i = s.staff.expect("load shortfall names a person");
+        Shortfall::Load { staff: i, .. } => {
             let p = &sc.staff[i];
             let due = sc.min_shifts_due(i);
             let leave_days = (0..sc.days())
                 .filter(|&d| sc.approved_leave_on(i, sc.date(d)).is_some())
                 .count();
-            format!(
+            let message = format!(
                 "{} ({}) can work only {} of the {} shifts min_shifts asks for ({leave_days} days of leave already counted)",
                 p.label(),
                 p.id,
                 due - short.min(due),
                 due
-            )
+            );
+            (None, Some(i), message)
         }
-        _ => format!("{when}: {short} short"),
     };
     Conflict {
-        rule: s.rule,
-        date,
-        shift,
-        staff: s.staff.map(|i| sc.staff[i].id.clone()),
+        rule: s.rule(),
+        date: day_shift.map(|(d, _)| sc.date(d)),
+        shift: day_shift.map(|(_, k)| sc.shifts[k].code.clone()),
+        staff: staff.map(|i| sc.staff[i].id.clone()),
         short,
         message,
     }
@@ -252,7 +265,8 @@ fn capacity_notes(sc: &Scenario) -> Vec<String> {
     let can: u32 = leads.iter().map(|&i| capacity(sc, i)).sum();
     if can < need {
         notes.push(format!(
-            "ROSTER-LEAD: {shifts} shifts need {need} lead-shifts, but the {} leads can work at most {can} (max_shifts, leave, days off)",
+            "{}: {shifts} shifts need {need} lead-shifts, but the {} leads can work at most {can} (max_shifts, leave, days off)",
+            RuleId::RosterLead,
             leads.len()
         ));
     }
@@ -275,7 +289,8 @@ fn capacity_notes(sc: &Scenario) -> Vec<String> {
             .sum();
         if can < need {
             notes.push(format!(
-                "ROSTER-COVER: seats for {} or above need {need} person-shifts this month, but those staff can work at most {can}",
+                "{}: seats for {} or above need {need} person-shifts this month, but those staff can work at most {can}",
+                RuleId::RosterCover,
                 g.name()
             ));
         }

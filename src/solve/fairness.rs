@@ -1,24 +1,27 @@
 //! Proving fairness spreads on large centres. The LP relaxation averages night and weekend
-//! counts across interchangeable staff, so it sees no spread at all, and CBC rarely
-//! branches on the one variable that would show it. We branch ourselves: a spread of 0
-//! means everyone of the job type has the same count c, and simple arithmetic leaves one
-//! or two possible values of c (the total must cover the demand that other job types
-//! cannot take, and cannot exceed the demand by more than the objective allows as
-//! over-cover). Each (spread, c) case is solved with a cutoff at the best objective found;
-//! when every case is settled, the spread is fixed at ≥ 1 and the month solved again, now
+//! counts across interchangeable staff, so it sees little spread, and CBC rarely branches
+//! on the variables that would show it. We branch ourselves, one spread level at a time: a
+//! spread of s means everyone of the job type works between some c and c + s, and simple
+//! arithmetic leaves a few possible values of c (the total must cover the demand that other
+//! job types cannot take, and cannot exceed the demand by more than the objective allows as
+//! over-cover). Each (s, c) case is solved with a cutoff at the best objective found; when
+//! every case of level s is settled, no better roster has spread s, and the next level is
+//! tried. The month is then solved again with each spread at least its settled level, now
 //! with a bound that counts it.
 
-use super::objective::{SpreadFacts, spread_facts};
-use super::{Backend, Fixes, Outcome, SolveError, SolveOptions, Solved, Status, solve_once};
+use super::backend::Outcome;
+use super::month::{Fixes, SpreadCase, integral_weights, just_below, left, solve_once};
+use super::{Backend, SolveError, SolveOptions, Solved, Status};
 use crate::model::Scenario;
+use crate::rules::objective::{Measure, SpreadFacts, cheapest_over_cover, spread_facts, spread_of};
 use std::time::Instant;
 
 /// Only worth it, and only sound, where the objective is integral and over-cover costs
 /// something (the cost bounds the common count), with CBC (which takes a cutoff).
 pub(super) fn can_probe(sc: &Scenario, opts: &SolveOptions) -> bool {
     opts.backend == Backend::Cbc
-        && super::integral_weights(sc)
-        && super::objective::cheapest_over_cover(sc) > 0.0
+        && integral_weights(sc)
+        && cheapest_over_cover(sc) > 0.0
 }
 
 /// Probes each spread the best roster pays for, then searches the rest of the month. Each
@@ -34,75 +37,67 @@ pub(super) fn prove_spreads(
     // The first solve's bound holds for the whole month; a probe's speaks only of its case.
     let bound = first.bound;
     let mut best = first;
-    let mut settled: Vec<(String, &'static str)> = Vec::new();
+    let mut settled: Vec<(String, Measure, u32)> = Vec::new();
     for sp in &spreads {
-        if sp.weight <= 0.0
-            || super::objective::spread_of(sc, &best.roster, &sp.job, sp.measure == "nights") == 0
-        {
+        if sp.weight <= 0.0 {
             continue;
         }
-        let Some(values) = common_counts(sc, sp, best.objective) else {
-            continue;
-        };
-        let mut all_settled = true;
-        for c in values {
-            opts.progress.report(
-                format!(
-                    "proving fairness: can every {} work {c} {}?",
-                    sp.job, sp.measure
-                ),
-                Some(&best),
-            );
-            let probe_opts = SolveOptions {
-                gap: 0.0,
-                ..super::left(opts, started)
+        // Spreads below `level` hold nothing better than the best; a better roster, if any,
+        // has a spread of at least `level`. Levels at or above the best roster's own spread
+        // are left to the final search.
+        let mut level = 0;
+        while level < MAX_LEVELS
+            && level < spread_of(sc, &best.roster, &sp.job, sp.measure)
+        {
+            let Some(values) = common_counts(sc, sp, best.objective, level) else {
+                break;
             };
-            let fixes = Fixes {
-                equal_at: Some((sp.job.clone(), sp.measure, c as f64)),
-                cutoff: Some(super::just_below(sc, best.objective)),
-                // A probe is a proof: the fix-and-optimise before it has done the finding,
-                // and CBC's heuristics would spend half the probe looking under the cutoff.
-                prove_only: true,
-                node_limit: Some(PROBE_NODES),
-                ..Fixes::default()
-            };
-            match solve_once(sc, &probe_opts, &fixes, started)? {
-                Outcome::Unfinished { clock: true } => {
-                    best.out_of_time = true;
-                    return Ok(best);
-                }
-                Outcome::Unfinished { clock: false } => all_settled = false,
-                // Nothing better than the best exists in this case.
-                Outcome::ProvenNone => {}
-                Outcome::Found(s) => {
-                    let out_of_time = s.out_of_time;
-                    all_settled &= s.status == Status::Optimal;
-                    if s.objective < best.objective - 1e-6 {
-                        best = s.instead_of(&best).with_bound(bound, opts, started);
-                    }
-                    if out_of_time {
+            let mut all_settled = true;
+            for low in values {
+                let case = SpreadCase {
+                    job: sp.job.clone(),
+                    measure: sp.measure,
+                    spread: level,
+                    low,
+                };
+                opts.progress.report(case.question(), Some(&best));
+                let (found, closed) = match probe(sc, opts, started, case, &best)? {
+                    Probe::OutOfTime(found) => {
+                        if let Some(s) = found {
+                            best = s.instead_of(&best).with_bound(bound, opts, started);
+                        }
                         best.out_of_time = true;
                         return Ok(best);
                     }
+                    Probe::Unsettled(found) => (found, false),
+                    Probe::Settled(found) => (found, true),
+                };
+                all_settled &= closed;
+                if let Some(s) = found {
+                    best = s.instead_of(&best).with_bound(bound, opts, started);
                 }
             }
+            if !all_settled {
+                break;
+            }
+            level += 1;
         }
-        if all_settled {
-            settled.push((sp.job.clone(), sp.measure));
+        if level > 0 {
+            settled.push((sp.job.clone(), sp.measure, level));
         }
     }
     // Every settled case is explored: the best roster in it is known. What remains is the
-    // month with those spreads at least 1 (the whole month when none is settled).
+    // month with each settled spread at least its level (the whole month when none is).
     opts.progress
         .report("searching the rest of the month for better", Some(&best));
-    // The best roster starts the search when it lies in the rest (its spreads are not 0).
+    // The best roster lies in the rest: no level passes its own spread.
     let fixes = Fixes {
-        no_equal: settled,
+        spread_at_least: settled,
         start: Some(best.roster.clone()),
         ..Fixes::default()
     };
     Ok(
-        match solve_once(sc, &super::left(opts, started), &fixes, started)? {
+        match solve_once(sc, &left(opts, started), &fixes, started)? {
             // The rest of the month was not even searched to a roster: nothing more is proven.
             Outcome::Unfinished { .. } => {
                 best.out_of_time = true;
@@ -125,28 +120,96 @@ pub(super) fn prove_spreads(
     )
 }
 
+/// What one probe of a spread case proved.
+enum Probe {
+    /// The case is explored: nothing in it beats the best, or this roster is its best.
+    Settled(Option<Solved>),
+    /// The node limit stopped it first, perhaps after finding a better roster; the final
+    /// search covers the case.
+    Unsettled(Option<Solved>),
+    /// The clock ran out, perhaps after finding a better roster.
+    OutOfTime(Option<Solved>),
+}
+
+/// Searches one spread case for a roster better than `best`, within `PROBE_NODES` nodes.
+fn probe(
+    sc: &Scenario,
+    opts: &SolveOptions,
+    started: Instant,
+    case: SpreadCase,
+    best: &Solved,
+) -> Result<Probe, SolveError> {
+    let probe_opts = SolveOptions {
+        gap: 0.0,
+        ..left(opts, started)
+    };
+    let fixes = Fixes {
+        spread_case: Some(case),
+        cutoff: Some(just_below(sc, best.objective)),
+        // A probe is a proof: the fix-and-optimise before it has done the finding, and
+        // CBC's heuristics would spend half the probe looking under the cutoff.
+        prove_only: true,
+        node_limit: Some(PROBE_NODES),
+        ..Fixes::default()
+    };
+    Ok(match solve_once(sc, &probe_opts, &fixes, started)? {
+        Outcome::Unfinished { clock: true } => Probe::OutOfTime(None),
+        Outcome::Unfinished { clock: false } => Probe::Unsettled(None),
+        Outcome::ProvenNone => Probe::Settled(None),
+        Outcome::Found(s) => {
+            let better = (s.objective < best.objective - 1e-6).then(|| s.clone());
+            if s.out_of_time {
+                Probe::OutOfTime(better)
+            } else if s.status == Status::Optimal {
+                Probe::Settled(better)
+            } else {
+                // A better roster found, but the case not closed: keep the roster.
+                Probe::Unsettled(better)
+            }
+        }
+    })
+}
+
+impl SpreadCase {
+    fn question(&self) -> String {
+        let (job, measure, low) = (&self.job, self.measure, self.low);
+        if self.spread == 0 {
+            format!("proving fairness: can every {job} work {low} {measure}?")
+        } else {
+            let high = low + self.spread;
+            format!("proving fairness: can every {job} work {low} to {high} {measure}?")
+        }
+    }
+}
+
+/// Spread levels probed per job type and measure: each level is a handful of probes.
+const MAX_LEVELS: u32 = 3;
+
 /// Branch-and-bound nodes one probe may search. The shipped months' probes close at their
 /// root (the cutoff one unit below the best prunes the rest); a probe that needs more is
 /// left unsettled, and the final search covers its case.
 const PROBE_NODES: u32 = 1000;
 
-/// The common counts an equal split could have in a roster no worse than `best`: the
-/// members' total m·c must cover the demand others cannot take, and what it adds beyond the
-/// demand is over-cover, which costs. None when more than three values remain.
-fn common_counts(sc: &Scenario, sp: &SpreadFacts, best: f64) -> Option<Vec<u32>> {
+/// The lowest counts `low` a case of spread `level` could have in a roster no worse than
+/// `best` (everyone works between `low` and `low + level`): the members' total must cover
+/// the demand others cannot take, so `m·(low + level)` reaches it, and what the total adds
+/// beyond the demand is over-cover, which costs, so `m·low` stays within the demand plus
+/// what the objective allows. None when more than `3 + level` values remain.
+fn common_counts(sc: &Scenario, sp: &SpreadFacts, best: f64, level: u32) -> Option<Vec<u32>> {
     let m = sp.members as f64;
     if m == 0.0 {
         return None;
     }
-    let lo = ((sp.demand - sp.others_capacity) / m).ceil().max(0.0);
+    let level_f = level as f64;
+    let lo = ((sp.demand - sp.others_capacity) / m - level_f).ceil().max(0.0);
     // Each person beyond the demand costs at least the cheapest over-cover.
-    let hi = ((sp.demand + best / super::objective::cheapest_over_cover(sc)) / m)
+    let hi = ((sp.demand + best / cheapest_over_cover(sc)) / m)
         .floor()
-        .min(sc.days() as f64);
+        .min(sc.days() as f64 - level_f);
     if hi < lo {
         return Some(Vec::new());
     }
-    (hi - lo < 3.0).then(|| (lo as u32..=hi as u32).collect())
+    (hi - lo < 3.0 + level_f).then(|| (lo as u32..=hi as u32).collect())
 }
 
 #[cfg(test)]
@@ -156,7 +219,7 @@ mod tests {
     fn spread(members: usize, demand: f64, others_capacity: f64) -> SpreadFacts {
         SpreadFacts {
             job: "agent".into(),
-            measure: "nights",
+            measure: Measure::Nights,
             members,
             weight: 5.0,
             demand,
@@ -170,20 +233,54 @@ mod tests {
         // 145 agents, 278 night seats, others can take 115: 2 nights each (290) is the only
         // count that covers 163 without more than 65 of over-cover.
         assert_eq!(
-            common_counts(&sc, &spread(145, 278.0, 115.0), 65.0),
+            common_counts(&sc, &spread(145, 278.0, 115.0), 65.0, 0),
             Some(vec![2])
         );
         // Others cannot help: 278 / 145 rounds up to 2, and 3 would add 157 over-cover.
         assert_eq!(
-            common_counts(&sc, &spread(145, 278.0, 0.0), 65.0),
+            common_counts(&sc, &spread(145, 278.0, 0.0), 65.0, 0),
             Some(vec![2])
         );
         // A tiny job type leaves too many counts to probe.
-        assert_eq!(common_counts(&sc, &spread(2, 10.0, 100.0), 65.0), None);
+        assert_eq!(common_counts(&sc, &spread(2, 10.0, 100.0), 65.0, 0), None);
         // No count fits at all: the spread is at least 1 in any roster this good.
         assert_eq!(
-            common_counts(&sc, &spread(100, 150.0, 0.0), 20.0),
+            common_counts(&sc, &spread(100, 150.0, 0.0), 20.0, 0),
             Some(vec![])
         );
+        // Spread 1: everyone works 1 or 2 (some 2s cover 278), or 2 or 3 within the allowance.
+        assert_eq!(
+            common_counts(&sc, &spread(145, 278.0, 0.0), 65.0, 1),
+            Some(vec![1, 2])
+        );
+    }
+
+    proptest::proptest! {
+        /// Soundness of the probes: any split of a job type's counts with spread `level`
+        /// that covers the demand (with what other job types take) and whose over-cover the
+        /// best objective could afford has its lowest count among the probed ones.
+        #[test]
+        fn every_affordable_split_is_among_the_probed_counts(
+            low in 0u32..6,
+            level in 0u32..4,
+            rest in proptest::collection::vec(0u32..=3, 0..6),
+            others_capacity in 0u32..12,
+            others_share in 0.0f64..=1.0,
+            over in 0u32..12,
+        ) {
+            let sc = crate::solve::test_fixture();
+            let cheapest = crate::rules::objective::cheapest_over_cover(&sc);
+            let mut counts = vec![low, low + level];
+            counts.extend(rest.iter().map(|r| low + r.min(&level)));
+            let others = (others_share * f64::from(others_capacity)).floor();
+            let total = f64::from(counts.iter().sum::<u32>()) + others;
+            proptest::prop_assume!(f64::from(over) <= total);
+            let demand = total - f64::from(over);
+            let best = f64::from(over) * cheapest + 1.0;
+            let facts = spread(counts.len(), demand, f64::from(others_capacity));
+            if let Some(values) = common_counts(&sc, &facts, best, level) {
+                proptest::prop_assert!(values.contains(&low), "{values:?} misses {low}");
+            }
+        }
     }
 }

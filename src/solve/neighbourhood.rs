@@ -8,20 +8,13 @@
 //! there, the neighbourhood widens. A poor first roster is poor everywhere, so the search
 //! also frees everyone for one week at a time.
 
-use super::objective::{beyond_demand, counts_of, request_met, spread_facts};
-use super::{Fixes, Outcome, SolveError, SolveOptions, Solved, Status, solve_once};
+use super::backend::Outcome;
+use super::month::{Fixes, just_below, left, solve_once};
+use super::variables::Neighbourhood;
+use super::{SolveError, SolveOptions, Solved, Status};
 use crate::model::{Roster, Scenario};
+use crate::rules::objective::{beyond_demand, counts_of, request_met, spread_facts};
 use std::time::Instant;
-
-/// Who may change in a sub-model, and the incumbent everyone else keeps.
-#[derive(Debug, Clone)]
-pub(super) struct Neighbourhood {
-    free: Vec<bool>,
-    /// The free people choose on these days only.
-    days: std::ops::Range<usize>,
-    /// Per person and day, the shift the incumbent gives them.
-    shift: Vec<Vec<Option<usize>>>,
-}
 
 /// The kinds of neighbourhood the search cycles through.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -33,12 +26,6 @@ enum Kind {
 }
 
 impl Neighbourhood {
-    /// The incumbent's shift (or day off) when the person keeps that day; None when the
-    /// sub-model chooses it.
-    pub fn kept(&self, i: usize, d: usize) -> Option<Option<usize>> {
-        (!(self.free[i] && self.days.contains(&d))).then_some(self.shift[i][d])
-    }
-
     fn new(sc: &Scenario, roster: &Roster, kind: Kind) -> Option<Neighbourhood> {
         match kind {
             Kind::People { widen } => Neighbourhood::around(sc, roster, widen),
@@ -60,7 +47,7 @@ impl Neighbourhood {
         let shift = roster.shift_grid(sc);
         let mut free = vec![false; n];
         for sp in spread_facts(sc).iter().filter(|sp| sp.weight > 0.0) {
-            let counts = counts_of(sc, roster, &sp.job, sp.measure == "nights");
+            let counts = counts_of(sc, roster, &sp.job, sp.measure);
             let (Some(&max), Some(&min)) = (counts.values().max(), counts.values().min()) else {
                 continue;
             };
@@ -163,11 +150,11 @@ pub(super) fn improve(
         tried += 1;
         let sub = SolveOptions {
             gap: 0.0,
-            ..super::left(opts, started)
+            ..left(opts, started)
         };
         let fixes = Fixes {
             around: Some(around),
-            cutoff: Some(super::just_below(sc, best.objective)),
+            cutoff: Some(just_below(sc, best.objective)),
             node_limit: Some(SUB_NODES),
             ..Fixes::default()
         };
@@ -292,7 +279,7 @@ mod tests {
         }
         // Someone at an end of every unequal spread is free.
         for sp in spread_facts(&sc) {
-            let counts = counts_of(&sc, &start.roster, &sp.job, sp.measure == "nights");
+            let counts = counts_of(&sc, &start.roster, &sp.job, sp.measure);
             let (max, min) = (counts.values().max(), counts.values().min());
             if max != min {
                 assert!(

@@ -1,9 +1,12 @@
-//! The objective of CONTRACT.md, term by term, so the result can be explained as a sum.
+//! The objective of docs/contract.md as expressions over the model's variables, term by
+//! term; its arithmetic on a finished roster is domain code (`rules::objective`).
 
 use super::variables::ShiftVars;
-use crate::model::{Request, Scenario, Wish};
+use crate::model::{Scenario, Wish};
+use crate::rules::objective::{
+    Breakdown, Measure, SpreadFacts, counts_of, over_cover_cost, spread_facts,
+};
 use good_lp::{Constraint, Expression, ProblemVariables, constraint, variable};
-use serde::Serialize;
 
 /// The objective's terms, built as expressions over the model's variables.
 pub struct Objective {
@@ -18,21 +21,6 @@ pub struct Objective {
     pub spreads: Vec<Spread>,
 }
 
-/// A fairness spread (max − min of a count over one job type's staff): the arithmetic that
-/// bounds the common count of an equal split. Needs no model, so the spread probes can
-/// reason about it without building one.
-#[derive(Debug, Clone)]
-pub struct SpreadFacts {
-    pub job: String,
-    pub measure: &'static str,
-    pub members: usize,
-    pub weight: f64,
-    /// Seats demanded on the measure's shifts over the month.
-    pub demand: f64,
-    /// The most of that demand the other job types could take.
-    pub others_capacity: f64,
-}
-
 /// A spread in a built model: its facts and the variables of its equal-split disjunction.
 #[derive(Debug, Clone)]
 pub struct Spread {
@@ -41,100 +29,6 @@ pub struct Spread {
     pub common: good_lp::Variable,
     pub max: good_lp::Variable,
     pub min: good_lp::Variable,
-}
-
-/// Every fairness spread of the objective: per job type, nights then weekends.
-pub fn spread_facts(sc: &Scenario) -> Vec<SpreadFacts> {
-    let (days, shifts) = (sc.days(), sc.shifts.len());
-    let w = &sc.weights;
-    let weekend_days: Vec<usize> = (0..days)
-        .filter(|&d| sc.is_weekend_or_holiday(sc.date(d)))
-        .collect();
-    let night_shifts: Vec<usize> = (0..shifts).filter(|&k| sc.shifts[k].night).collect();
-    let demand_on = |cells: &mut dyn Iterator<Item = (usize, usize)>| -> f64 {
-        cells
-            .map(|(d, k)| {
-                (0..sc.seats.len())
-                    .map(|s| sc.demand(sc.date(d), k, s) as f64)
-                    .sum::<f64>()
-            })
-            .sum()
-    };
-    let night_demand =
-        demand_on(&mut (0..days).flat_map(|d| night_shifts.iter().map(move |&k| (d, k))));
-    let weekend_demand = demand_on(
-        &mut weekend_days
-            .iter()
-            .flat_map(|&d| (0..shifts).map(move |k| (d, k))),
-    );
-    let night_days = if night_shifts.is_empty() {
-        0.0
-    } else {
-        days as f64
-    };
-    let mut out = Vec::new();
-    for job in sc.job_types() {
-        let members = sc.staff.iter().filter(|p| p.job == job).count();
-        let others = |per_person: f64| -> f64 {
-            sc.staff
-                .iter()
-                .filter(|p| p.job != job)
-                .map(|p| per_person.min(p.max_shifts as f64))
-                .sum()
-        };
-        for (measure, weight, demand, cap) in [
-            ("nights", w.fair_nights, night_demand, others(night_days)),
-            (
-                "weekends",
-                w.fair_weekends,
-                weekend_demand,
-                others(weekend_days.len() as f64),
-            ),
-        ] {
-            out.push(SpreadFacts {
-                job: job.clone(),
-                measure,
-                members,
-                weight,
-                demand,
-                others_capacity: cap,
-            });
-        }
-    }
-    out
-}
-
-/// The objective's value split into its weighted terms, with the fairness spreads they
-/// weigh: `fair_nights` is `fair_nights` (the weight) × `night_spread`, and a reader who
-/// sees only the product would take it for the spread.
-#[derive(Debug, Clone, Default, Serialize)]
-pub struct Breakdown {
-    pub requests: f64,
-    pub fair_nights: f64,
-    pub fair_weekends: f64,
-    pub over_cover: f64,
-    /// Σ over job types of max − min night shifts per person (unweighted).
-    pub night_spread: u32,
-    /// Σ over job types of max − min weekend and holiday shifts per person (unweighted).
-    pub weekend_spread: u32,
-}
-
-impl Breakdown {
-    pub fn total(&self) -> f64 {
-        self.requests + self.fair_nights + self.fair_weekends + self.over_cover
-    }
-
-    /// The unweighted spreads of a roster, which the weighted terms cannot show when a
-    /// weight is 0.
-    pub(super) fn with_spreads_of(mut self, sc: &Scenario, roster: &crate::model::Roster) -> Self {
-        self.night_spread = 0;
-        self.weekend_spread = 0;
-        for job in sc.job_types() {
-            self.night_spread += spread_of(sc, roster, &job, true);
-            self.weekend_spread += spread_of(sc, roster, &job, false);
-        }
-        self
-    }
 }
 
 impl Objective {
@@ -248,6 +142,50 @@ impl Objective {
         }
     }
 
+    /// Integer rounding of each fairness spread against the demand, for the month model
+    /// whose cover is hard (not the elastic one, where cover may fall short). The LP shares
+    /// the measure's demand D evenly over the job's m members, so its min and max sit at
+    /// D/m and it sees a spread well below any integer roster's. With D = m·q + r: the min
+    /// can pass q only if over-cover on the measure's shifts pays for it, at least m − r
+    /// seats per step; the max stays above q unless other job types take at least r of
+    /// the seats per step (mixed-integer rounding of m·min ≤ D + over-cover and
+    /// m·max ≥ D − others). No integer roster is cut off; the root bound then counts the
+    /// spread that leave and uneven availability cannot hide.
+    pub fn rounding_cuts(&self, sc: &Scenario, x: &ShiftVars) -> Vec<Constraint> {
+        let (_, days, shifts) = x.dims();
+        let mut rows = Vec::new();
+        for sp in &self.spreads {
+            let f = &sp.facts;
+            let m = f.members as f64;
+            if m == 0.0 {
+                continue;
+            }
+            let cells: Vec<(usize, usize)> = (0..days)
+                .flat_map(|d| (0..shifts).map(move |k| (d, k)))
+                .filter(|&(d, k)| {
+                    if f.measure == Measure::Nights {
+                        sc.shifts[k].night
+                    } else {
+                        sc.is_weekend_or_holiday(sc.date(d))
+                    }
+                })
+                .collect();
+            let mut over = Expression::from(0.0);
+            let mut others = Expression::from(0.0);
+            for &(d, k) in &cells {
+                let demand: u32 = (0..sc.seats.len()).map(|s| sc.demand(sc.date(d), k, s)).sum();
+                over += x.on_duty(d, k, |_| true) - demand as f64 * self.one;
+                others += x.on_duty(d, k, |i| sc.staff[i].job != f.job);
+            }
+            let (q, r) = even_split(f.demand, m);
+            rows.push(constraint!((m - r) * sp.min - (m - r) * q * self.one <= over));
+            if r > 0.0 {
+                rows.push(constraint!(r * sp.max + others >= r * (q + 1.0) * self.one));
+            }
+        }
+        rows
+    }
+
     pub fn total(&self) -> Expression {
         self.requests.clone()
             + self.fair_nights.clone()
@@ -264,7 +202,7 @@ impl Objective {
     ) -> Vec<(good_lp::Variable, f64)> {
         let mut values = vec![(self.one, 1.0)];
         for sp in &self.spreads {
-            let counts = counts_of(sc, roster, &sp.facts.job, sp.facts.measure == "nights");
+            let counts = counts_of(sc, roster, &sp.facts.job, sp.facts.measure);
             let max = counts.values().max().copied().unwrap_or(0) as f64;
             let min = counts.values().min().copied().unwrap_or(0) as f64;
             let equal = max == min;
@@ -288,6 +226,12 @@ impl Objective {
             ..Breakdown::default()
         }
     }
+}
+
+/// D = m·q + r with 0 ≤ r < m: the even share q of a demand over m members and what is left.
+fn even_split(demand: f64, members: f64) -> (f64, f64) {
+    let q = (demand / members).floor();
+    (q, demand - members * q)
 }
 
 /// A spread (max − min) of 0 means everyone has the same count c, so the total is m·c. The
@@ -314,6 +258,25 @@ fn spread_is_zero_only_on_multiples(
     (rows, equal, c)
 }
 
+/// The spread the root LP already shows when nothing is over-covered: the max reaches the
+/// leads' share (`lead_share_floors`) and the rounded-up even share, the min stays at the
+/// rounded-down one. A settled spread level at or below it adds nothing to the LP but a row
+/// that steers CBC elsewhere.
+pub(super) fn spread_seen_at_root(sc: &Scenario, f: &SpreadFacts) -> u32 {
+    if f.members == 0 {
+        return 0;
+    }
+    let weekend_days: Vec<usize> = (0..sc.days())
+        .filter(|&d| sc.is_weekend_or_holiday(sc.date(d)))
+        .collect();
+    let (nights, weekends) = lead_share_floors(sc, &f.job, &weekend_days);
+    let floor = if f.measure == Measure::Nights { nights } else { weekends };
+    let m = f.members as f64;
+    let min_at_most = (f.demand / m).floor();
+    let max_at_least = floor.max(((f.demand - f.others_capacity).max(0.0) / m).ceil());
+    (max_at_least - min_at_most).max(0.0) as u32
+}
+
 fn lead_share_floors(sc: &Scenario, job: &str, weekend_days: &[usize]) -> (f64, f64) {
     let leads: Vec<usize> = sc.leads().collect();
     if leads.is_empty() || leads.iter().any(|&i| sc.staff[i].job != job) {
@@ -327,112 +290,32 @@ fn lead_share_floors(sc: &Scenario, job: &str, weekend_days: &[usize]) -> (f64, 
     ((night_quota / n).ceil(), (weekend_quota / n).ceil())
 }
 
-/// Night shifts (or shifts starting on a weekend or holiday) of each of a job type's
-/// staff in a roster, by staff index; people with none count as 0.
-pub(super) fn counts_of(
-    sc: &Scenario,
-    roster: &crate::model::Roster,
-    job: &str,
-    nights: bool,
-) -> std::collections::BTreeMap<usize, u32> {
-    let mut counts: std::collections::BTreeMap<usize, u32> = (0..sc.staff.len())
-        .filter(|&i| sc.staff[i].job == job)
-        .map(|i| (i, 0))
-        .collect();
-    for a in &roster.assignments {
-        let counts_here = if nights {
-            sc.shift_by_code(&a.shift)
-                .is_some_and(|k| sc.shifts[k].night)
-        } else {
-            sc.is_weekend_or_holiday(a.date)
-        };
-        let person = sc.staff_by_id(&a.staff);
-        if let (true, Some(c)) = (counts_here, person.and_then(|i| counts.get_mut(&i))) {
-            *c += 1;
-        }
-    }
-    counts
-}
+#[cfg(test)]
+mod tests {
+    use super::even_split;
+    use proptest::prelude::*;
 
-/// Max − min, over a job type's staff, of night shifts (or of shifts starting on a weekend
-/// or holiday) in a roster; people with none count as 0.
-pub(super) fn spread_of(
-    sc: &Scenario,
-    roster: &crate::model::Roster,
-    job: &str,
-    nights: bool,
-) -> u32 {
-    let counts = counts_of(sc, roster, job, nights);
-    let max = counts.values().max().copied().unwrap_or(0);
-    let min = counts.values().min().copied().unwrap_or(0);
-    max - min
-}
-
-/// The objective of any roster, computed from the roster itself (used by `check` and the
-/// tests to confirm the solver's own account).
-pub fn evaluate(sc: &Scenario, roster: &crate::model::Roster) -> Breakdown {
-    let on = roster.shift_grid(sc);
-    let w = &sc.weights;
-    let mut b = Breakdown::default();
-    for r in &sc.requests {
-        if !request_met(sc, r, &on) {
-            b.requests += r.weight * w.request;
-        }
-    }
-    for job in sc.job_types() {
-        b.fair_nights += spread_of(sc, roster, &job, true) as f64 * w.fair_nights;
-        b.fair_weekends += spread_of(sc, roster, &job, false) as f64 * w.fair_weekends;
-    }
-    for (d, row) in beyond_demand(sc, &on).into_iter().enumerate() {
-        for (k, extra) in row.into_iter().enumerate() {
-            b.over_cover += extra.max(0) as f64 * over_cover_cost(sc, d, k);
-        }
-    }
-    b.with_spreads_of(sc, roster)
-}
-
-/// What one person beyond the demand costs on day `d`, shift `k`: more on holidays,
-/// weekends and nights, so that surplus goes where it hurts least.
-pub(super) fn over_cover_cost(sc: &Scenario, d: usize, k: usize) -> f64 {
-    sc.weights
-        .over_cover_on(sc.day_type(sc.date(d)), sc.shifts[k].night)
-}
-
-/// The least one person beyond the demand costs anywhere in the month.
-pub(super) fn cheapest_over_cover(sc: &Scenario) -> f64 {
-    (0..sc.days())
-        .flat_map(|d| (0..sc.shifts.len()).map(move |k| over_cover_cost(sc, d, k)))
-        .fold(f64::INFINITY, f64::min)
-}
-
-/// Whether a roster (as `Roster::shift_grid`) grants a request.
-pub(super) fn request_met(sc: &Scenario, r: &Request, on: &[Vec<Option<usize>>]) -> bool {
-    let d = sc.month.day_index(r.date).expect("validated date");
-    match r.wish {
-        Wish::Off => on[r.staff][d].is_none(),
-        Wish::Shift(k) => on[r.staff][d] == Some(k),
-    }
-}
-
-/// Per day and shift, the people on duty minus the seats demanded (negative when short).
-pub(super) fn beyond_demand(sc: &Scenario, on: &[Vec<Option<usize>>]) -> Vec<Vec<i64>> {
-    let mut heads: Vec<Vec<i64>> = (0..sc.days())
-        .map(|d| {
-            (0..sc.shifts.len())
-                .map(|k| {
-                    -(0..sc.seats.len())
-                        .map(|s| sc.demand(sc.date(d), k, s) as i64)
-                        .sum::<i64>()
-                })
-                .collect()
-        })
-        .collect();
-    for days in on {
-        for (d, k) in days.iter().enumerate() {
-            if let Some(k) = *k {
-                heads[d][k] += 1;
+    proptest! {
+        /// The rounding cuts of `Objective::rounding_cuts` hold for every integer split: any
+        /// members' counts, any seats taken by other job types, any over-cover, with the
+        /// demand what the people on duty cover beyond the over-cover.
+        #[test]
+        fn rounding_cuts_cut_off_no_integer_roster(
+            counts in prop::collection::vec(0u32..12, 1..9),
+            others in 0u32..25,
+            over in 0u32..40,
+        ) {
+            let on_duty = counts.iter().sum::<u32>() + others;
+            prop_assume!(over <= on_duty);
+            let demand = f64::from(on_duty - over);
+            let m = counts.len() as f64;
+            let (q, r) = even_split(demand, m);
+            let min = f64::from(*counts.iter().min().unwrap());
+            let max = f64::from(*counts.iter().max().unwrap());
+            prop_assert!((m - r) * (min - q) <= f64::from(over));
+            if r > 0.0 {
+                prop_assert!(r * (max - q - 1.0) + f64::from(others) >= 0.0);
             }
         }
     }
-    heads
 }

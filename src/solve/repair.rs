@@ -2,9 +2,9 @@
 //! replaced by the number of (person, day, shift) cells that differ from a base roster. Used
 //! after late leave, when a published roster must change as little as possible.
 
-use super::{
-    ModelSize, MonthModel, SolveError, SolveOptions, Status, diagnose, run_backend, seating,
-};
+use super::backend::{Hints, run_backend};
+use super::month::MonthModel;
+use super::{ModelSize, SolveError, SolveOptions, Status, diagnose, seating};
 use crate::model::{Roster, Scenario, SolverInfo};
 use good_lp::{Expression, Solution, constraint};
 use serde::Serialize;
@@ -90,8 +90,7 @@ pub fn repair(
             rows.push(constraint!(v == value));
         }
     }
-    let Some(result) = run_backend(vars, changes.clone(), rows, opts, super::Hints::default())?
-    else {
+    let Some(result) = run_backend(vars, changes.clone(), rows, opts, Hints::default())? else {
         let diagnosis = match diagnose::diagnose_fixed(sc, opts, &fixed) {
             // The kept past itself breaks a rule only the past could mend (a hand-edited
             // roster): say what the month as a whole cannot have.

@@ -3,9 +3,27 @@
 //! (ROSTER-LEAVE), not at an event (ROSTER-EVENT), qualified for some seat type, and rested
 //! after the previous month's last shifts (ROSTER-REST across the boundary).
 
-use super::neighbourhood::Neighbourhood;
 use crate::model::{Roster, Scenario};
 use good_lp::{Expression, ProblemVariables, Variable, variable};
+
+/// Who may change in a sub-model (fix-and-optimise, `neighbourhood` chooses them), and the
+/// incumbent everyone else keeps: the people kept have their shifts fixed here.
+#[derive(Debug, Clone)]
+pub(super) struct Neighbourhood {
+    pub(super) free: Vec<bool>,
+    /// The free people choose on these days only.
+    pub(super) days: std::ops::Range<usize>,
+    /// Per person and day, the shift the incumbent gives them.
+    pub(super) shift: Vec<Vec<Option<usize>>>,
+}
+
+impl Neighbourhood {
+    /// The incumbent's shift (or day off) when the person keeps that day; None when the
+    /// sub-model chooses it.
+    pub fn kept(&self, i: usize, d: usize) -> Option<Option<usize>> {
+        (!(self.free[i] && self.days.contains(&d))).then_some(self.shift[i][d])
+    }
+}
 
 pub struct ShiftVars {
     staff: usize,

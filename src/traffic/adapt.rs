@@ -426,7 +426,7 @@ pub fn label(sc: &Scenario, roster_given: bool, result: SimResult) -> SimReport 
 /// --service FILE`): one panel per seat type and day type present in the month, each
 /// interval of the day averaged over the month's days of that type (the band is the average
 /// of those days' 95 % confidence intervals).
-pub fn service_series(sc: &Scenario, report: &SimReport) -> Vec<crate::plot::ServiceSeries> {
+pub fn service_series(sc: &Scenario, report: &SimReport) -> Vec<crate::traffic::ServiceSeries> {
     use std::collections::BTreeMap;
     let minutes = sc.traffic.as_ref().map_or(30, |t| t.interval_minutes);
     let mut out = Vec::new();
@@ -453,7 +453,7 @@ pub fn service_series(sc: &Scenario, report: &SimReport) -> Vec<crate::plot::Ser
             if acc.is_empty() {
                 continue;
             }
-            out.push(crate::plot::ServiceSeries {
+            out.push(crate::traffic::ServiceSeries {
                 label: format!("{} {}, {}", seat.code, seat.name, day_type.name()),
                 target: report.service_level_target,
                 answer_seconds: Some(report.answer_seconds),
@@ -461,7 +461,7 @@ pub fn service_series(sc: &Scenario, report: &SimReport) -> Vec<crate::plot::Ser
                 confidence: Some(0.95),
                 points: acc
                     .into_iter()
-                    .map(|(start, (m, lo, hi, n))| crate::plot::ServicePoint {
+                    .map(|(start, (m, lo, hi, n))| crate::traffic::ServicePoint {
                         start_minute: start,
                         mean: m / n as f64,
                         low: lo / n as f64,
@@ -482,7 +482,7 @@ pub fn simulated_service(
     roster: &Roster,
     replications: u32,
     seed: u64,
-) -> Result<Vec<crate::plot::ServiceSeries>, TrafficError> {
+) -> Result<Vec<crate::traffic::ServiceSeries>, TrafficError> {
     let input = month_input(sc, Some(roster), &SimSettings::default())?;
     let opts = super::sim::SimOptions {
         replications,

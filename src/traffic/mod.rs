@@ -4,7 +4,10 @@
 pub mod adapt;
 pub mod advise;
 pub mod erlang;
+pub mod series;
 pub mod sim;
+
+pub use series::{ServicePoint, ServiceSeries};
 
 use thiserror::Error;
 

@@ -4,8 +4,9 @@
 //! objective, then the widest rest margin around the moved shifts.
 
 use super::BadRequest;
-use super::swap::{RosterIndex, SwapPlan, violations};
+use super::swap::{SwapPlan, violations};
 use crate::model::{Roster, Scenario};
+use crate::rules::{Duty, RosterView};
 use chrono::NaiveDate;
 use rayon::prelude::*;
 use serde::Serialize;
@@ -41,7 +42,7 @@ pub fn candidates(
 ) -> Result<Vec<Candidate>, BadRequest> {
     let granted = roster.granted_scenario(sc);
     let sc = granted.as_ref();
-    let idx = RosterIndex::new(sc, roster);
+    let idx = RosterView::new(sc, roster);
     let shift = idx.shift_on(a, date).ok_or_else(|| {
         BadRequest::new(
             "--date",
@@ -70,8 +71,8 @@ pub fn candidates(
             let one_way = ok(one);
             let mut returns: Vec<ReturnOption> = idx.by_staff[b]
                 .iter()
-                .filter_map(|&n| idx.resolved[n])
-                .filter_map(|(_, d2, k2)| {
+                .filter_map(|duty| {
+                    let (d2, k2) = (duty.day, duty.shift);
                     let p = SwapPlan {
                         return_date: Some(sc.date(d2)),
                         return_shift: Some(k2),
@@ -131,10 +132,16 @@ struct Fairness<'a> {
 }
 
 impl<'a> Fairness<'a> {
-    fn new(sc: &'a Scenario, idx: &RosterIndex) -> Self {
+    fn new(sc: &'a Scenario, idx: &RosterView) -> Self {
         let mut nights = vec![0; sc.staff.len()];
         let mut weekends = vec![0; sc.staff.len()];
-        for &(i, d, k) in idx.resolved.iter().flatten() {
+        for &Duty {
+            staff: i,
+            day: d,
+            shift: k,
+            ..
+        } in &idx.duties
+        {
             if sc.shifts[k].night {
                 nights[i] += 1;
             }
@@ -185,7 +192,7 @@ impl<'a> Fairness<'a> {
 
 /// The least rest beyond `min_rest_hours`, in hours, between each moved shift and its
 /// taker's neighbouring shifts after the swap (history counted).
-fn rest_margin(sc: &Scenario, idx: &RosterIndex, p: &SwapPlan) -> Option<f64> {
+fn rest_margin(sc: &Scenario, idx: &RosterView, p: &SwapPlan) -> Option<f64> {
     let moves = p.moves();
     let mut best: Option<i64> = None;
     for &(d, k, _, taker) in &moves {
@@ -198,8 +205,7 @@ fn rest_margin(sc: &Scenario, idx: &RosterIndex, p: &SwapPlan) -> Option<f64> {
         seq.extend(
             idx.by_staff[taker]
                 .iter()
-                .filter_map(|&n| idx.resolved[n])
-                .map(|(_, d, k)| (sc.date(d), k))
+                .map(|duty| (sc.date(duty.day), duty.shift))
                 .filter(|&(d2, k2)| !moves.iter().any(|m| m.2 == taker && m.0 == d2 && m.1 == k2)),
         );
         seq.sort_by_key(|&(d, k)| sc.shift_window(d, k).0);

@@ -5,9 +5,8 @@
 //! Leave is in whole days (the contract's `--from`/`--to` are dates), so sick leave always
 //! counts as "a full day or more" for LEAVE-CERT.
 
-use super::swap::RosterIndex;
 use crate::model::{Approver, LeaveKind, LeaveRequest, Roster, Scenario};
-use crate::rules::Violation;
+use crate::rules::{RosterView, RuleId, Violation};
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use serde::Serialize;
 
@@ -23,7 +22,7 @@ pub struct LeaveCtx<'a> {
 impl LeaveCtx<'_> {
     fn violation(
         &self,
-        rule: &'static str,
+        rule: RuleId,
         at: Option<(NaiveDate, usize)>,
         message: String,
     ) -> Violation {
@@ -52,7 +51,7 @@ impl LeaveCtx<'_> {
 
 pub trait LeaveRule {
     /// The stable ID of RULES.md, e.g. `LEAVE-NOTICE`.
-    fn id(&self) -> &'static str;
+    fn id(&self) -> RuleId;
     fn summary(&self) -> &'static str;
     fn check(&self, ctx: &LeaveCtx) -> Vec<Violation>;
 }
@@ -98,8 +97,8 @@ fn hours(minutes: i64) -> String {
 }
 
 impl LeaveRule for LeaveNotice {
-    fn id(&self) -> &'static str {
-        "LEAVE-NOTICE"
+    fn id(&self) -> RuleId {
+        RuleId::LeaveNotice
     }
     fn summary(&self) -> &'static str {
         "requested early enough before the first affected shift"
@@ -152,8 +151,8 @@ impl LeaveRule for LeaveNotice {
 }
 
 impl LeaveRule for LeaveApprover {
-    fn id(&self) -> &'static str {
-        "LEAVE-APPROVER"
+    fn id(&self) -> RuleId {
+        RuleId::LeaveApprover
     }
     fn summary(&self) -> &'static str {
         "approved at the right level for its length"
@@ -189,8 +188,8 @@ impl LeaveRule for LeaveApprover {
 }
 
 impl LeaveRule for LeaveProxy {
-    fn id(&self) -> &'static str {
-        "LEAVE-PROXY"
+    fn id(&self) -> RuleId {
+        RuleId::LeaveProxy
     }
     fn summary(&self) -> &'static str {
         "only sick leave may be filed by someone else"
@@ -218,8 +217,8 @@ impl LeaveRule for LeaveProxy {
 }
 
 impl LeaveRule for LeaveCert {
-    fn id(&self) -> &'static str {
-        "LEAVE-CERT"
+    fn id(&self) -> RuleId {
+        RuleId::LeaveCert
     }
     fn summary(&self) -> &'static str {
         "sick leave of a day or more has a medical certificate"
@@ -241,8 +240,8 @@ impl LeaveRule for LeaveCert {
 }
 
 impl LeaveRule for LeaveNight {
-    fn id(&self) -> &'static str {
-        "LEAVE-NIGHT"
+    fn id(&self) -> RuleId {
+        RuleId::LeaveNight
     }
     fn summary(&self) -> &'static str {
         "night shifts only with special leave asked before noon, approved by management"
@@ -286,8 +285,8 @@ impl LeaveRule for LeaveNight {
 }
 
 impl LeaveRule for LeaveHoliday {
-    fn id(&self) -> &'static str {
-        "LEAVE-HOLIDAY"
+    fn id(&self) -> RuleId {
+        RuleId::LeaveHoliday
     }
     fn summary(&self) -> &'static str {
         "public holidays only with special leave asked 2 days ahead, approved by management"
@@ -333,8 +332,8 @@ impl LeaveRule for LeaveHoliday {
 }
 
 impl LeaveRule for LeaveSwapped {
-    fn id(&self) -> &'static str {
-        "LEAVE-SWAPPED"
+    fn id(&self) -> RuleId {
+        RuleId::LeaveSwapped
     }
     fn summary(&self) -> &'static str {
         "no leave on a swapped shift or a rostered holiday"
@@ -410,11 +409,10 @@ pub struct AffectedShift {
 pub fn check_leave(sc: &Scenario, roster: &Roster, req: &LeaveRequest) -> LeaveOutcome {
     let granted = roster.granted_scenario(sc);
     let sc = granted.as_ref();
-    let idx = RosterIndex::new(sc, roster);
+    let idx = RosterView::new(sc, roster);
     let mut affected: Vec<(NaiveDate, usize)> = idx.by_staff[req.staff]
         .iter()
-        .filter_map(|&n| idx.resolved[n])
-        .map(|(_, d, k)| (sc.date(d), k))
+        .map(|duty| (sc.date(duty.day), duty.shift))
         .filter(|&(d, _)| req.covers(d))
         .collect();
     affected.sort_by_key(|&(d, k)| sc.shift_window(d, k).0);

@@ -28,7 +28,7 @@ pub fn solved(sc: &Scenario) -> Roster {
 }
 
 pub fn rules_broken(sc: &Scenario, r: &Roster) -> BTreeSet<&'static str> {
-    check_roster(sc, r).into_iter().map(|v| v.rule).collect()
+    check_roster(sc, r).into_iter().map(|v| v.rule.as_str()).collect()
 }
 
 pub fn date(s: &str) -> NaiveDate {

@@ -1,220 +1,18 @@
-//! 换班 and 还班: a swap moves A's shift k1 on d1 to B; the return moves B's shift k2 on d2
-//! to A. Each SWAP-* rule is a type with its ID. The roster-level rules (SWAP-REST,
-//! SWAP-ROSTER) are judged on a *local* roster — A's and B's duties plus everyone on the two
-//! shifts that change hands — because nothing else can change; that keeps a check in the
-//! microseconds so `--candidates` can try every person and every return date.
+//! The SWAP-* rules, one type each with its ID, judged on a `SwapCtx`: the plan, the roster
+//! index, and (computed once, when a rule asks) the roster rules broken after the swap on
+//! the local roster.
 
-use super::BadRequest;
+use super::plan::{SwapPlan, apply, local};
 use crate::model::{Assignment, Roster, Scenario, Swap};
-use crate::rules::{Violation, check_roster};
-use chrono::{Datelike, NaiveDate};
-use serde::Serialize;
+use crate::rules::{RosterView, RuleId, Violation, check_roster};
+use chrono::NaiveDate;
 use std::cell::OnceCell;
 use std::collections::HashSet;
-
-/// What the lead asks: may `a` give their shift on `date` to `b` (and take `b`'s shift on
-/// `return_date` back)?
-#[derive(Debug, Clone)]
-pub struct SwapRequest {
-    pub a: usize,
-    pub date: NaiveDate,
-    pub b: usize,
-    pub return_date: Option<NaiveDate>,
-    /// Both people's team leads have signed (SWAP-APPROVAL).
-    pub approved: bool,
-}
-
-/// A swap resolved against the roster: the shifts that change hands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct SwapPlan {
-    pub a: usize,
-    pub b: usize,
-    pub date: NaiveDate,
-    pub shift: usize,
-    pub return_date: Option<NaiveDate>,
-    pub return_shift: Option<usize>,
-    pub approved: bool,
-}
-
-impl SwapPlan {
-    /// Finds the shifts: A must work on `date` and B on `return_date`, else the request is
-    /// malformed (nothing to swap), not a rule violation.
-    pub fn resolve(
-        sc: &Scenario,
-        idx: &RosterIndex,
-        req: &SwapRequest,
-    ) -> Result<SwapPlan, BadRequest> {
-        if req.a == req.b {
-            return Err(BadRequest::new(
-                "--with",
-                format!("{} cannot swap with themselves", sc.who(req.a)),
-            ));
-        }
-        let shift = idx.shift_on(req.a, req.date).ok_or_else(|| {
-            BadRequest::new(
-                "--date",
-                format!("{} has no shift on {} to swap", sc.who(req.a), req.date),
-            )
-        })?;
-        let return_shift = match req.return_date {
-            None => None,
-            Some(d2) => Some(idx.shift_on(req.b, d2).ok_or_else(|| {
-                BadRequest::new(
-                    "--return-date",
-                    format!("{} has no shift on {d2} to return", sc.who(req.b)),
-                )
-            })?),
-        };
-        Ok(SwapPlan {
-            a: req.a,
-            b: req.b,
-            date: req.date,
-            shift,
-            return_date: req.return_date,
-            return_shift,
-            approved: req.approved,
-        })
-    }
-
-    /// The shifts that change hands: (date, shift, giver, taker).
-    pub fn moves(&self) -> Vec<(NaiveDate, usize, usize, usize)> {
-        let mut v = vec![(self.date, self.shift, self.a, self.b)];
-        if let (Some(d2), Some(k2)) = (self.return_date, self.return_shift) {
-            v.push((d2, k2, self.b, self.a));
-        }
-        v
-    }
-
-    pub fn record(&self, sc: &Scenario) -> Swap {
-        Swap {
-            a: sc.staff[self.a].id.clone(),
-            b: sc.staff[self.b].id.clone(),
-            date: self.date,
-            shift: sc.shifts[self.shift].code.clone(),
-            return_date: self.return_date,
-            return_shift: self.return_shift.map(|k| sc.shifts[k].code.clone()),
-        }
-    }
-}
-
-/// The roster indexed by person and by (day, shift), built once per roster.
-pub struct RosterIndex<'a> {
-    pub sc: &'a Scenario,
-    pub roster: &'a Roster,
-    /// Per assignment: (staff, day, shift), None where it does not resolve.
-    pub resolved: Vec<Option<(usize, usize, usize)>>,
-    pub by_staff: Vec<Vec<usize>>,
-    by_slot: Vec<Vec<usize>>,
-}
-
-impl<'a> RosterIndex<'a> {
-    pub fn new(sc: &'a Scenario, roster: &'a Roster) -> Self {
-        let k = sc.shifts.len();
-        let mut by_staff = vec![Vec::new(); sc.staff.len()];
-        let mut by_slot = vec![Vec::new(); sc.days() * k];
-        let resolved: Vec<_> = roster
-            .assignments
-            .iter()
-            .map(|a| {
-                Some((
-                    sc.staff_by_id(&a.staff)?,
-                    sc.month.day_index(a.date)?,
-                    sc.shift_by_code(&a.shift)?,
-                ))
-            })
-            .collect();
-        for (n, r) in resolved.iter().enumerate() {
-            if let Some((i, d, s)) = *r {
-                by_staff[i].push(n);
-                by_slot[d * k + s].push(n);
-            }
-        }
-        RosterIndex {
-            sc,
-            roster,
-            resolved,
-            by_staff,
-            by_slot,
-        }
-    }
-
-    /// The person's (first) shift starting on a date.
-    pub fn shift_on(&self, staff: usize, date: NaiveDate) -> Option<usize> {
-        let day = self.sc.month.day_index(date)?;
-        self.by_staff[staff]
-            .iter()
-            .filter_map(|&n| self.resolved[n])
-            .filter(|&(_, d, _)| d == day)
-            .map(|(_, _, k)| k)
-            .min_by_key(|&k| self.sc.shifts[k].start)
-    }
-
-    pub fn slot(&self, date: NaiveDate, shift: usize) -> &[usize] {
-        match self.sc.month.day_index(date) {
-            Some(d) => &self.by_slot[d * self.sc.shifts.len() + shift],
-            None => &[],
-        }
-    }
-
-    /// The assignments a swap can affect: both people's and everyone's on the moved shifts.
-    fn local(&self, plan: &SwapPlan) -> Vec<Assignment> {
-        let mut picked: Vec<usize> = self.by_staff[plan.a]
-            .iter()
-            .chain(&self.by_staff[plan.b])
-            .copied()
-            .collect();
-        for (d, k, _, _) in plan.moves() {
-            picked.extend_from_slice(self.slot(d, k));
-        }
-        picked.sort_unstable();
-        picked.dedup();
-        picked
-            .into_iter()
-            .map(|n| self.roster.assignments[n].clone())
-            .collect()
-    }
-}
-
-/// Applies the moves to a list of assignments. The taker sits at the giver's seat when
-/// qualified for it; otherwise (a grade gap allowed by `swap_grade_gap`) the whole shift
-/// is re-seated so demand stays met where it can be.
-pub fn apply(sc: &Scenario, plan: &SwapPlan, assignments: &mut Vec<Assignment>) {
-    for (date, k, giver, taker) in plan.moves() {
-        let code = &sc.shifts[k].code;
-        let gid = &sc.staff[giver].id;
-        let Some(pos) = assignments
-            .iter()
-            .position(|a| a.date == date && &a.shift == code && &a.staff == gid)
-        else {
-            continue;
-        };
-        assignments[pos].staff = sc.staff[taker].id.clone();
-        let seat_ok = sc
-            .seat_by_code(&assignments[pos].seat)
-            .is_some_and(|s| sc.qualifies(taker, s));
-        if !seat_ok {
-            reseat(sc, date, k, assignments);
-        }
-    }
-}
-
-fn reseat(sc: &Scenario, date: NaiveDate, k: usize, assignments: &mut Vec<Assignment>) {
-    let code = &sc.shifts[k].code;
-    let mut on: Vec<usize> = assignments
-        .iter()
-        .filter(|a| a.date == date && &a.shift == code)
-        .filter_map(|a| sc.staff_by_id(&a.staff))
-        .collect();
-    on.sort_unstable();
-    assignments.retain(|a| !(a.date == date && &a.shift == code));
-    let day = sc.month.day_index(date).expect("in month");
-    assignments.extend(crate::solve::seat_shift(sc, day, k, &on));
-}
 
 /// Everything a SWAP-* rule may look at.
 pub struct SwapCtx<'a> {
     pub sc: &'a Scenario,
-    pub idx: &'a RosterIndex<'a>,
+    pub idx: &'a RosterView<'a>,
     pub plan: SwapPlan,
     effects: OnceCell<Effects>,
 }
@@ -231,7 +29,7 @@ struct Effects {
 }
 
 impl<'a> SwapCtx<'a> {
-    pub fn new(idx: &'a RosterIndex<'a>, plan: SwapPlan) -> Self {
+    pub fn new(idx: &'a RosterView<'a>, plan: SwapPlan) -> Self {
         SwapCtx {
             sc: idx.sc,
             idx,
@@ -255,7 +53,7 @@ impl<'a> SwapCtx<'a> {
     fn effects(&self) -> &Effects {
         self.effects.get_or_init(|| {
             let sc = self.sc;
-            let before = self.idx.local(&self.plan);
+            let before = local(self.idx, &self.plan);
             let mut after = before.clone();
             apply(sc, &self.plan, &mut after);
             let month = sc.month.to_string();
@@ -322,7 +120,7 @@ impl<'a> SwapCtx<'a> {
             v.sort();
             v
         };
-        let before = self.idx.local(&self.plan);
+        let before = local(self.idx, &self.plan);
         let mut after = before.clone();
         apply(self.sc, &self.plan, &mut after);
         (cells(&before), cells(&after))
@@ -330,7 +128,7 @@ impl<'a> SwapCtx<'a> {
 
     fn violation(
         &self,
-        rule: &'static str,
+        rule: RuleId,
         staff: usize,
         date: NaiveDate,
         shift: usize,
@@ -358,7 +156,7 @@ impl<'a> SwapCtx<'a> {
 
 pub trait SwapRule {
     /// The stable ID of RULES.md, e.g. `SWAP-SKILL`.
-    fn id(&self) -> &'static str;
+    fn id(&self) -> RuleId;
     fn summary(&self) -> &'static str;
     fn check(&self, ctx: &SwapCtx) -> Vec<Violation>;
 }
@@ -399,8 +197,8 @@ pub fn swap_rules() -> Vec<Box<dyn SwapRule + Sync>> {
 }
 
 impl SwapRule for SwapNoop {
-    fn id(&self) -> &'static str {
-        "SWAP-NOOP"
+    fn id(&self) -> RuleId {
+        RuleId::SwapNoop
     }
     fn summary(&self) -> &'static str {
         "the swap changes somebody's shifts"
@@ -430,8 +228,8 @@ impl SwapRule for SwapNoop {
 }
 
 impl SwapRule for SwapSkill {
-    fn id(&self) -> &'static str {
-        "SWAP-SKILL"
+    fn id(&self) -> RuleId {
+        RuleId::SwapSkill
     }
     fn summary(&self) -> &'static str {
         "same job type, grades within swap_grade_gap"
@@ -477,8 +275,8 @@ impl SwapRule for SwapSkill {
 }
 
 impl SwapRule for SwapApproval {
-    fn id(&self) -> &'static str {
-        "SWAP-APPROVAL"
+    fn id(&self) -> RuleId {
+        RuleId::SwapApproval
     }
     fn summary(&self) -> &'static str {
         "both team leads have approved"
@@ -513,8 +311,8 @@ impl SwapRule for SwapApproval {
 }
 
 impl SwapRule for SwapLimit {
-    fn id(&self) -> &'static str {
-        "SWAP-LIMIT"
+    fn id(&self) -> RuleId {
+        RuleId::SwapLimit
     }
     fn summary(&self) -> &'static str {
         "at most max_swaps_per_month swaps per person"
@@ -543,8 +341,8 @@ impl SwapRule for SwapLimit {
 }
 
 impl SwapRule for SwapConsec {
-    fn id(&self) -> &'static str {
-        "SWAP-CONSEC"
+    fn id(&self) -> RuleId {
+        RuleId::SwapConsec
     }
     fn summary(&self) -> &'static str {
         "no swaps on adjacent days; an obtained shift is not swapped again"
@@ -606,8 +404,8 @@ impl SwapRule for SwapConsec {
 }
 
 impl SwapRule for SwapRest {
-    fn id(&self) -> &'static str {
-        "SWAP-REST"
+    fn id(&self) -> RuleId {
+        RuleId::SwapRest
     }
     fn summary(&self) -> &'static str {
         "no two shifts a day and no back-to-back shifts for either person"
@@ -622,7 +420,7 @@ impl SwapRule for SwapRest {
         ];
         c.after()
             .iter()
-            .filter(|v| v.rule == "ROSTER-ONE" || v.rule == "ROSTER-REST")
+            .filter(|v| matches!(v.rule, RuleId::RosterOne | RuleId::RosterRest))
             .filter(|v| {
                 c.introduced().contains(v)
                     || v.staff.as_deref().is_some_and(|s| people.contains(&s))
@@ -633,8 +431,8 @@ impl SwapRule for SwapRest {
 }
 
 impl SwapRule for SwapLeave {
-    fn id(&self) -> &'static str {
-        "SWAP-LEAVE"
+    fn id(&self) -> RuleId {
+        RuleId::SwapLeave
     }
     fn summary(&self) -> &'static str {
         "nobody takes a shift during their own leave"
@@ -667,8 +465,8 @@ impl SwapRule for SwapLeave {
 }
 
 impl SwapRule for SwapHoliday {
-    fn id(&self) -> &'static str {
-        "SWAP-HOLIDAY"
+    fn id(&self) -> RuleId {
+        RuleId::SwapHoliday
     }
     fn summary(&self) -> &'static str {
         "no shift on a public holiday is swapped"
@@ -697,8 +495,8 @@ impl SwapRule for SwapHoliday {
 }
 
 impl SwapRule for SwapRoster {
-    fn id(&self) -> &'static str {
-        "SWAP-ROSTER"
+    fn id(&self) -> RuleId {
+        RuleId::SwapRoster
     }
     fn summary(&self) -> &'static str {
         "every other roster rule still holds after the swap"
@@ -707,7 +505,12 @@ impl SwapRule for SwapRoster {
         // ONE/REST are SWAP-REST's and leave is SWAP-LEAVE's: one cause, one report.
         c.introduced()
             .iter()
-            .filter(|v| !matches!(v.rule, "ROSTER-ONE" | "ROSTER-REST" | "ROSTER-LEAVE"))
+            .filter(|v| {
+                !matches!(
+                    v.rule,
+                    RuleId::RosterOne | RuleId::RosterRest | RuleId::RosterLeave
+                )
+            })
             .map(|v| wrap(self.id(), v, c))
             .collect()
     }
@@ -716,7 +519,7 @@ impl SwapRule for SwapRoster {
 /// A roster violation restated as the swap's: "after the swap, …: ROSTER-REST". Every
 /// violation names a person, a date and a shift: a shift-level one (cover, lead) names
 /// the person taking that shift; a month-level one (load) the shift the person moves.
-fn wrap(rule: &'static str, v: &Violation, c: &SwapCtx) -> Violation {
+fn wrap(rule: RuleId, v: &Violation, c: &SwapCtx) -> Violation {
     let sc = c.sc;
     let moves = c.plan.moves();
     let mut out = Violation {
@@ -743,122 +546,4 @@ fn wrap(rule: &'static str, v: &Violation, c: &SwapCtx) -> Violation {
         out.shift = Some(sc.shifts[k].code.clone());
     }
     out
-}
-
-/// One person's week around the swap, before and after: shift codes, `-` for a day off.
-#[derive(Debug, Clone, Serialize)]
-pub struct WeekRow {
-    pub staff: String,
-    pub name: String,
-    pub dates: Vec<NaiveDate>,
-    pub before: Vec<String>,
-    pub after: Vec<String>,
-}
-
-/// The verdict on a swap.
-#[derive(Debug, Clone, Serialize)]
-pub struct SwapOutcome {
-    pub accepted: bool,
-    pub swap: Swap,
-    /// One-way swap whose return is still to be agreed.
-    pub return_pending: bool,
-    pub violations: Vec<Violation>,
-    pub weeks: Vec<WeekRow>,
-    /// The roster after the swap, with the swap recorded; only when accepted.
-    #[serde(skip)]
-    pub roster: Option<Roster>,
-}
-
-/// All violations of the plan; with `first_only`, stops at the first rule that fails
-/// (what `--candidates` needs to know).
-pub fn violations(idx: &RosterIndex, plan: SwapPlan, first_only: bool) -> Vec<Violation> {
-    let ctx = SwapCtx::new(idx, plan);
-    let mut out = Vec::new();
-    for r in swap_rules() {
-        out.extend(r.check(&ctx));
-        if first_only && !out.is_empty() {
-            break;
-        }
-    }
-    out
-}
-
-/// Judges a swap against every SWAP-* rule; when accepted, builds the new roster.
-pub fn check_swap(
-    sc: &Scenario,
-    roster: &Roster,
-    req: &SwapRequest,
-) -> Result<SwapOutcome, BadRequest> {
-    let granted = roster.granted_scenario(sc);
-    let sc = granted.as_ref();
-    let idx = RosterIndex::new(sc, roster);
-    let plan = SwapPlan::resolve(sc, &idx, req)?;
-    let violations = violations(&idx, plan, false);
-    let mut after = roster.clone();
-    apply(sc, &plan, &mut after.assignments);
-    after.sort(sc);
-    after.swaps.push(plan.record(sc));
-    let weeks = week_rows(sc, roster, &after, &plan);
-    let accepted = violations.is_empty();
-    Ok(SwapOutcome {
-        accepted,
-        swap: plan.record(sc),
-        return_pending: plan.return_date.is_none(),
-        violations,
-        weeks,
-        roster: accepted.then_some(after),
-    })
-}
-
-/// Both people's Monday-to-Sunday weeks holding the moved shifts, clipped to the month.
-fn week_rows(sc: &Scenario, before: &Roster, after: &Roster, plan: &SwapPlan) -> Vec<WeekRow> {
-    let mut dates: Vec<NaiveDate> = Vec::new();
-    for (d, _, _, _) in plan.moves() {
-        let monday = d - chrono::Days::new(d.weekday().num_days_from_monday() as u64);
-        for i in 0..7 {
-            let day = monday + chrono::Days::new(i);
-            if sc.month.contains(day) && !dates.contains(&day) {
-                dates.push(day);
-            }
-        }
-    }
-    dates.sort();
-    let cells = |r: &Roster, id: &str| -> Vec<String> {
-        dates
-            .iter()
-            .map(|d| {
-                let codes: Vec<&str> = r
-                    .assignments
-                    .iter()
-                    .filter(|a| a.staff == id && a.date == *d)
-                    .map(|a| a.shift.as_str())
-                    .collect();
-                if codes.is_empty() {
-                    "-".into()
-                } else {
-                    codes.join("+")
-                }
-            })
-            .collect()
-    };
-    [plan.a, plan.b]
-        .into_iter()
-        .map(|i| {
-            let p = &sc.staff[i];
-            WeekRow {
-                staff: p.id.clone(),
-                name: p.name.clone(),
-                dates: dates.clone(),
-                before: cells(before, &p.id),
-                after: cells(after, &p.id),
-            }
-        })
-        .collect()
-}
-
-/// SWAP-SKILL and SWAP-LIMIT hold for this pair whatever the dates: lets `--candidates`
-/// drop a person before trying their return dates.
-pub(crate) fn person_may_swap(idx: &RosterIndex, plan: &SwapPlan) -> bool {
-    let ctx = SwapCtx::new(idx, *plan);
-    SwapSkill.check(&ctx).is_empty() && SwapLimit.check(&ctx).is_empty()
 }

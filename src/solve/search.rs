@@ -1,0 +1,106 @@
+//! The staged search for the month's best roster: the root node, fix-and-optimise, then the
+//! fairness proofs, each stage ending on work done and never on a share of the clock.
+
+use super::backend::Outcome;
+use super::month::{Fixes, left, solve_once};
+use super::{SolveError, SolveOptions, Solved, Status, diagnose, fairness, greedy, neighbourhood};
+use crate::model::Scenario;
+use crate::rules::check_roster;
+use std::time::Instant;
+
+/// Solves the month. Every roster returned satisfies every roster rule: the independent
+/// checker confirms it before the roster leaves here (`SolveError::RulesBroken` if not).
+pub fn solve(sc: &Scenario, opts: &SolveOptions) -> Result<Solved, SolveError> {
+    let solved = search(sc, opts)?;
+    let broken = check_roster(sc, &solved.roster);
+    if broken.is_empty() {
+        Ok(solved)
+    } else {
+        Err(SolveError::RulesBroken(broken))
+    }
+}
+
+/// The staged search behind `solve`.
+///
+/// With CBC and an integral objective the search is staged, because large centres defeat
+/// a single branch-and-bound: the root node gives a first roster and a bound (and on small
+/// months the proof); fix-and-optimise (`neighbourhood`) improves the roster; then the
+/// fairness spreads are proven case by case and the rest of the month searched with the
+/// best roster as its start (`fairness`). Each stage ends on work done (the root node, node
+/// limits, rounds of neighbourhoods), never on a share of the clock, so the same scenario
+/// gives the same roster and the same proof on a busy machine as on an idle one. Only the
+/// time limit itself may cut the search short; the result then says `time_limit`.
+fn search(sc: &Scenario, opts: &SolveOptions) -> Result<Solved, SolveError> {
+    let started = Instant::now();
+    let cut_short = |stage| SolveError::NoSolutionInTime(opts.time_limit, stage);
+    // Plain branch-and-bound over the whole month, for what is left of the time.
+    let plain_search = |stage: &'static str| -> Result<Solved, SolveError> {
+        match solve_once(sc, &left(opts, started), &Fixes::default(), started)? {
+            Outcome::Found(solved) => Ok(solved),
+            Outcome::ProvenNone => Err(infeasible(sc, opts, started, stage)?),
+            Outcome::Unfinished { .. } => Err(cut_short(stage)),
+        }
+    };
+    if !fairness::can_probe(sc, opts) {
+        return plain_search("the branch-and-bound search");
+    }
+    let root_only = Fixes {
+        node_limit: Some(0),
+        ..Fixes::default()
+    };
+    // A roster before the root node, for the month whose root LP outlasts the limit: the
+    // user then gets it (and Ctrl-C writes it) instead of nothing. Not a MIP start: the
+    // root finds better on every month it finishes, and its path stays what it was.
+    let greedy = greedy::first_roster(sc).map(|r| greedy::as_solved(sc, r, started));
+    opts.progress
+        .report("first roster and bound (root node)", greedy.as_ref());
+    let solved = match solve_once(sc, &left(opts, started), &root_only, started)? {
+        Outcome::Found(solved) => solved,
+        Outcome::ProvenNone => return Err(infeasible(sc, opts, started, "the root node")?),
+        Outcome::Unfinished { clock: true } => {
+            return greedy
+                .map(|g| g.with_model_size(sc, started))
+                .ok_or_else(|| cut_short("the root node"));
+        }
+        // No roster at the root: the plain search gets the rest of the time.
+        Outcome::Unfinished { clock: false } => {
+            opts.progress
+                .report("searching for a first roster (branch and bound)", None);
+            return plain_search("the branch-and-bound search after the root node");
+        }
+    };
+    if solved.status != Status::TimeLimit || solved.out_of_time {
+        return Ok(solved);
+    }
+    opts.progress
+        .report("improving the roster (fix-and-optimise)", Some(&solved));
+    let improved = neighbourhood::improve(sc, opts, solved, started)?;
+    if improved.status != Status::TimeLimit || improved.out_of_time {
+        return Ok(improved);
+    }
+    let proven = fairness::prove_spreads(sc, opts, improved, started)?;
+    // The time taken is the whole solve's, whichever stage found the roster.
+    let bound = proven.bound;
+    Ok(proven.with_bound(bound, opts, started))
+}
+
+/// The solver proved the month has no roster: explain it with the time that is left. The
+/// explanation is the proof the user sees, so an unfinished one is reported as running out
+/// of time, never as "no roster exists" with nothing to show for it.
+fn infeasible(
+    sc: &Scenario,
+    opts: &SolveOptions,
+    started: Instant,
+    stage: &'static str,
+) -> Result<SolveError, SolveError> {
+    let why = diagnose::diagnose(sc, &left(opts, started)).map_err(|e| match e {
+        SolveError::NoSolutionInTime(..) => SolveError::NoSolutionInTime(opts.time_limit, stage),
+        other => other,
+    })?;
+    // CBC stopped inside its first LP by the clock reports that LP, and so the month, as
+    // infeasible. The elastic model tells a real conflict (a shortfall) from that.
+    if why.total_short == 0 {
+        return Err(SolveError::NoSolutionInTime(opts.time_limit, stage));
+    }
+    Ok(SolveError::Infeasible(why))
+}
