@@ -62,7 +62,10 @@ fn fail(code: u8, message: impl std::fmt::Display) -> u8 {
 
 fn store_code(e: &StoreError) -> u8 {
     match e {
-        StoreError::Db(_) | StoreError::Corrupt { .. } | StoreError::Hash(_) | StoreError::Solve(_) => 1,
+        StoreError::Db(_)
+        | StoreError::Corrupt { .. }
+        | StoreError::Hash(_)
+        | StoreError::Solve(_) => 1,
         _ => 2,
     }
 }
@@ -70,7 +73,15 @@ fn store_code(e: &StoreError) -> u8 {
 pub fn cmd_serve(a: ServeArgs) -> u8 {
     let addr: SocketAddr = match a.addr.parse() {
         Ok(x) => x,
-        Err(_) => return fail(2, format!("--addr: `{}` is not an address and port (like 127.0.0.1:8080)", a.addr)),
+        Err(_) => {
+            return fail(
+                2,
+                format!(
+                    "--addr: `{}` is not an address and port (like 127.0.0.1:8080)",
+                    a.addr
+                ),
+            );
+        }
     };
     let rt = match runtime() {
         Ok(rt) => rt,
@@ -109,7 +120,13 @@ pub fn cmd_serve(a: ServeArgs) -> u8 {
 pub fn cmd_user(a: UserArgs) -> u8 {
     let UserCommand::Add(a) = a.command;
     let Some(role) = Role::parse(&a.role) else {
-        return fail(2, format!("--role: unknown role `{}` (head, lead, agent or planner)", a.role));
+        return fail(
+            2,
+            format!(
+                "--role: unknown role `{}` (head, lead, agent or planner)",
+                a.role
+            ),
+        );
     };
     let mut line = String::new();
     if let Err(e) = std::io::stdin().lock().read_line(&mut line) {
@@ -133,11 +150,29 @@ pub fn cmd_user(a: UserArgs) -> u8 {
             Err(e) => return fail(store_code(&e), format!("--db {}: {e}", a.db.display())),
         };
         if matches!(role, Role::Lead | Role::Agent) && staff.is_none() {
-            return fail(2, format!("ID: `{}` is no staff ID of any month in {}; a {} account is a person's", a.id, a.db.display(), role.name()));
+            return fail(
+                2,
+                format!(
+                    "ID: `{}` is no staff ID of any month in {}; a {} account is a person's",
+                    a.id,
+                    a.db.display(),
+                    role.name()
+                ),
+            );
         }
-        match store.add_user(&a.id, role, staff.as_deref(), password, "roster user add").await {
+        match store
+            .add_user(&a.id, role, staff.as_deref(), password, "roster user add")
+            .await
+        {
             Ok(u) => {
-                println!("added {} ({}{})", u.login, u.role.name(), u.staff_id.map(|s| format!(", staff {s}")).unwrap_or_default());
+                println!(
+                    "added {} ({}{})",
+                    u.login,
+                    u.role.name(),
+                    u.staff_id
+                        .map(|s| format!(", staff {s}"))
+                        .unwrap_or_default()
+                );
                 0
             }
             Err(e) => fail(store_code(&e), format!("ID `{}`: {e}", a.id)),

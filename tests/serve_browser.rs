@@ -24,7 +24,11 @@ impl Drop for Driver {
 }
 
 fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 fn start_driver(port: u16) -> Driver {
@@ -58,11 +62,18 @@ async fn connect(port: u16, profile: &std::path::Path) -> Client {
     let mut args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
     args.push(format!("--user-data-dir={}", profile.display()));
     let mut caps = serde_json::Map::new();
-    caps.insert("goog:chromeOptions".into(), serde_json::json!({ "args": args }));
+    caps.insert(
+        "goog:chromeOptions".into(),
+        serde_json::json!({ "args": args }),
+    );
     let mut last = String::new();
     for _ in 0..100 {
         let conn = hyper_util::client::legacy::connect::HttpConnector::new();
-        match ClientBuilder::new(conn).capabilities(caps.clone()).connect(&format!("http://127.0.0.1:{port}")).await {
+        match ClientBuilder::new(conn)
+            .capabilities(caps.clone())
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+        {
             Ok(c) => return c,
             Err(e) => last = e.to_string(),
         }
@@ -84,12 +95,21 @@ async fn shot(c: &Client, name: &str) {
 }
 
 async fn text_of(c: &Client, css: &str) -> String {
-    c.find(Locator::Css(css)).await.unwrap_or_else(|e| panic!("{css}: {e}")).text().await.unwrap()
+    c.find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"))
+        .text()
+        .await
+        .unwrap()
 }
 
 #[test]
 fn a_lead_proposes_sees_the_rule_approves_and_sees_the_grid_change() {
-    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
     rt.block_on(async {
         let s = seeded().await;
         let app = roster::server::app(s.store.clone()).await.unwrap();
@@ -104,21 +124,64 @@ fn a_lead_proposes_sees_the_rule_approves_and_sees_the_grid_change() {
 
         // Log in as the lead of team A.
         c.goto(&format!("{base}/login")).await.unwrap();
-        c.find(Locator::Id("user")).await.unwrap().send_keys("S01").await.unwrap();
-        c.find(Locator::Id("password")).await.unwrap().send_keys(PASSWORD).await.unwrap();
+        c.find(Locator::Id("user"))
+            .await
+            .unwrap()
+            .send_keys("S01")
+            .await
+            .unwrap();
+        c.find(Locator::Id("password"))
+            .await
+            .unwrap()
+            .send_keys(PASSWORD)
+            .await
+            .unwrap();
         shot(&c, "login.png").await;
-        c.find(Locator::Id("login-submit")).await.unwrap().click().await.unwrap();
-        assert!(c.current_url().await.unwrap().path().ends_with("/months/2026-12"));
+        c.find(Locator::Id("login-submit"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        assert!(
+            c.current_url()
+                .await
+                .unwrap()
+                .path()
+                .ends_with("/months/2026-12")
+        );
         assert_eq!(text_of(&c, "#version").await, "1");
         shot(&c, "month-grid.png").await;
 
         // A senior lead's shift to a junior: SWAP-SKILL says no, and the page names it.
         let sc = scenario();
-        let d0 = seed_roster(&sc).assignments.iter().find(|x| x.staff == "S01").unwrap().date;
-        c.find(Locator::Css(&format!("td[data-staff='S01'][data-date='{d0}'] a"))).await.unwrap().click().await.unwrap();
-        c.find(Locator::Id("swap-with")).await.unwrap().select_by_value("S06").await.unwrap();
+        let d0 = seed_roster(&sc)
+            .assignments
+            .iter()
+            .find(|x| x.staff == "S01")
+            .unwrap()
+            .date;
+        c.find(Locator::Css(&format!(
+            "td[data-staff='S01'][data-date='{d0}'] a"
+        )))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+        c.find(Locator::Id("swap-with"))
+            .await
+            .unwrap()
+            .select_by_value("S06")
+            .await
+            .unwrap();
         shot(&c, "swap-candidates.png").await;
-        c.find(Locator::Id("swap-submit")).await.unwrap().click().await.unwrap();
+        c.find(Locator::Id("swap-submit"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
         assert!(text_of(&c, "#swap-state").await.contains("rejected"));
         let skill = text_of(&c, "tr[data-rule='SWAP-SKILL']").await;
         assert!(skill.contains('✘'), "SWAP-SKILL is marked broken: {skill}");
@@ -126,24 +189,66 @@ fn a_lead_proposes_sees_the_rule_approves_and_sees_the_grid_change() {
 
         // A valid swap inside team A: propose, approve, and the grid shows it.
         let ta = team_of(&sc, "S01");
-        let (a, d, b) = valid_swaps_where(ta, 1, |_, _, b| team_of(&sc, b) == ta).pop().expect("a swap inside team A");
+        let (a, d, b) = valid_swaps_where(ta, 1, |_, _, b| team_of(&sc, b) == ta)
+            .pop()
+            .expect("a swap inside team A");
         c.goto(&format!("{base}/months/2026-12")).await.unwrap();
         let cell_b = format!("td[data-staff='{b}'][data-date='{d}']");
         assert_eq!(text_of(&c, &cell_b).await.trim(), "");
-        c.find(Locator::Css(&format!("td[data-staff='{a}'][data-date='{d}'] a"))).await.unwrap().click().await.unwrap();
-        c.find(Locator::Id("swap-with")).await.unwrap().select_by_value(&b).await.unwrap();
-        c.find(Locator::Id("swap-submit")).await.unwrap().click().await.unwrap();
-        assert!(text_of(&c, "#swap-state").await.contains("accepted_by_partner"));
+        c.find(Locator::Css(&format!(
+            "td[data-staff='{a}'][data-date='{d}'] a"
+        )))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+        c.find(Locator::Id("swap-with"))
+            .await
+            .unwrap()
+            .select_by_value(&b)
+            .await
+            .unwrap();
+        c.find(Locator::Id("swap-submit"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        assert!(
+            text_of(&c, "#swap-state")
+                .await
+                .contains("accepted_by_partner")
+        );
         shot(&c, "swap-verdict.png").await;
-        c.find(Locator::Id("approve")).await.unwrap().click().await.unwrap();
-        assert!(c.current_url().await.unwrap().path().ends_with("/months/2026-12"));
+        c.find(Locator::Id("approve"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        assert!(
+            c.current_url()
+                .await
+                .unwrap()
+                .path()
+                .ends_with("/months/2026-12")
+        );
         assert_eq!(text_of(&c, "#version").await, "2");
-        assert!(!text_of(&c, &cell_b).await.trim().is_empty(), "{b} works {d} now");
+        assert!(
+            !text_of(&c, &cell_b).await.trim().is_empty(),
+            "{b} works {d} now"
+        );
         let cell_a = text_of(&c, &format!("td[data-staff='{a}'][data-date='{d}']")).await;
-        assert!(cell_a.trim() == "▶" || cell_a.trim().is_empty(), "{a} is off {d}: {cell_a}");
+        assert!(
+            cell_a.trim() == "▶" || cell_a.trim().is_empty(),
+            "{a} is off {d}: {cell_a}"
+        );
         shot(&c, "swap-applied.png").await;
 
-        c.goto(&format!("{base}/months/2026-12/charts")).await.unwrap();
+        c.goto(&format!("{base}/months/2026-12/charts"))
+            .await
+            .unwrap();
         shot(&c, "charts.png").await;
         c.close().await.unwrap();
     });

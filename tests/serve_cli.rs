@@ -35,8 +35,18 @@ fn user_add_reads_the_password_from_stdin_and_stores_only_its_hash() {
         .code(2)
         .stderr(contains("--role"));
     // No password, a short one, and an agent who is nobody on the staff.
-    roster().args(["user", "add", "p", "--role", "planner", "--db", db]).write_stdin("").assert().code(2).stderr(contains("no password"));
-    roster().args(["user", "add", "p", "--role", "planner", "--db", db]).write_stdin("short\n").assert().code(2).stderr(contains("at least 8"));
+    roster()
+        .args(["user", "add", "p", "--role", "planner", "--db", db])
+        .write_stdin("")
+        .assert()
+        .code(2)
+        .stderr(contains("no password"));
+    roster()
+        .args(["user", "add", "p", "--role", "planner", "--db", db])
+        .write_stdin("short\n")
+        .assert()
+        .code(2)
+        .stderr(contains("at least 8"));
     roster()
         .args(["user", "add", "S01", "--role", "agent", "--db", db])
         .write_stdin("long-enough-pw\n")
@@ -45,7 +55,10 @@ fn user_add_reads_the_password_from_stdin_and_stores_only_its_hash() {
         .stderr(contains("no staff ID"));
     for f in std::fs::read_dir(dir.path()).unwrap() {
         let bytes = std::fs::read(f.unwrap().path()).unwrap();
-        assert!(!bytes.windows(secret.len()).any(|w| w == secret.as_bytes()), "password in clear on disk");
+        assert!(
+            !bytes.windows(secret.len()).any(|w| w == secret.as_bytes()),
+            "password in clear on disk"
+        );
     }
 }
 

@@ -27,11 +27,17 @@ pub fn routes() -> Router<AppState> {
         .route("/api/months/{month}/versions", get(versions))
         .route("/api/months/{month}/publish", post(publish))
         .route("/api/months/{month}/candidates", get(candidates))
-        .route("/api/months/{month}/swaps", get(list_swaps).post(propose_swap))
+        .route(
+            "/api/months/{month}/swaps",
+            get(list_swaps).post(propose_swap),
+        )
         .route("/api/swaps/{id}", get(swap))
         .route("/api/swaps/{id}/accept", post(accept_swap))
         .route("/api/swaps/{id}/approve", post(approve_swap))
-        .route("/api/months/{month}/leave", get(list_leave).post(propose_leave))
+        .route(
+            "/api/months/{month}/leave",
+            get(list_leave).post(propose_leave),
+        )
         .route("/api/leave/{id}/approve", post(approve_leave))
         .route("/api/audit", get(audit))
 }
@@ -58,13 +64,14 @@ async fn login(
     b: Result<Json<Login>, axum::extract::rejection::JsonRejection>,
 ) -> ApiResult {
     let b = body(b)?;
-    let user = st
-        .store
-        .login(&b.user, &b.password)
-        .await?
-        .ok_or_else(|| ApiError::new(StatusCode::UNAUTHORIZED, "unknown user or wrong password"))?;
+    let user =
+        st.store.login(&b.user, &b.password).await?.ok_or_else(|| {
+            ApiError::new(StatusCode::UNAUTHORIZED, "unknown user or wrong password")
+        })?;
     let csrf = start_session(&session, &user).await?;
-    Ok(Json(json!({"user": user.login, "role": user.role, "staff_id": user.staff_id, "csrf": csrf})))
+    Ok(Json(
+        json!({"user": user.login, "role": user.role, "staff_id": user.staff_id, "csrf": csrf}),
+    ))
 }
 
 async fn logout(CurrentUser(_): CurrentUser, session: Session) -> ApiResult {
@@ -74,22 +81,34 @@ async fn logout(CurrentUser(_): CurrentUser, session: Session) -> ApiResult {
 
 async fn session_info(CurrentUser(u): CurrentUser, session: Session) -> ApiResult {
     let csrf = csrf_token(&session).await?;
-    Ok(Json(json!({"user": u.login, "role": u.role, "staff_id": u.staff_id, "csrf": csrf})))
+    Ok(Json(
+        json!({"user": u.login, "role": u.role, "staff_id": u.staff_id, "csrf": csrf}),
+    ))
 }
 
 async fn months(State(st): State<AppState>, CurrentUser(_): CurrentUser) -> ApiResult {
     Ok(Json(json!({"months": st.store.months().await?})))
 }
 
-async fn roster(State(st): State<AppState>, CurrentUser(_): CurrentUser, Path(month): Path<String>) -> ApiResult {
+async fn roster(
+    State(st): State<AppState>,
+    CurrentUser(_): CurrentUser,
+    Path(month): Path<String>,
+) -> ApiResult {
     let m = st.store.current(&month_key(&month)?).await?;
     let mut v = to_json(&m.roster);
     v["version"] = json!(m.version);
     Ok(Json(v))
 }
 
-async fn versions(State(st): State<AppState>, CurrentUser(_): CurrentUser, Path(month): Path<String>) -> ApiResult {
-    Ok(Json(json!({"versions": st.store.versions(&month_key(&month)?).await?})))
+async fn versions(
+    State(st): State<AppState>,
+    CurrentUser(_): CurrentUser,
+    Path(month): Path<String>,
+) -> ApiResult {
+    Ok(Json(
+        json!({"versions": st.store.versions(&month_key(&month)?).await?}),
+    ))
 }
 
 #[derive(Deserialize)]
@@ -106,7 +125,9 @@ async fn publish(
     let b = body(b)?;
     let month = month_key(&month)?;
     st.store.publish(&month, b.version, &u).await?;
-    Ok(Json(json!({"month": month, "version": b.version, "published": true})))
+    Ok(Json(
+        json!({"month": month, "version": b.version, "published": true}),
+    ))
 }
 
 #[derive(Deserialize)]
@@ -122,15 +143,28 @@ async fn candidates(
     Query(q): Query<CandidatesQuery>,
 ) -> ApiResult {
     let m = st.store.current(&month_key(&month)?).await?;
-    let bad = |e: whatif::BadRequest| ApiError::new(StatusCode::BAD_REQUEST, format!("{}: {}", e.flag, e.message));
+    let bad = |e: whatif::BadRequest| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            format!("{}: {}", e.flag, e.message),
+        )
+    };
     let a = whatif::staff_arg(&m.scenario, "staff", &q.staff).map_err(bad)?;
     let d = whatif::date_in_month(&m.scenario, "date", &q.date).map_err(bad)?;
     let list = whatif::candidates(&m.scenario, &m.roster, a, d).map_err(bad)?;
-    Ok(Json(json!({"staff": q.staff, "date": d, "version": m.version, "candidates": list})))
+    Ok(Json(
+        json!({"staff": q.staff, "date": d, "version": m.version, "candidates": list}),
+    ))
 }
 
-async fn list_swaps(State(st): State<AppState>, CurrentUser(_): CurrentUser, Path(month): Path<String>) -> ApiResult {
-    Ok(Json(json!({"swaps": st.store.swaps(&month_key(&month)?).await?})))
+async fn list_swaps(
+    State(st): State<AppState>,
+    CurrentUser(_): CurrentUser,
+    Path(month): Path<String>,
+) -> ApiResult {
+    Ok(Json(
+        json!({"swaps": st.store.swaps(&month_key(&month)?).await?}),
+    ))
 }
 
 async fn propose_swap(
@@ -144,20 +178,38 @@ async fn propose_swap(
     Ok(Json(to_json(&r)))
 }
 
-async fn swap(State(st): State<AppState>, CurrentUser(_): CurrentUser, Path(id): Path<i64>) -> ApiResult {
+async fn swap(
+    State(st): State<AppState>,
+    CurrentUser(_): CurrentUser,
+    Path(id): Path<i64>,
+) -> ApiResult {
     Ok(Json(to_json(&st.store.swap(id).await?)))
 }
 
-async fn accept_swap(State(st): State<AppState>, CurrentUser(u): CurrentUser, Path(id): Path<i64>) -> ApiResult {
+async fn accept_swap(
+    State(st): State<AppState>,
+    CurrentUser(u): CurrentUser,
+    Path(id): Path<i64>,
+) -> ApiResult {
     Ok(Json(to_json(&st.store.accept_swap(id, &u).await?)))
 }
 
-async fn approve_swap(State(st): State<AppState>, CurrentUser(u): CurrentUser, Path(id): Path<i64>) -> ApiResult {
+async fn approve_swap(
+    State(st): State<AppState>,
+    CurrentUser(u): CurrentUser,
+    Path(id): Path<i64>,
+) -> ApiResult {
     Ok(Json(to_json(&st.store.approve_swap(id, &u).await?)))
 }
 
-async fn list_leave(State(st): State<AppState>, CurrentUser(_): CurrentUser, Path(month): Path<String>) -> ApiResult {
-    Ok(Json(json!({"leave": st.store.leave_requests(&month_key(&month)?).await?})))
+async fn list_leave(
+    State(st): State<AppState>,
+    CurrentUser(_): CurrentUser,
+    Path(month): Path<String>,
+) -> ApiResult {
+    Ok(Json(
+        json!({"leave": st.store.leave_requests(&month_key(&month)?).await?}),
+    ))
 }
 
 async fn propose_leave(
@@ -173,7 +225,11 @@ async fn propose_leave(
     Ok(Json(v))
 }
 
-async fn approve_leave(State(st): State<AppState>, CurrentUser(u): CurrentUser, Path(id): Path<i64>) -> ApiResult {
+async fn approve_leave(
+    State(st): State<AppState>,
+    CurrentUser(u): CurrentUser,
+    Path(id): Path<i64>,
+) -> ApiResult {
     let opts = super::pages::repair_options();
     Ok(Json(to_json(&st.store.approve_leave(id, &u, &opts).await?)))
 }
@@ -183,7 +239,11 @@ struct AuditQuery {
     month: Option<String>,
 }
 
-async fn audit(State(st): State<AppState>, CurrentUser(u): CurrentUser, Query(q): Query<AuditQuery>) -> ApiResult {
+async fn audit(
+    State(st): State<AppState>,
+    CurrentUser(u): CurrentUser,
+    Query(q): Query<AuditQuery>,
+) -> ApiResult {
     if u.role == Role::Agent {
         return Err(StoreError::Forbidden(format!(
             "the audit log is for the head, leads and planners; {} is an agent",
@@ -192,5 +252,7 @@ async fn audit(State(st): State<AppState>, CurrentUser(u): CurrentUser, Query(q)
         .into());
     }
     let month = q.month.as_deref().map(month_key).transpose()?;
-    Ok(Json(json!({"entries": st.store.audit(month.as_deref()).await?})))
+    Ok(Json(
+        json!({"entries": st.store.audit(month.as_deref()).await?}),
+    ))
 }

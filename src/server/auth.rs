@@ -47,7 +47,9 @@ impl FromRequestParts<AppState> for PageUser {
     type Rejection = PageError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, PageError> {
-        Ok(PageUser(CurrentUser::from_request_parts(parts, state).await?.0))
+        Ok(PageUser(
+            CurrentUser::from_request_parts(parts, state).await?.0,
+        ))
     }
 }
 
@@ -119,7 +121,10 @@ pub async fn csrf_guard(session: Session, req: Request, next: Next) -> Response 
         None if is_form => {
             let (parts, body) = req.into_parts();
             let Ok(bytes) = to_bytes(body, FORM_LIMIT).await else {
-                return refuse(ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "form too large"));
+                return refuse(ApiError::new(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "form too large",
+                ));
             };
             let field = serde_urlencoded::from_bytes::<CsrfField>(&bytes)
                 .ok()

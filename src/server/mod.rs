@@ -48,7 +48,10 @@ pub async fn serve(store: Store, addr: std::net::SocketAddr) -> anyhow::Result<(
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|e| anyhow::anyhow!("--addr {addr}: cannot listen: {e}"))?;
-    eprintln!("roster serve: listening on http://{}", listener.local_addr()?);
+    eprintln!(
+        "roster serve: listening on http://{}",
+        listener.local_addr()?
+    );
     axum::serve(listener, app)
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;

@@ -28,9 +28,13 @@ impl LeaveState {
         }
     }
     fn parse(s: &str) -> Option<LeaveState> {
-        [LeaveState::Proposed, LeaveState::Rejected, LeaveState::Applied]
-            .into_iter()
-            .find(|st| st.name() == s)
+        [
+            LeaveState::Proposed,
+            LeaveState::Rejected,
+            LeaveState::Applied,
+        ]
+        .into_iter()
+        .find(|st| st.name() == s)
     }
 }
 
@@ -77,25 +81,47 @@ fn bad(field: &str, message: String) -> StoreError {
 }
 
 /// The request as the whatif layer takes it, signed by `approved_by`.
-fn request_of(state: &MonthState, r: &LeaveInput, filed_by: &str, approved_by: Approver) -> Result<LeaveRequest> {
+fn request_of(
+    state: &MonthState,
+    r: &LeaveInput,
+    filed_by: &str,
+    approved_by: Approver,
+) -> Result<LeaveRequest> {
     let sc = &state.scenario;
     let staff = whatif::staff_arg(sc, "staff", &r.staff).map_err(|e| bad("staff", e.message))?;
     let date = |field: &str, s: &str| {
-        parse_date(s).ok_or_else(|| bad(field, format!("`{s}` is not a date (expected YYYY-MM-DD)")))
+        parse_date(s)
+            .ok_or_else(|| bad(field, format!("`{s}` is not a date (expected YYYY-MM-DD)")))
     };
     let (from, to) = (date("from", &r.from)?, date("to", &r.to)?);
     if to < from {
-        return Err(bad("to", format!("leave ends ({to}) before it starts ({from})")));
+        return Err(bad(
+            "to",
+            format!("leave ends ({to}) before it starts ({from})"),
+        ));
     }
     if !sc.month.dates().any(|d| from <= d && d <= to) {
-        return Err(bad("from", format!("{from}..{to} has no day in the month {}", sc.month)));
+        return Err(bad(
+            "from",
+            format!("{from}..{to} has no day in the month {}", sc.month),
+        ));
     }
     let kind = LeaveKind::parse(&r.kind).ok_or_else(|| {
-        bad("kind", format!("unknown leave kind `{}` (personal, special, sick or annual)", r.kind))
+        bad(
+            "kind",
+            format!(
+                "unknown leave kind `{}` (personal, special, sick or annual)",
+                r.kind
+            ),
+        )
     })?;
     let requested_at = match r.requested_at.as_deref().filter(|s| !s.is_empty()) {
-        Some(s) => parse_datetime(s)
-            .ok_or_else(|| bad("requested_at", format!("`{s}` is not a date-time (expected YYYY-MM-DDTHH:MM)")))?,
+        Some(s) => parse_datetime(s).ok_or_else(|| {
+            bad(
+                "requested_at",
+                format!("`{s}` is not a date-time (expected YYYY-MM-DDTHH:MM)"),
+            )
+        })?,
         None => super::centre_now(),
     };
     Ok(LeaveRequest {
@@ -115,7 +141,11 @@ fn request_of(state: &MonthState, r: &LeaveInput, filed_by: &str, approved_by: A
 
 /// Whom LEAVE-APPROVER names for leave of `days` days.
 fn approver_for(days: i64) -> Approver {
-    if days <= 1 { Approver::DeptHead } else { Approver::CentreDirector }
+    if days <= 1 {
+        Approver::DeptHead
+    } else {
+        Approver::CentreDirector
+    }
 }
 
 /// The role that signs for an approver; the centre director has no account here.
@@ -124,7 +154,7 @@ fn role_for(approver: Approver) -> Option<Role> {
 }
 
 fn rules_broken(o: &LeaveOutcome) -> String {
-    let mut ids: Vec<&str> = o.violations.iter().map(|v| v.rule).collect();
+    let mut ids: Vec<&str> = o.violations.iter().map(|v| v.rule.as_str()).collect();
     ids.dedup();
     format!("rejected by {}", ids.join(", "))
 }
@@ -148,7 +178,8 @@ fn record_of(row: &sqlx::sqlite::SqliteRow) -> Result<LeaveRecord> {
         approver: row.try_get("approver")?,
         state: LeaveState::parse(&state).ok_or_else(|| super::corrupt("leave state", &state))?,
         judged_version: row.try_get("judged_version")?,
-        violations: serde_json::from_str(&violations).map_err(|e| super::corrupt("leave violations", e))?,
+        violations: serde_json::from_str(&violations)
+            .map_err(|e| super::corrupt("leave violations", e))?,
         decided_by: row.try_get("decided_by")?,
         applied_version: row.try_get("applied_version")?,
         reason: row.try_get("reason")?,
@@ -157,11 +188,13 @@ fn record_of(row: &sqlx::sqlite::SqliteRow) -> Result<LeaveRecord> {
 }
 
 async fn load(conn: &mut sqlx::SqliteConnection, id: i64) -> Result<LeaveRecord> {
-    let row = sqlx::query(&format!("SELECT {LEAVE_COLUMNS} FROM leave_requests WHERE id = ?"))
-        .bind(id)
-        .fetch_optional(&mut *conn)
-        .await?
-        .ok_or_else(|| StoreError::NotFound(format!("no leave request #{id}")))?;
+    let row = sqlx::query(&format!(
+        "SELECT {LEAVE_COLUMNS} FROM leave_requests WHERE id = ?"
+    ))
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or_else(|| StoreError::NotFound(format!("no leave request #{id}")))?;
     record_of(&row)
 }
 
@@ -182,7 +215,12 @@ impl LeaveRecord {
 impl Store {
     /// Files leave and judges it by every LEAVE-* rule as if the approver LEAVE-APPROVER
     /// names had signed; a request some rule rejects is stored as rejected.
-    pub async fn propose_leave(&self, month: &str, actor: &User, input: &LeaveInput) -> Result<(LeaveRecord, LeaveOutcome)> {
+    pub async fn propose_leave(
+        &self,
+        month: &str,
+        actor: &User,
+        input: &LeaveInput,
+    ) -> Result<(LeaveRecord, LeaveOutcome)> {
         let mut tx = self.begin_write().await?;
         let state = current_in(&mut tx, month).await?;
         let me = actor.staff_id.as_deref();
@@ -191,7 +229,11 @@ impl Store {
             Role::Lead => {
                 let mine = actor.lead_teams(&state.scenario);
                 me == Some(input.staff.as_str())
-                    || state.scenario.staff_by_id(&input.staff).and_then(|i| state.scenario.staff[i].team).is_some_and(|t| mine.contains(&t))
+                    || state
+                        .scenario
+                        .staff_by_id(&input.staff)
+                        .and_then(|i| state.scenario.staff[i].team)
+                        .is_some_and(|t| mine.contains(&t))
             }
             Role::Head | Role::Planner => false,
         };
@@ -206,11 +248,22 @@ impl Store {
         let filed_by = me.unwrap_or(&actor.login).to_owned();
         let probe = request_of(&state, input, &filed_by, Approver::DeptHead)?;
         let approver = approver_for(probe.days());
-        let req = LeaveRequest { approved_by: approver, ..probe };
+        let req = LeaveRequest {
+            approved_by: approver,
+            ..probe
+        };
         let outcome = whatif::check_leave(&state.scenario, &state.roster, &req);
-        let st = if outcome.accepted { LeaveState::Proposed } else { LeaveState::Rejected };
+        let st = if outcome.accepted {
+            LeaveState::Proposed
+        } else {
+            LeaveState::Rejected
+        };
         let reason = (!outcome.accepted).then(|| rules_broken(&outcome));
-        let requested_at = req.requested_at.expect("set above").format("%Y-%m-%dT%H:%M").to_string();
+        let requested_at = req
+            .requested_at
+            .expect("set above")
+            .format("%Y-%m-%dT%H:%M")
+            .to_string();
         let now = now_text();
         let id = sqlx::query(
             "INSERT INTO leave_requests (month, staff, from_date, to_date, kind, requested_at, certificate, \
@@ -238,9 +291,22 @@ impl Store {
         .last_insert_rowid();
         let detail = format!(
             "leave #{id}: {} {} {}..{}, to {}: {}",
-            input.staff, req.kind.name(), req.from, req.to, approver.name(), reason.as_deref().unwrap_or(st.name())
+            input.staff,
+            req.kind.name(),
+            req.from,
+            req.to,
+            approver.name(),
+            reason.as_deref().unwrap_or(st.name())
         );
-        audit::record(&mut tx, &actor.login, "leave_propose", Some(month), Some(state.version), &detail).await?;
+        audit::record(
+            &mut tx,
+            &actor.login,
+            "leave_propose",
+            Some(month),
+            Some(state.version),
+            &detail,
+        )
+        .await?;
         let record = load(&mut tx, id).await?;
         tx.commit().await?;
         Ok((record, outcome))
@@ -250,7 +316,12 @@ impl Store {
     /// roster, the roster repaired around it (a MIP solve, outside the write lock), and the
     /// repair stored as the next version — unless the roster changed during the solve, in
     /// which case the whole judgement is made again on the new version.
-    pub async fn approve_leave(&self, id: i64, actor: &User, opts: &SolveOptions) -> Result<LeaveRecord> {
+    pub async fn approve_leave(
+        &self,
+        id: i64,
+        actor: &User,
+        opts: &SolveOptions,
+    ) -> Result<LeaveRecord> {
         for _ in 0..3 {
             let (r, state) = {
                 let mut conn = self.pool.acquire().await?;
@@ -258,25 +329,40 @@ impl Store {
                 let state = current_in(&mut conn, &r.month).await?;
                 (r, state)
             };
-            let approver = Approver::parse(&r.approver).ok_or_else(|| super::corrupt("leave approver", &r.approver))?;
+            let approver = Approver::parse(&r.approver)
+                .ok_or_else(|| super::corrupt("leave approver", &r.approver))?;
             if role_for(approver) != Some(actor.role) {
                 return Err(StoreError::Forbidden(format!(
                     "leave #{id} ({} to {}) goes to the {} (LEAVE-APPROVER); {} is a {}",
-                    r.from, r.to, approver.name(), actor.login, actor.role.name()
+                    r.from,
+                    r.to,
+                    approver.name(),
+                    actor.login,
+                    actor.role.name()
                 )));
             }
             if r.state != LeaveState::Proposed {
-                return Err(StoreError::Conflict(format!("leave #{id} is {} already", r.state.name())));
+                return Err(StoreError::Conflict(format!(
+                    "leave #{id} is {} already",
+                    r.state.name()
+                )));
             }
             let req = request_of(&state, &r.input(), &r.filed_by, approver)?;
             let outcome = whatif::check_leave(&state.scenario, &state.roster, &req);
             let repaired = if outcome.accepted {
-                let (sc, base, req2, opts) = (state.scenario.clone(), state.roster.clone(), req.clone(), opts.clone());
+                let (sc, base, req2, opts) = (
+                    state.scenario.clone(),
+                    state.roster.clone(),
+                    req.clone(),
+                    opts.clone(),
+                );
                 let now = super::centre_now();
-                tokio::task::spawn_blocking(move || whatif::repair_leave_at(&sc, &base, &req2, Some(now), &opts))
-                    .await
-                    .map_err(|e| StoreError::Solve(e.to_string()))
-                    .map(Some)?
+                tokio::task::spawn_blocking(move || {
+                    whatif::repair_leave_at(&sc, &base, &req2, Some(now), &opts)
+                })
+                .await
+                .map_err(|e| StoreError::Solve(e.to_string()))
+                .map(Some)?
             } else {
                 None
             };
@@ -298,7 +384,15 @@ impl Store {
                     done.reason = Some(why);
                 }
                 Some(Ok(rep)) => {
-                    let v = insert_successor(&mut tx, &r.month, state.version, &rep.roster, &format!("leave #{id} ({} changed cells)", rep.changed_cells), &actor.login).await?;
+                    let v = insert_successor(
+                        &mut tx,
+                        &r.month,
+                        state.version,
+                        &rep.roster,
+                        &format!("leave #{id} ({} changed cells)", rep.changed_cells),
+                        &actor.login,
+                    )
+                    .await?;
                     done.state = LeaveState::Applied;
                     done.applied_version = Some(v);
                 }
@@ -325,17 +419,36 @@ impl Store {
             .execute(&mut *tx)
             .await?;
             if updated.rows_affected() != 1 {
-                return Err(StoreError::Conflict(format!("leave #{id} was decided by someone else meanwhile")));
+                return Err(StoreError::Conflict(format!(
+                    "leave #{id} was decided by someone else meanwhile"
+                )));
             }
-            let detail = format!("leave #{id} {}{}", done.state.name(), done.reason.as_deref().map(|w| format!(": {w}")).unwrap_or_default());
-            audit::record(&mut tx, &actor.login, "leave_approve", Some(&r.month), Some(state.version), &detail).await?;
+            let detail = format!(
+                "leave #{id} {}{}",
+                done.state.name(),
+                done.reason
+                    .as_deref()
+                    .map(|w| format!(": {w}"))
+                    .unwrap_or_default()
+            );
+            audit::record(
+                &mut tx,
+                &actor.login,
+                "leave_approve",
+                Some(&r.month),
+                Some(state.version),
+                &detail,
+            )
+            .await?;
             tx.commit().await?;
             return match conflict {
                 Some(m) => Err(StoreError::Conflict(m)),
                 None => Ok(done),
             };
         }
-        Err(StoreError::Conflict(format!("leave #{id}: the roster kept changing during the repair; try again")))
+        Err(StoreError::Conflict(format!(
+            "leave #{id}: the roster kept changing during the repair; try again"
+        )))
     }
 
     pub async fn leave_request(&self, id: i64) -> Result<LeaveRecord> {
@@ -344,10 +457,12 @@ impl Store {
     }
 
     pub async fn leave_requests(&self, month: &str) -> Result<Vec<LeaveRecord>> {
-        let rows = sqlx::query(&format!("SELECT {LEAVE_COLUMNS} FROM leave_requests WHERE month = ? ORDER BY id DESC"))
-            .bind(month)
-            .fetch_all(&self.pool)
-            .await?;
+        let rows = sqlx::query(&format!(
+            "SELECT {LEAVE_COLUMNS} FROM leave_requests WHERE month = ? ORDER BY id DESC"
+        ))
+        .bind(month)
+        .fetch_all(&self.pool)
+        .await?;
         rows.iter().map(record_of).collect()
     }
 }

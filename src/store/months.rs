@@ -64,37 +64,58 @@ impl Store {
             .fetch_optional(&mut *tx)
             .await?;
         if exists.is_some() {
-            return Err(StoreError::Conflict(format!("month {month} exists already")));
+            return Err(StoreError::Conflict(format!(
+                "month {month} exists already"
+            )));
         }
-        sqlx::query("INSERT INTO months (month, scenario_toml, source, created_at) VALUES (?, ?, ?, ?)")
-            .bind(&month)
-            .bind(toml)
-            .bind(source)
-            .bind(now_text())
-            .execute(&mut *tx)
-            .await?;
-        audit::record(&mut tx, actor, "month_import", Some(&month), None, &format!("scenario from {source}")).await?;
+        sqlx::query(
+            "INSERT INTO months (month, scenario_toml, source, created_at) VALUES (?, ?, ?, ?)",
+        )
+        .bind(&month)
+        .bind(toml)
+        .bind(source)
+        .bind(now_text())
+        .execute(&mut *tx)
+        .await?;
+        audit::record(
+            &mut tx,
+            actor,
+            "month_import",
+            Some(&month),
+            None,
+            &format!("scenario from {source}"),
+        )
+        .await?;
         tx.commit().await?;
         Ok(month)
     }
 
     pub async fn months(&self) -> Result<Vec<String>> {
-        Ok(sqlx::query_scalar("SELECT month FROM months ORDER BY month")
-            .fetch_all(&self.pool)
-            .await?)
+        Ok(
+            sqlx::query_scalar("SELECT month FROM months ORDER BY month")
+                .fetch_all(&self.pool)
+                .await?,
+        )
     }
 
     pub async fn scenario(&self, month: &str) -> Result<Scenario> {
-        let toml: Option<String> = sqlx::query_scalar("SELECT scenario_toml FROM months WHERE month = ?")
-            .bind(month)
-            .fetch_optional(&self.pool)
-            .await?;
+        let toml: Option<String> =
+            sqlx::query_scalar("SELECT scenario_toml FROM months WHERE month = ?")
+                .bind(month)
+                .fetch_optional(&self.pool)
+                .await?;
         let toml = toml.ok_or_else(|| StoreError::NotFound(format!("no month {month}")))?;
         scenario_of(month, &toml)
     }
 
     /// Adds a draft roster made by a solve; returns its version.
-    pub async fn add_draft(&self, month: &str, roster: &Roster, actor: &str, reason: &str) -> Result<i64> {
+    pub async fn add_draft(
+        &self,
+        month: &str,
+        roster: &Roster,
+        actor: &str,
+        reason: &str,
+    ) -> Result<i64> {
         let sc = self.scenario(month).await?;
         roster
             .validate(Path::new("draft roster"), &sc)
@@ -125,8 +146,16 @@ impl Store {
         .fetch_optional(&mut *tx)
         .await?;
         match published {
-            None => return Err(StoreError::NotFound(format!("no version {version} of {month}"))),
-            Some(1) => return Err(StoreError::Conflict(format!("version {version} of {month} is published already"))),
+            None => {
+                return Err(StoreError::NotFound(format!(
+                    "no version {version} of {month}"
+                )));
+            }
+            Some(1) => {
+                return Err(StoreError::Conflict(format!(
+                    "version {version} of {month} is published already"
+                )));
+            }
             Some(_) => {}
         }
         let newer: Option<i64> = sqlx::query_scalar(
@@ -145,7 +174,15 @@ impl Store {
             .bind(version)
             .execute(&mut *tx)
             .await?;
-        audit::record(&mut tx, &actor.login, "publish", Some(month), Some(version), &format!("published version {version}")).await?;
+        audit::record(
+            &mut tx,
+            &actor.login,
+            "publish",
+            Some(month),
+            Some(version),
+            &format!("published version {version}"),
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -188,18 +225,23 @@ impl Store {
         .bind(version)
         .fetch_optional(&self.pool)
         .await?;
-        let json = json.ok_or_else(|| StoreError::NotFound(format!("no version {version} of {month}")))?;
+        let json =
+            json.ok_or_else(|| StoreError::NotFound(format!("no version {version} of {month}")))?;
         roster_of(month, version, &json, &sc)
     }
 }
 
 /// The published state read inside a connection or transaction, so a writer judges the
 /// same version it then replaces.
-pub(crate) async fn current_in(conn: &mut sqlx::SqliteConnection, month: &str) -> Result<MonthState> {
-    let toml: Option<String> = sqlx::query_scalar("SELECT scenario_toml FROM months WHERE month = ?")
-        .bind(month)
-        .fetch_optional(&mut *conn)
-        .await?;
+pub(crate) async fn current_in(
+    conn: &mut sqlx::SqliteConnection,
+    month: &str,
+) -> Result<MonthState> {
+    let toml: Option<String> =
+        sqlx::query_scalar("SELECT scenario_toml FROM months WHERE month = ?")
+            .bind(month)
+            .fetch_optional(&mut *conn)
+            .await?;
     let toml = toml.ok_or_else(|| StoreError::NotFound(format!("no month {month}")))?;
     let row = sqlx::query(
         "SELECT version, roster_json FROM roster_versions WHERE month = ? AND published = 1 \
@@ -211,7 +253,12 @@ pub(crate) async fn current_in(conn: &mut sqlx::SqliteConnection, month: &str) -
     .ok_or_else(|| StoreError::Conflict(format!("{month} has no published roster yet")))?;
     let version: i64 = row.try_get("version")?;
     let mut scenario = scenario_of(month, &toml)?;
-    let roster = roster_of(month, version, &row.try_get::<String, _>("roster_json")?, &scenario)?;
+    let roster = roster_of(
+        month,
+        version,
+        &row.try_get::<String, _>("roster_json")?,
+        &scenario,
+    )?;
     roster.grant_leave_to(&mut scenario);
     Ok(MonthState {
         month: month.to_owned(),
@@ -223,10 +270,11 @@ pub(crate) async fn current_in(conn: &mut sqlx::SqliteConnection, month: &str) -
 }
 
 async fn next_version(tx: &mut Transaction<'static, Sqlite>, month: &str) -> Result<i64> {
-    let max: Option<i64> = sqlx::query_scalar("SELECT MAX(version) FROM roster_versions WHERE month = ?")
-        .bind(month)
-        .fetch_one(&mut **tx)
-        .await?;
+    let max: Option<i64> =
+        sqlx::query_scalar("SELECT MAX(version) FROM roster_versions WHERE month = ?")
+            .bind(month)
+            .fetch_one(&mut **tx)
+            .await?;
     Ok(max.unwrap_or(0) + 1)
 }
 
@@ -242,7 +290,17 @@ pub(crate) async fn insert_successor(
     actor: &str,
 ) -> Result<i64> {
     let version = next_version(tx, month).await?;
-    insert_version(tx, month, version, roster, true, Some(parent), reason, actor).await?;
+    insert_version(
+        tx,
+        month,
+        version,
+        roster,
+        true,
+        Some(parent),
+        reason,
+        actor,
+    )
+    .await?;
     Ok(version)
 }
 

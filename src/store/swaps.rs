@@ -124,7 +124,7 @@ fn judge(state: &MonthState, input: &SwapInput) -> Result<SwapOutcome> {
 }
 
 fn rules_broken(outcome: &SwapOutcome) -> String {
-    let mut ids: Vec<&str> = outcome.violations.iter().map(|v| v.rule).collect();
+    let mut ids: Vec<&str> = outcome.violations.iter().map(|v| v.rule.as_str()).collect();
     ids.dedup();
     format!("rejected by {}", ids.join(", "))
 }
@@ -165,11 +165,13 @@ const SWAP_COLUMNS: &str = "id, month, staff, date, with_staff, return_date, sta
      violations_json, lead_a_signed, lead_b_signed, applied_version, reason, proposed_by";
 
 async fn load(conn: &mut sqlx::SqliteConnection, id: i64) -> Result<SwapRecord> {
-    let row = sqlx::query(&format!("SELECT {SWAP_COLUMNS} FROM swap_requests WHERE id = ?"))
-        .bind(id)
-        .fetch_optional(&mut *conn)
-        .await?
-        .ok_or_else(|| StoreError::NotFound(format!("no swap request #{id}")))?;
+    let row = sqlx::query(&format!(
+        "SELECT {SWAP_COLUMNS} FROM swap_requests WHERE id = ?"
+    ))
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or_else(|| StoreError::NotFound(format!("no swap request #{id}")))?;
     record_of(&row)
 }
 
@@ -205,7 +207,12 @@ async fn save(conn: &mut sqlx::SqliteConnection, r: &SwapRecord, from: SwapState
 impl Store {
     /// Files a swap and judges it on the current published roster. A swap some rule
     /// rejects is stored as rejected, with the violations, so the verdict is on record.
-    pub async fn propose_swap(&self, month: &str, actor: &User, input: &SwapInput) -> Result<SwapRecord> {
+    pub async fn propose_swap(
+        &self,
+        month: &str,
+        actor: &User,
+        input: &SwapInput,
+    ) -> Result<SwapRecord> {
         let mut tx = self.begin_write().await?;
         let state = current_in(&mut tx, month).await?;
         let me = actor.staff_id.as_deref();
@@ -271,10 +278,22 @@ impl Store {
             input.staff,
             input.date,
             input.with,
-            input.return_date.as_deref().map(|d| format!(", back on {d}")).unwrap_or_default(),
+            input
+                .return_date
+                .as_deref()
+                .map(|d| format!(", back on {d}"))
+                .unwrap_or_default(),
             reason.as_deref().unwrap_or(st.name())
         );
-        audit::record(&mut tx, &actor.login, "swap_propose", Some(month), Some(state.version), &detail).await?;
+        audit::record(
+            &mut tx,
+            &actor.login,
+            "swap_propose",
+            Some(month),
+            Some(state.version),
+            &detail,
+        )
+        .await?;
         let record = load(&mut tx, id).await?;
         tx.commit().await?;
         Ok(record)
@@ -291,11 +310,22 @@ impl Store {
             )));
         }
         if r.state != SwapState::Proposed {
-            return Err(StoreError::Conflict(format!("swap #{id} is {} already", r.state.name())));
+            return Err(StoreError::Conflict(format!(
+                "swap #{id} is {} already",
+                r.state.name()
+            )));
         }
         r.state = SwapState::AcceptedByPartner;
         save(&mut tx, &r, SwapState::Proposed).await?;
-        audit::record(&mut tx, &actor.login, "swap_accept", Some(&r.month), Some(r.judged_version), &format!("swap #{id} accepted by the partner")).await?;
+        audit::record(
+            &mut tx,
+            &actor.login,
+            "swap_accept",
+            Some(&r.month),
+            Some(r.judged_version),
+            &format!("swap #{id} accepted by the partner"),
+        )
+        .await?;
         tx.commit().await?;
         Ok(r)
     }
@@ -338,14 +368,20 @@ impl Store {
                 )));
             }
             SwapState::Rejected | SwapState::Applied => {
-                return Err(StoreError::Conflict(format!("swap #{id} is {} already", from.name())));
+                return Err(StoreError::Conflict(format!(
+                    "swap #{id} is {} already",
+                    from.name()
+                )));
             }
             _ => {}
         }
         let newly_a = signs_a && r.lead_a_signed.is_none();
         let newly_b = signs_b && r.lead_b_signed.is_none();
         if !newly_a && !newly_b {
-            return Err(StoreError::Conflict(format!("{} has signed swap #{id} already", actor.login)));
+            return Err(StoreError::Conflict(format!(
+                "{} has signed swap #{id} already",
+                actor.login
+            )));
         }
         if newly_a {
             r.lead_a_signed = Some(actor.login.clone());
@@ -356,7 +392,10 @@ impl Store {
         let mut conflict = None;
         if r.lead_a_signed.is_some() && r.lead_b_signed.is_some() {
             let changed = if state.version != r.judged_version {
-                format!(" (judged on version {}, the roster is now version {})", r.judged_version, state.version)
+                format!(
+                    " (judged on version {}, the roster is now version {})",
+                    r.judged_version, state.version
+                )
             } else {
                 String::new()
             };
@@ -364,7 +403,15 @@ impl Store {
             match judge(&state, &r.input()) {
                 Ok(outcome) if outcome.accepted => {
                     let after = outcome.roster.expect("an accepted swap carries its roster");
-                    let v = insert_successor(&mut tx, &r.month, state.version, &after, &format!("swap #{id}"), &actor.login).await?;
+                    let v = insert_successor(
+                        &mut tx,
+                        &r.month,
+                        state.version,
+                        &after,
+                        &format!("swap #{id}"),
+                        &actor.login,
+                    )
+                    .await?;
                     r.state = SwapState::Applied;
                     r.applied_version = Some(v);
                     r.violations = serde_json::json!([]);
@@ -372,7 +419,11 @@ impl Store {
                 Ok(outcome) => {
                     r.state = SwapState::Rejected;
                     r.violations = serde_json::to_value(&outcome.violations).expect("serialisable");
-                    let why = format!("{} on version {}{changed}", rules_broken(&outcome), state.version);
+                    let why = format!(
+                        "{} on version {}{changed}",
+                        rules_broken(&outcome),
+                        state.version
+                    );
                     conflict = Some(format!("swap #{id} cannot be applied: {why}"));
                     r.reason = Some(why);
                 }
@@ -393,11 +444,23 @@ impl Store {
         }
         save(&mut tx, &r, from).await?;
         let detail = match (&r.state, &r.reason) {
-            (SwapState::Applied, _) => format!("swap #{id} signed and applied: version {} -> {}", state.version, r.applied_version.unwrap_or_default()),
+            (SwapState::Applied, _) => format!(
+                "swap #{id} signed and applied: version {} -> {}",
+                state.version,
+                r.applied_version.unwrap_or_default()
+            ),
             (_, Some(why)) => format!("swap #{id} signed, then rejected: {why}"),
             (st, None) => format!("swap #{id} signed: {}", st.name()),
         };
-        audit::record(&mut tx, &actor.login, "swap_approve", Some(&r.month), Some(state.version), &detail).await?;
+        audit::record(
+            &mut tx,
+            &actor.login,
+            "swap_approve",
+            Some(&r.month),
+            Some(state.version),
+            &detail,
+        )
+        .await?;
         tx.commit().await?;
         match conflict {
             Some(m) => Err(StoreError::Conflict(m)),

@@ -132,7 +132,9 @@ impl Store {
             .fetch_optional(&mut *tx)
             .await?;
         if taken.is_some() {
-            return Err(StoreError::Conflict(format!("login `{login}` exists already")));
+            return Err(StoreError::Conflict(format!(
+                "login `{login}` exists already"
+            )));
         }
         let id = sqlx::query(
             "INSERT INTO users (login, role, staff_id, password_hash, created_at) \
@@ -163,10 +165,12 @@ impl Store {
 
     /// The account whose password matches, or None (unknown login and wrong password alike).
     pub async fn login(&self, login: &str, password: &str) -> Result<Option<User>> {
-        let row = sqlx::query("SELECT id, login, role, staff_id, password_hash FROM users WHERE login = ?")
-            .bind(login)
-            .fetch_optional(&self.pool)
-            .await?;
+        let row = sqlx::query(
+            "SELECT id, login, role, staff_id, password_hash FROM users WHERE login = ?",
+        )
+        .bind(login)
+        .fetch_optional(&self.pool)
+        .await?;
         let (user, phc) = match &row {
             Some(r) => (Some(user_of(r)?), r.try_get::<String, _>("password_hash")?),
             // Verify against a throwaway hash so an unknown login takes as long as a known one.

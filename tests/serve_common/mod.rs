@@ -36,14 +36,27 @@ pub fn seed_roster(sc: &Scenario) -> Roster {
 
 pub async fn seeded() -> Seeded {
     let dir = tempfile::tempdir().expect("temp dir");
-    let store = Store::open(&dir.path().join("roster.db")).await.expect("open store");
+    let store = Store::open(&dir.path().join("roster.db"))
+        .await
+        .expect("open store");
     let toml = std::fs::read_to_string("scenarios/seed-2026-12.toml").expect("seed toml");
-    store.import_month(&toml, "scenarios/seed-2026-12.toml", "test").await.expect("import");
+    store
+        .import_month(&toml, "scenarios/seed-2026-12.toml", "test")
+        .await
+        .expect("import");
     let sc = scenario();
-    let v = store.add_draft(MONTH, &seed_roster(&sc), "test", "seed roster").await.expect("draft");
+    let v = store
+        .add_draft(MONTH, &seed_roster(&sc), "test", "seed roster")
+        .await
+        .expect("draft");
     let add = |login: &'static str, role: Role, staff: Option<&'static str>| {
         let store = store.clone();
-        async move { store.add_user(login, role, staff, PASSWORD, "test").await.expect("add user") }
+        async move {
+            store
+                .add_user(login, role, staff, PASSWORD, "test")
+                .await
+                .expect("add user")
+        }
     };
     let head = add("head", Role::Head, None).await;
     let s = Seeded {
@@ -67,21 +80,40 @@ pub fn team_of(sc: &Scenario, id: &str) -> usize {
 /// Whether the checker accepts `a` giving their shift on `d` to `b`, one-way, on the seed
 /// roster (the leads' signatures assumed).
 pub fn accepted(sc: &Scenario, r: &Roster, a: usize, d: chrono::NaiveDate, b: usize) -> bool {
-    let req = whatif::SwapRequest { a, date: d, b, return_date: None, approved: true };
+    let req = whatif::SwapRequest {
+        a,
+        date: d,
+        b,
+        return_date: None,
+        approved: true,
+    };
     whatif::check_swap(sc, r, &req).is_ok_and(|o| o.accepted)
 }
 
 /// Swaps the checker accepts one-way on the seed roster: (A, date, B), for A in `team` (a
 /// team index), B of the same job and grade (SWAP-SKILL) for which `keep` holds. Judged
 /// pair by pair, which is far cheaper than a candidate search per shift.
-pub fn valid_swaps_where(team: usize, limit: usize, keep: impl Fn(&str, &str, &str) -> bool) -> Vec<(String, String, String)> {
+pub fn valid_swaps_where(
+    team: usize,
+    limit: usize,
+    keep: impl Fn(&str, &str, &str) -> bool,
+) -> Vec<(String, String, String)> {
     let sc = scenario();
     let r = seed_roster(&sc);
     let mut out = Vec::new();
     for a in (0..sc.staff.len()).filter(|&i| sc.staff[i].team == Some(team)) {
-        let dates: Vec<chrono::NaiveDate> = r.assignments.iter().filter(|x| x.staff == sc.staff[a].id).map(|x| x.date).collect();
+        let dates: Vec<chrono::NaiveDate> = r
+            .assignments
+            .iter()
+            .filter(|x| x.staff == sc.staff[a].id)
+            .map(|x| x.date)
+            .collect();
         for d in dates.into_iter().step_by(3) {
-            for b in (0..sc.staff.len()).filter(|&b| b != a && sc.staff[b].grade == sc.staff[a].grade && sc.staff[b].job == sc.staff[a].job) {
+            for b in (0..sc.staff.len()).filter(|&b| {
+                b != a
+                    && sc.staff[b].grade == sc.staff[a].grade
+                    && sc.staff[b].job == sc.staff[a].job
+            }) {
                 let (ai, bi, ds) = (&sc.staff[a].id, &sc.staff[b].id, d.to_string());
                 if keep(ai, &ds, bi) && accepted(&sc, &r, a, d, b) {
                     out.push((ai.clone(), ds, bi.clone()));

@@ -8,7 +8,13 @@ use crate::whatif::{self, Candidate, SwapOutcome};
 use chrono::NaiveDate;
 use maud::{Markup, html};
 
-pub fn candidates(m: &MonthState, staff: &str, date: NaiveDate, list: &[Candidate], csrf: &str) -> Markup {
+pub fn candidates(
+    m: &MonthState,
+    staff: &str,
+    date: NaiveDate,
+    list: &[Candidate],
+    csrf: &str,
+) -> Markup {
     let sc = &m.scenario;
     let others: Vec<&crate::model::Staff> = sc.staff.iter().filter(|p| p.id != staff).collect();
     html! {
@@ -100,8 +106,17 @@ fn may_approve(user: &User, sc: &Scenario, r: &SwapRecord) -> bool {
 }
 
 /// A swap request: its state, the verdict, the weeks (as judged now) and the actions.
-pub fn swap_page(m: &MonthState, r: &SwapRecord, now: Option<&SwapOutcome>, user: &User, csrf: &str) -> Markup {
-    let rules: Vec<(&'static str, &'static str)> = whatif::swap_rules().iter().map(|r| (r.id(), r.summary())).collect();
+pub fn swap_page(
+    m: &MonthState,
+    r: &SwapRecord,
+    now: Option<&SwapOutcome>,
+    user: &User,
+    csrf: &str,
+) -> Markup {
+    let rules: Vec<(&'static str, &'static str)> = whatif::swap_rules()
+        .iter()
+        .map(|r| (r.id().as_str(), r.summary()))
+        .collect();
     html! {
         p id="swap-state" { "State 状态: " strong { (r.state.name()) } " · judged on version " (r.judged_version)
             @if let Some(v) = r.applied_version { " · applied as version " (v) } }
@@ -144,7 +159,10 @@ pub fn leave_form(m: &MonthState, staff: &str, csrf: &str) -> Markup {
 }
 
 pub fn leave_page(r: &LeaveRecord, user: &User, csrf: &str) -> Markup {
-    let rules: Vec<(&'static str, &'static str)> = whatif::leave_rules().iter().map(|r| (r.id(), r.summary())).collect();
+    let rules: Vec<(&'static str, &'static str)> = whatif::leave_rules()
+        .iter()
+        .map(|r| (r.id().as_str(), r.summary()))
+        .collect();
     let approver_role = (r.approver == "dept_head").then_some(Role::Head);
     html! {
         p id="leave-state" { "State 状态: " strong { (r.state.name()) } " · judged on version " (r.judged_version)
