@@ -94,13 +94,35 @@ async fn shot(c: &Client, name: &str) {
     std::fs::write(shot_path(name), png).unwrap();
 }
 
+/// Waits for the navigation a click started: WebDriver may answer the click before the
+/// next page has loaded on a busy machine.
+async fn wait_path(c: &Client, part: &str) {
+    for _ in 0..300 {
+        if c.current_url().await.unwrap().path().contains(part) {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let url = c.current_url().await.unwrap();
+    let body = text_of(c, "body").await;
+    panic!("the browser did not reach a page with `{part}` in its path: at {url}\n{body}");
+}
+
+/// The text of the element `css` names, waiting up to 10 s for it to appear (and stay: an
+/// element of a page being replaced goes stale).
 async fn text_of(c: &Client, css: &str) -> String {
-    c.find(Locator::Css(css))
-        .await
-        .unwrap_or_else(|e| panic!("{css}: {e}"))
-        .text()
-        .await
-        .unwrap()
+    let mut last = String::new();
+    for _ in 0..100 {
+        match c.find(Locator::Css(css)).await {
+            Ok(e) => match e.text().await {
+                Ok(t) => return t,
+                Err(err) => last = err.to_string(),
+            },
+            Err(err) => last = err.to_string(),
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("{css}: {last}");
 }
 
 #[test]
@@ -143,13 +165,7 @@ fn a_lead_proposes_sees_the_rule_approves_and_sees_the_grid_change() {
             .click()
             .await
             .unwrap();
-        assert!(
-            c.current_url()
-                .await
-                .unwrap()
-                .path()
-                .ends_with("/months/2026-12")
-        );
+        wait_path(&c, "/months/2026-12").await;
         assert_eq!(text_of(&c, "#version").await, "1");
         shot(&c, "month-grid.png").await;
 
@@ -169,6 +185,7 @@ fn a_lead_proposes_sees_the_rule_approves_and_sees_the_grid_change() {
         .click()
         .await
         .unwrap();
+        wait_path(&c, "/cell").await;
         c.find(Locator::Id("swap-with"))
             .await
             .unwrap()
@@ -182,6 +199,7 @@ fn a_lead_proposes_sees_the_rule_approves_and_sees_the_grid_change() {
             .click()
             .await
             .unwrap();
+        wait_path(&c, "/swaps/").await;
         assert!(text_of(&c, "#swap-state").await.contains("rejected"));
         let skill = text_of(&c, "tr[data-rule='SWAP-SKILL']").await;
         assert!(skill.contains('✘'), "SWAP-SKILL is marked broken: {skill}");
@@ -203,6 +221,7 @@ fn a_lead_proposes_sees_the_rule_approves_and_sees_the_grid_change() {
         .click()
         .await
         .unwrap();
+        wait_path(&c, "/cell").await;
         c.find(Locator::Id("swap-with"))
             .await
             .unwrap()
@@ -215,6 +234,7 @@ fn a_lead_proposes_sees_the_rule_approves_and_sees_the_grid_change() {
             .click()
             .await
             .unwrap();
+        wait_path(&c, "/swaps/").await;
         assert!(
             text_of(&c, "#swap-state")
                 .await
@@ -227,13 +247,7 @@ fn a_lead_proposes_sees_the_rule_approves_and_sees_the_grid_change() {
             .click()
             .await
             .unwrap();
-        assert!(
-            c.current_url()
-                .await
-                .unwrap()
-                .path()
-                .ends_with("/months/2026-12")
-        );
+        wait_path(&c, "/months/2026-12").await;
         assert_eq!(text_of(&c, "#version").await, "2");
         assert!(
             !text_of(&c, &cell_b).await.trim().is_empty(),
