@@ -72,14 +72,13 @@ fn staff_shift(sc: &Scenario, grid: &Grid, due: &[u32], d: usize, k: usize) -> O
     }
     let mut seats: Vec<usize> = (0..sc.seats.len()).collect();
     seats.sort_by_key(|&s| (Reverse(sc.seats[s].min_grade), s));
-    loop {
-        let Some(short) = seats
+    let short_seat = |on: &[usize]| {
+        seats
             .iter()
             .copied()
-            .find(|&s| seated(sc, d, k, &on, s) < sc.demand(date, k, s))
-        else {
-            break;
-        };
+            .find(|&s| seated(sc, d, k, on, s) < sc.demand(date, k, s))
+    };
+    while let Some(short) = short_seat(&on) {
         // The lowest grade that qualifies, so higher grades stay free for their seats.
         let lowest = pool
             .iter()
@@ -228,8 +227,11 @@ fn to_roster(sc: &Scenario, grid: &Grid) -> Roster {
     let mut assignments = Vec::new();
     for d in 0..sc.days() {
         for k in 0..sc.shifts.len() {
-            let on: Vec<usize> = (0..sc.staff.len())
-                .filter(|&i| grid[i][d] == Some(k))
+            let on: Vec<usize> = grid
+                .iter()
+                .enumerate()
+                .filter(|(_, days)| days[d] == Some(k))
+                .map(|(i, _)| i)
                 .collect();
             assignments.extend(seating::seat(sc, d, k, &on));
         }
