@@ -4,8 +4,9 @@
 
 use super::backend::{Hints, run_backend};
 use super::month::MonthModel;
+use super::variables::ShiftVars;
 use super::{ModelSize, SolveError, SolveOptions, Status, diagnose, seating};
-use crate::model::{Roster, Scenario, SolverInfo};
+use crate::model::{Assignment, Roster, Scenario, SolverInfo};
 use good_lp::{Expression, Solution, constraint};
 use serde::Serialize;
 use std::time::Instant;
@@ -72,6 +73,25 @@ pub fn repair(
         }
     }
     changes += forced;
+    // Among repairs with the fewest changes, prefer those that add the fewest shifts, and
+    // fewest of all to people with leave this month: nobody on leave is handed a make-up
+    // shift elsewhere when another repair as small needs none. Weighted below one change,
+    // so the count of changes stays what is minimised first.
+    let mut preference = Expression::from(0.0);
+    let mut most = 0.0;
+    for i in 0..n {
+        let on_leave = (0..days).any(|d| sc.approved_leave_on(i, sc.date(d)).is_some());
+        let weight = if on_leave { 2.0 } else { 1.0 };
+        for d in 0..days {
+            for k in 0..shifts {
+                if let (false, Some(v)) = (base_on[cell(i, d, k)], x.get(i, d, k)) {
+                    preference += weight * v;
+                    most += weight;
+                }
+            }
+        }
+    }
+    let per_change = most + 1.0;
     let mut fixed = Vec::new();
     if let Some(cutoff) = frozen_before {
         for i in 0..n {
@@ -90,7 +110,8 @@ pub fn repair(
             rows.push(constraint!(v == value));
         }
     }
-    let Some(result) = run_backend(vars, changes.clone(), rows, opts, Hints::default())? else {
+    let objective = changes.clone() * per_change + preference;
+    let Some(result) = run_backend(vars, objective.clone(), rows, opts, Hints::default())? else {
         let diagnosis = match diagnose::diagnose_fixed(sc, opts, &fixed) {
             // The kept past itself breaks a rule only the past could mend (a hand-edited
             // roster): say what the month as a whole cannot have.
@@ -101,18 +122,53 @@ pub fn repair(
     };
     let sol = &result.solution;
     let count = changes.eval_with(sol).round();
+    let total = objective.eval_with(sol).round();
     let bound = match result.status {
         Status::Optimal => count,
-        // The solver's bound lacks the constant term (the forced changes); add it back.
-        _ => (result
-            .bound
-            .map_or(count, |(b, own)| b + (count - own))
-            .min(count)
-            .max(0.0)
-            - 1e-6)
-            .ceil(),
+        // The solver's bound lacks the constant term (the forced changes); add it back. A
+        // repair of c changes scores c·per_change plus less than per_change, so the bound
+        // on the score bounds the changes by its whole multiples of per_change.
+        _ => (result.bound.map_or(total, |(b, own)| b + (total - own)) / per_change + 1e-6)
+            .floor()
+            .clamp(0.0, count),
     };
 
+    let assignments = reseat_changed(sc, base, &x, sol);
+    let seconds = started.elapsed().as_secs_f64();
+    let mut roster = Roster {
+        month: sc.month.to_string(),
+        assignments,
+        swaps: base.swaps.clone(),
+        leave: base.leave.clone(),
+        solver: Some(SolverInfo {
+            status: result.status.name().to_string(),
+            objective: count,
+            bound,
+            seconds: (seconds * 100.0).round() / 100.0,
+            gap: None,
+            backend: Some(opts.backend.name().to_string()),
+        }),
+    };
+    roster.sort(sc);
+    Ok(Repaired {
+        status: result.status,
+        changes: count as u32,
+        bound,
+        seconds,
+        size,
+        roster,
+    })
+}
+
+/// The repaired month's assignments: a shift whose crew is the base roster's keeps its
+/// seats as they were; a shift whose crew changed is seated afresh.
+fn reseat_changed(
+    sc: &Scenario,
+    base: &Roster,
+    x: &ShiftVars,
+    sol: &impl Solution,
+) -> Vec<Assignment> {
+    let (n, days, shifts) = x.dims();
     let mut assignments = Vec::new();
     for d in 0..days {
         let date = sc.date(d);
@@ -139,28 +195,5 @@ pub fn repair(
             }
         }
     }
-    let seconds = started.elapsed().as_secs_f64();
-    let mut roster = Roster {
-        month: sc.month.to_string(),
-        assignments,
-        swaps: base.swaps.clone(),
-        leave: base.leave.clone(),
-        solver: Some(SolverInfo {
-            status: result.status.name().to_string(),
-            objective: count,
-            bound,
-            seconds: (seconds * 100.0).round() / 100.0,
-            gap: None,
-            backend: Some(opts.backend.name().to_string()),
-        }),
-    };
-    roster.sort(sc);
-    Ok(Repaired {
-        status: result.status,
-        changes: count as u32,
-        bound,
-        seconds,
-        size,
-        roster,
-    })
+    assignments
 }
