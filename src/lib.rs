@@ -12,6 +12,8 @@
 //! - [`nrp`]: the nurse-rostering benchmark instances, solved on the same backend.
 //! - [`report`]: terminal tables, the roster grid and the HTML report.
 //! - [`plot`]: the charts (coverage, roster, service level, fairness) as SVG and PNG.
+//! - [`store`] and [`server`], beside the command line: the database of `roster serve`
+//!   (requests, roster versions, audit log) and the web application over it.
 
 // Link CBC, built from source by cbc-src, into every binary that uses the library.
 extern crate cbc_src;
@@ -23,6 +25,8 @@ pub mod nrp;
 pub mod plot;
 pub mod report;
 pub mod rules;
+pub mod server;
 pub mod solve;
+pub mod store;
 pub mod traffic;
 pub mod whatif;

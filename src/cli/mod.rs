@@ -20,6 +20,7 @@ mod exit;
 mod interrupt;
 mod nrp;
 mod output;
+mod serve;
 mod solve;
 mod traffic;
 mod whatif;
@@ -73,6 +74,10 @@ enum Command {
     New(cycle::NewArgs),
     /// Write a roster as JSON, CSV, a printable workbook (xlsx) and calendars (ics).
     Export(cycle::ExportArgs),
+    /// Serve the rota in a browser: month grid, swaps, leave, approvals (docs/api.md).
+    Serve(serve::ServeArgs),
+    /// Accounts of the server's database: `user add ID --role R`, password on stdin.
+    User(serve::UserArgs),
 }
 
 impl Cli {
@@ -130,6 +135,8 @@ impl Cli {
             Command::Next(a) => cycle::run_next(a),
             Command::New(a) => cycle::run_new(a),
             Command::Export(a) => cycle::run_export(a),
+            Command::Serve(a) => serve::run_serve(a),
+            Command::User(a) => serve::run_user(a),
         }
     }
 }

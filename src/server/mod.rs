@@ -1,0 +1,61 @@
+//! `roster serve`: the rota in a browser (issue 15). An axum application over the store:
+//! a JSON API under `/api/` (docs/api.md) and pages rendered on the server that use the
+//! same store calls, so a page and the API cannot disagree.
+
+pub mod api;
+pub mod auth;
+pub mod demo;
+pub mod error;
+pub mod pages;
+
+use crate::store::Store;
+use axum::Router;
+use axum::middleware::from_fn;
+use tower_sessions::cookie::SameSite;
+use tower_sessions::cookie::time::Duration;
+use tower_sessions::{Expiry, SessionManagerLayer};
+use tower_sessions_sqlx_store::SqliteStore;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+}
+
+/// The whole application; sessions live in the store's database.
+pub async fn app(store: Store) -> Result<Router, crate::store::StoreError> {
+    let sessions = SqliteStore::new(store.pool().clone());
+    sessions.migrate().await?;
+    let layer = SessionManagerLayer::new(sessions)
+        .with_name("roster_session")
+        .with_http_only(true)
+        .with_same_site(SameSite::Strict)
+        // Served on 127.0.0.1 over plain HTTP by default; a proxy in front adds TLS.
+        .with_secure(false)
+        .with_expiry(Expiry::OnInactivity(Duration::hours(10)));
+    let state = AppState { store };
+    Ok(Router::new()
+        .merge(api::routes())
+        .merge(pages::routes())
+        .layer(from_fn(auth::csrf_guard))
+        .layer(layer)
+        .with_state(state))
+}
+
+/// Serves until Ctrl-C. Each acknowledged change is committed before its answer is sent,
+/// so stopping at any moment loses nothing acknowledged.
+pub async fn serve(store: Store, addr: std::net::SocketAddr) -> anyhow::Result<()> {
+    let app = app(store).await?;
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|e| anyhow::anyhow!("--addr {addr}: cannot listen: {e}"))?;
+    eprintln!(
+        "roster serve: listening on http://{}",
+        listener.local_addr()?
+    );
+    axum::serve(listener, app)
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await?;
+    Ok(())
+}

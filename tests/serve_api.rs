@@ -1,0 +1,758 @@
+//! The HTTP API and pages through tower's `oneshot` (no port): every route, every role, and
+//! the security properties — no state change without a session and its CSRF token, nothing
+//! changed by a GET, an agent cannot approve, a lead cannot approve outside their team.
+
+mod serve_common;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode, header};
+use http_body_util::BodyExt;
+use serde_json::{Value, json};
+use serve_common::*;
+use tower::ServiceExt;
+
+struct Client {
+    cookie: String,
+    csrf: String,
+}
+
+struct Answer {
+    status: StatusCode,
+    headers: axum::http::HeaderMap,
+    text: String,
+}
+
+impl Answer {
+    fn json(&self) -> Value {
+        serde_json::from_str(&self.text).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text))
+    }
+}
+
+async fn call(
+    app: &Router,
+    method: Method,
+    uri: &str,
+    who: Option<&Client>,
+    csrf: bool,
+    body: Option<Value>,
+) -> Answer {
+    let mut req = Request::builder().method(method).uri(uri);
+    if let Some(c) = who {
+        req = req.header(header::COOKIE, &c.cookie);
+        if csrf {
+            req = req.header("x-csrf-token", &c.csrf);
+        }
+    }
+    let req = match body {
+        Some(b) => req
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(b.to_string())),
+        None => req.body(Body::empty()),
+    }
+    .unwrap();
+    let res = app.clone().oneshot(req).await.unwrap();
+    let status = res.status();
+    let headers = res.headers().clone();
+    let bytes = res.into_body().collect().await.unwrap().to_bytes();
+    Answer {
+        status,
+        headers,
+        text: String::from_utf8_lossy(&bytes).into_owned(),
+    }
+}
+
+async fn login(app: &Router, user: &str) -> Client {
+    let a = call(
+        app,
+        Method::POST,
+        "/api/login",
+        None,
+        false,
+        Some(json!({"user": user, "password": PASSWORD})),
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.text);
+    let cookie = a
+        .headers
+        .get(header::SET_COOKIE)
+        .expect("a session cookie")
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"),
+        "{cookie}"
+    );
+    Client {
+        cookie: cookie.split(';').next().unwrap().to_owned(),
+        csrf: a.json()["csrf"].as_str().unwrap().to_owned(),
+    }
+}
+
+struct World {
+    s: Seeded,
+    app: Router,
+}
+
+async fn world() -> World {
+    let s = seeded().await;
+    let app = roster::server::app(s.store.clone()).await.unwrap();
+    World { s, app }
+}
+
+fn rt() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+/// A swap inside team A (lead S01 signs both sides), and one between teams A and another.
+fn team_a_swaps() -> ((String, String, String), (String, String, String)) {
+    let sc = scenario();
+    let ta = team_of(&sc, "S01");
+    let inside = valid_swaps_where(ta, 1, |_, _, b| team_of(&sc, b) == ta)
+        .pop()
+        .unwrap();
+    let across = valid_swaps_where(ta, 1, |a, _, b| team_of(&sc, b) != ta && a != inside.0)
+        .pop()
+        .unwrap();
+    (inside, across)
+}
+
+#[test]
+fn login_sets_a_session_and_wrong_passwords_get_401() {
+    rt().block_on(async {
+        let w = world().await;
+        let a = call(
+            &w.app,
+            Method::POST,
+            "/api/login",
+            None,
+            false,
+            Some(json!({"user": "S01", "password": "nope"})),
+        )
+        .await;
+        assert_eq!(a.status, StatusCode::UNAUTHORIZED);
+        assert!(
+            a.json()["message"]
+                .as_str()
+                .unwrap()
+                .contains("wrong password")
+        );
+        let a = call(
+            &w.app,
+            Method::POST,
+            "/api/login",
+            None,
+            false,
+            Some(json!({"user": "nobody", "password": PASSWORD})),
+        )
+        .await;
+        assert_eq!(a.status, StatusCode::UNAUTHORIZED);
+        let a = call(
+            &w.app,
+            Method::POST,
+            "/api/login",
+            None,
+            false,
+            Some(json!({"user": 3})),
+        )
+        .await;
+        assert_eq!(a.status, StatusCode::BAD_REQUEST);
+        let c = login(&w.app, "S01").await;
+        let me = call(&w.app, Method::GET, "/api/session", Some(&c), false, None).await;
+        assert_eq!(me.json()["role"], "lead");
+        assert_eq!(me.json()["csrf"], c.csrf.as_str());
+        let out = call(&w.app, Method::POST, "/api/logout", Some(&c), true, None).await;
+        assert_eq!(out.status, StatusCode::OK);
+        let gone = call(&w.app, Method::GET, "/api/session", Some(&c), false, None).await;
+        assert_eq!(gone.status, StatusCode::UNAUTHORIZED);
+    });
+}
+
+#[test]
+fn reads_need_a_session_and_answer_the_contract_roster_with_its_version() {
+    rt().block_on(async {
+        let w = world().await;
+        for uri in [
+            "/api/months",
+            "/api/months/2026-12/roster",
+            "/api/audit",
+            "/api/months/2026-12/swaps",
+            "/api/months/2026-12/versions",
+        ] {
+            let a = call(&w.app, Method::GET, uri, None, false, None).await;
+            assert_eq!(a.status, StatusCode::UNAUTHORIZED, "{uri}");
+            assert!(a.json()["message"].is_string());
+        }
+        let c = login(&w.app, "S06").await;
+        let r = call(
+            &w.app,
+            Method::GET,
+            "/api/months/2026-12/roster",
+            Some(&c),
+            false,
+            None,
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::OK);
+        let v = r.json();
+        assert_eq!(v["version"], 1);
+        assert_eq!(v["month"], "2026-12");
+        assert_eq!(
+            v["assignments"].as_array().unwrap().len(),
+            seed_roster(&scenario()).assignments.len()
+        );
+        assert_eq!(
+            call(
+                &w.app,
+                Method::GET,
+                "/api/months/2026-13/roster",
+                Some(&c),
+                false,
+                None
+            )
+            .await
+            .status,
+            StatusCode::BAD_REQUEST
+        );
+        assert_eq!(
+            call(
+                &w.app,
+                Method::GET,
+                "/api/months/2027-01/roster",
+                Some(&c),
+                false,
+                None
+            )
+            .await
+            .status,
+            StatusCode::NOT_FOUND
+        );
+        assert_eq!(
+            call(&w.app, Method::GET, "/api/swaps/999", Some(&c), false, None)
+                .await
+                .status,
+            StatusCode::NOT_FOUND
+        );
+        let cand = call(
+            &w.app,
+            Method::GET,
+            "/api/months/2026-12/candidates?staff=S99&date=2026-12-03",
+            Some(&c),
+            false,
+            None,
+        )
+        .await;
+        assert_eq!(cand.status, StatusCode::BAD_REQUEST);
+        assert_eq!(
+            call(
+                &w.app,
+                Method::GET,
+                "/api/audit?month=2026-12",
+                Some(&c),
+                false,
+                None
+            )
+            .await
+            .status,
+            StatusCode::FORBIDDEN,
+            "agents do not read the audit log"
+        );
+        let p = login(&w.app, "planner").await;
+        let log = call(
+            &w.app,
+            Method::GET,
+            "/api/audit?month=2026-12",
+            Some(&p),
+            false,
+            None,
+        )
+        .await;
+        assert_eq!(log.status, StatusCode::OK);
+        assert!(
+            log.json()["entries"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|e| e["action"] == "publish")
+        );
+    });
+}
+
+#[test]
+fn no_state_changes_without_a_session_and_its_csrf_token() {
+    rt().block_on(async {
+        let w = world().await;
+        let ((a, d, b), _) = team_a_swaps();
+        let lead = login(&w.app, "S01").await;
+        let other = login(&w.app, "S10").await;
+        let body = json!({"staff": a, "date": d, "with": b});
+        let post = |uri: &'static str| uri;
+        // No session at all; a session without the token; a session with another session's token.
+        let none = call(
+            &w.app,
+            Method::POST,
+            post("/api/months/2026-12/swaps"),
+            None,
+            false,
+            Some(body.clone()),
+        )
+        .await;
+        assert_eq!(none.status, StatusCode::UNAUTHORIZED);
+        let no_token = call(
+            &w.app,
+            Method::POST,
+            "/api/months/2026-12/swaps",
+            Some(&lead),
+            false,
+            Some(body.clone()),
+        )
+        .await;
+        assert_eq!(no_token.status, StatusCode::FORBIDDEN);
+        assert!(
+            no_token.json()["message"]
+                .as_str()
+                .unwrap()
+                .contains("CSRF")
+        );
+        let stolen = Client {
+            cookie: lead.cookie.clone(),
+            csrf: other.csrf.clone(),
+        };
+        let wrong = call(
+            &w.app,
+            Method::POST,
+            "/api/months/2026-12/swaps",
+            Some(&stolen),
+            true,
+            Some(body.clone()),
+        )
+        .await;
+        assert_eq!(wrong.status, StatusCode::FORBIDDEN);
+        for uri in [
+            "/api/swaps/1/approve",
+            "/api/swaps/1/accept",
+            "/api/months/2026-12/publish",
+            "/api/leave/1/approve",
+            "/api/months/2026-12/leave",
+            "/api/logout",
+        ] {
+            assert_eq!(
+                call(&w.app, Method::POST, uri, None, false, Some(json!({})))
+                    .await
+                    .status,
+                StatusCode::UNAUTHORIZED,
+                "{uri}"
+            );
+            assert_eq!(
+                call(
+                    &w.app,
+                    Method::POST,
+                    uri,
+                    Some(&lead),
+                    false,
+                    Some(json!({}))
+                )
+                .await
+                .status,
+                StatusCode::FORBIDDEN,
+                "{uri}"
+            );
+        }
+        // Nothing was filed, and a GET on a state-changing route is refused.
+        assert!(w.s.store.swaps(MONTH).await.unwrap().is_empty());
+        let ok = call(
+            &w.app,
+            Method::POST,
+            "/api/months/2026-12/swaps",
+            Some(&lead),
+            true,
+            Some(body),
+        )
+        .await;
+        assert_eq!(ok.status, StatusCode::OK, "{}", ok.text);
+        let id = ok.json()["id"].as_i64().unwrap();
+        let get = call(
+            &w.app,
+            Method::GET,
+            &format!("/api/swaps/{id}/approve"),
+            Some(&lead),
+            true,
+            None,
+        )
+        .await;
+        assert_eq!(get.status, StatusCode::METHOD_NOT_ALLOWED);
+        assert_eq!(
+            w.s.store.swap(id).await.unwrap().state,
+            roster::store::SwapState::AcceptedByPartner
+        );
+        // The pages' forms carry the token in a field; without it they are refused too.
+        let form = Request::builder()
+            .method(Method::POST)
+            .uri(format!("/swaps/{id}/approve"))
+            .header(header::COOKIE, &lead.cookie)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from("csrf=wrong"))
+            .unwrap();
+        assert_eq!(
+            w.app.clone().oneshot(form).await.unwrap().status(),
+            StatusCode::FORBIDDEN
+        );
+        assert_eq!(
+            w.s.store.swap(id).await.unwrap().state,
+            roster::store::SwapState::AcceptedByPartner
+        );
+    });
+}
+
+#[test]
+fn swaps_through_the_api_by_role() {
+    rt().block_on(async {
+        let w = world().await;
+        let sc = scenario();
+        let ((a, d, b), (a2, d2, b2)) = team_a_swaps();
+        let lead_a = login(&w.app, "S01").await;
+        let agent = login(&w.app, "S06").await;
+        // SWAP-SKILL: a senior lead and a junior.
+        let d0 = seed_roster(&sc)
+            .assignments
+            .iter()
+            .find(|x| x.staff == "S01")
+            .unwrap()
+            .date
+            .to_string();
+        let rej = call(
+            &w.app,
+            Method::POST,
+            "/api/months/2026-12/swaps",
+            Some(&lead_a),
+            true,
+            Some(json!({"staff": "S01", "date": d0, "with": "S06"})),
+        )
+        .await;
+        assert_eq!(rej.status, StatusCode::OK);
+        assert_eq!(rej.json()["state"], "rejected");
+        assert!(
+            rej.json()["violations"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|v| v["rule"] == "SWAP-SKILL")
+        );
+        let bad = call(
+            &w.app,
+            Method::POST,
+            "/api/months/2026-12/swaps",
+            Some(&lead_a),
+            true,
+            Some(json!({"staff": "S01", "date": "2026-11-02", "with": "S06"})),
+        )
+        .await;
+        assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+        assert!(bad.json()["message"].as_str().unwrap().contains("date"));
+        // Inside team A: the lead files and signs, and the roster moves to version 2.
+        let r = call(
+            &w.app,
+            Method::POST,
+            "/api/months/2026-12/swaps",
+            Some(&lead_a),
+            true,
+            Some(json!({"staff": a, "date": d, "with": b})),
+        )
+        .await
+        .json();
+        let id = r["id"].as_i64().unwrap();
+        let by_agent = call(
+            &w.app,
+            Method::POST,
+            &format!("/api/swaps/{id}/approve"),
+            Some(&agent),
+            true,
+            None,
+        )
+        .await;
+        assert_eq!(by_agent.status, StatusCode::FORBIDDEN);
+        assert!(
+            by_agent.json()["message"]
+                .as_str()
+                .unwrap()
+                .contains("only team leads")
+        );
+        let outsider = login(&w.app, "S19").await;
+        let by_outsider = call(
+            &w.app,
+            Method::POST,
+            &format!("/api/swaps/{id}/approve"),
+            Some(&outsider),
+            true,
+            None,
+        )
+        .await;
+        assert_eq!(by_outsider.status, StatusCode::FORBIDDEN);
+        assert!(
+            by_outsider.json()["message"]
+                .as_str()
+                .unwrap()
+                .contains("leads no team")
+        );
+        let ok = call(
+            &w.app,
+            Method::POST,
+            &format!("/api/swaps/{id}/approve"),
+            Some(&lead_a),
+            true,
+            None,
+        )
+        .await;
+        assert_eq!(ok.status, StatusCode::OK, "{}", ok.text);
+        assert_eq!(ok.json()["state"], "applied");
+        let again = call(
+            &w.app,
+            Method::POST,
+            &format!("/api/swaps/{id}/approve"),
+            Some(&lead_a),
+            true,
+            None,
+        )
+        .await;
+        assert_eq!(again.status, StatusCode::CONFLICT);
+        let roster = call(
+            &w.app,
+            Method::GET,
+            "/api/months/2026-12/roster",
+            Some(&agent),
+            false,
+            None,
+        )
+        .await
+        .json();
+        assert_eq!(roster["version"], 2);
+        // Across teams: A's lead signs one side; B's lead the other, then it applies.
+        let r2 = call(
+            &w.app,
+            Method::POST,
+            "/api/months/2026-12/swaps",
+            Some(&lead_a),
+            true,
+            Some(json!({"staff": a2, "date": d2, "with": b2})),
+        )
+        .await
+        .json();
+        let id2 = r2["id"].as_i64().unwrap();
+        let first = call(
+            &w.app,
+            Method::POST,
+            &format!("/api/swaps/{id2}/approve"),
+            Some(&lead_a),
+            true,
+            None,
+        )
+        .await;
+        assert_eq!(first.json()["state"], "approved_by_lead_a");
+        let lead_b_id = sc.staff[sc.teams[team_of(&sc, &b2)].lead.unwrap()]
+            .id
+            .clone();
+        if w.s
+            .store
+            .login(&lead_b_id, PASSWORD)
+            .await
+            .unwrap()
+            .is_none()
+        {
+            w.s.store
+                .add_user(
+                    &lead_b_id,
+                    roster::store::Role::Lead,
+                    Some(&lead_b_id),
+                    PASSWORD,
+                    "test",
+                )
+                .await
+                .unwrap();
+        }
+        let lead_b = login(&w.app, &lead_b_id).await;
+        let second = call(
+            &w.app,
+            Method::POST,
+            &format!("/api/swaps/{id2}/approve"),
+            Some(&lead_b),
+            true,
+            None,
+        )
+        .await;
+        assert!(
+            second.status == StatusCode::OK || second.status == StatusCode::CONFLICT,
+            "{}",
+            second.text
+        );
+        let list = call(
+            &w.app,
+            Method::GET,
+            "/api/months/2026-12/swaps",
+            Some(&agent),
+            false,
+            None,
+        )
+        .await
+        .json();
+        assert_eq!(list["swaps"].as_array().unwrap().len(), 3);
+        let one = call(
+            &w.app,
+            Method::GET,
+            &format!("/api/swaps/{id}"),
+            Some(&agent),
+            false,
+            None,
+        )
+        .await
+        .json();
+        assert_eq!(one["applied_version"], 2);
+    });
+}
+
+#[test]
+fn publish_and_leave_follow_the_roles() {
+    rt().block_on(async {
+        let w = world().await;
+        let sc = scenario();
+        let head = login(&w.app, "head").await;
+        let lead = login(&w.app, "S01").await;
+        let agent = login(&w.app, "S06").await;
+        let v = w.s.store.add_draft(MONTH, &seed_roster(&sc), "test", "draft").await.unwrap();
+        let by_lead = call(&w.app, Method::POST, "/api/months/2026-12/publish", Some(&lead), true, Some(json!({"version": v}))).await;
+        assert_eq!(by_lead.status, StatusCode::FORBIDDEN);
+        assert!(by_lead.json()["message"].as_str().unwrap().contains("only the department head"));
+        let by_head = call(&w.app, Method::POST, "/api/months/2026-12/publish", Some(&head), true, Some(json!({"version": v}))).await;
+        assert_eq!(by_head.status, StatusCode::OK, "{}", by_head.text);
+        let twice = call(&w.app, Method::POST, "/api/months/2026-12/publish", Some(&head), true, Some(json!({"version": v}))).await;
+        assert_eq!(twice.status, StatusCode::CONFLICT);
+        // Leave: an agent files their own; not somebody else's personal leave.
+        let day = seed_roster(&sc).assignments.iter().find(|x| x.staff == "S06" && x.date.to_string() >= "2026-12-20".to_string()).unwrap().date.to_string();
+        let mine = call(&w.app, Method::POST, "/api/months/2026-12/leave", Some(&agent), true,
+            Some(json!({"staff": "S06", "from": day, "to": day, "kind": "annual", "requested_at": "2026-12-01T09:00"}))).await;
+        assert_eq!(mine.status, StatusCode::OK, "{}", mine.text);
+        let l = mine.json();
+        assert_eq!(l["approver"], "dept_head");
+        assert!(l["affected"].as_array().unwrap().len() == 1);
+        let theirs = call(&w.app, Method::POST, "/api/months/2026-12/leave", Some(&agent), true,
+            Some(json!({"staff": "S07", "from": day, "to": day, "kind": "personal"}))).await;
+        assert_eq!(theirs.status, StatusCode::FORBIDDEN);
+        let long = call(&w.app, Method::POST, "/api/months/2026-12/leave", Some(&agent), true,
+            Some(json!({"staff": "S06", "from": "2026-12-28", "to": "2026-12-30", "kind": "annual", "requested_at": "2026-12-01T09:00"}))).await.json();
+        assert_eq!(long["approver"], "centre_director");
+        let bad = call(&w.app, Method::POST, "/api/months/2026-12/leave", Some(&agent), true,
+            Some(json!({"staff": "S06", "from": "2026-12-28", "to": "2026-12-20", "kind": "annual"}))).await;
+        assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+        // The head may not approve the long one (it goes to the centre director), nor a lead the short one.
+        let id_long = long["id"].as_i64().unwrap();
+        let refused = call(&w.app, Method::POST, &format!("/api/leave/{id_long}/approve"), Some(&head), true, None).await;
+        assert_eq!(refused.status, StatusCode::FORBIDDEN);
+        assert!(refused.json()["message"].as_str().unwrap().contains("centre_director"));
+        let id = l["id"].as_i64().unwrap();
+        let by_lead = call(&w.app, Method::POST, &format!("/api/leave/{id}/approve"), Some(&lead), true, None).await;
+        assert_eq!(by_lead.status, StatusCode::FORBIDDEN);
+        let listed = call(&w.app, Method::GET, "/api/months/2026-12/leave", Some(&agent), false, None).await.json();
+        assert_eq!(listed["leave"].as_array().unwrap().len(), 2);
+    });
+}
+
+#[test]
+fn pages_need_a_login_show_the_month_and_refuse_with_a_403_page() {
+    rt().block_on(async {
+        let w = world().await;
+        let page = |c: Option<&Client>, uri: &str| {
+            let mut r = Request::builder().uri(uri.to_owned());
+            if let Some(c) = c {
+                r = r.header(header::COOKIE, c.cookie.clone());
+            }
+            let app = w.app.clone();
+            async move {
+                let res = app.oneshot(r.body(Body::empty()).unwrap()).await.unwrap();
+                let status = res.status();
+                let loc = res
+                    .headers()
+                    .get(header::LOCATION)
+                    .map(|v| v.to_str().unwrap().to_owned());
+                let text =
+                    String::from_utf8_lossy(&res.into_body().collect().await.unwrap().to_bytes())
+                        .into_owned();
+                (status, loc, text)
+            }
+        };
+        let (st, loc, _) = page(None, "/months/2026-12").await;
+        assert_eq!(
+            (st, loc.as_deref()),
+            (StatusCode::SEE_OTHER, Some("/login"))
+        );
+        let (st, _, login_html) = page(None, "/login").await;
+        assert_eq!(st, StatusCode::OK);
+        assert!(login_html.contains("登录"));
+        let agent = login(&w.app, "S06").await;
+        let (st, _, grid) = page(Some(&agent), "/months/2026-12").await;
+        assert_eq!(st, StatusCode::OK);
+        let sc = scenario();
+        assert!(
+            sc.staff.iter().all(|p| grid.contains(&p.name)),
+            "every name on the grid"
+        );
+        let (_, _, team_b) = page(Some(&agent), "/months/2026-12?team=B").await;
+        let s10 = &sc.staff[sc.staff_by_id("S10").unwrap()].name;
+        let s06 = &sc.staff[sc.staff_by_id("S06").unwrap()].name;
+        assert!(team_b.contains(s10.as_str()) && !team_b.contains(&format!(">{s06} ")));
+        for uri in [
+            "/months/2026-12/people/S06",
+            "/months/2026-12/requests",
+            "/months/2026-12/charts",
+        ] {
+            assert_eq!(page(Some(&agent), uri).await.0, StatusCode::OK, "{uri}");
+        }
+        let d = seed_roster(&sc)
+            .assignments
+            .iter()
+            .find(|x| x.staff == "S06")
+            .unwrap()
+            .date;
+        let (st, _, cell) = page(
+            Some(&agent),
+            &format!("/months/2026-12/cell?staff=S06&date={d}"),
+        )
+        .await;
+        assert_eq!(st, StatusCode::OK);
+        assert!(cell.contains("swap-form"));
+        // An agent's approval through a page: 403, and the page says why.
+        let ((a, d, b), _) = team_a_swaps();
+        let r =
+            w.s.store
+                .propose_swap(
+                    MONTH,
+                    &w.s.lead_a,
+                    &roster::store::SwapInput {
+                        staff: a,
+                        date: d,
+                        with: b,
+                        return_date: None,
+                    },
+                )
+                .await
+                .unwrap();
+        let form = Request::builder()
+            .method(Method::POST)
+            .uri(format!("/swaps/{}/approve", r.id))
+            .header(header::COOKIE, &agent.cookie)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(format!("csrf={}", agent.csrf)))
+            .unwrap();
+        let res = w.app.clone().oneshot(form).await.unwrap();
+        assert_eq!(res.status(), StatusCode::FORBIDDEN);
+        let text = String::from_utf8_lossy(&res.into_body().collect().await.unwrap().to_bytes())
+            .into_owned();
+        assert!(text.contains("only team leads approve swaps"), "{text}");
+        let (st, _, swap_html) = page(Some(&agent), &format!("/swaps/{}", r.id)).await;
+        assert_eq!(st, StatusCode::OK);
+        assert!(swap_html.contains("SWAP-SKILL") && !swap_html.contains("id=\"approve\""));
+    });
+}

@@ -1,0 +1,133 @@
+//! Shared by the serve_* and store_* tests: a database holding the seed month with its
+//! solved roster published (no solve: the roster is the one in tests/whatif_data), and one
+//! account per role.
+#![allow(dead_code)]
+
+use roster::model::{Roster, Scenario};
+use roster::store::{Role, Store, User};
+use roster::whatif;
+use std::path::Path;
+
+pub const MONTH: &str = "2026-12";
+pub const PASSWORD: &str = "correct horse 电池 staple";
+
+pub struct Seeded {
+    pub dir: tempfile::TempDir,
+    pub store: Store,
+    pub head: User,
+    /// S01, lead of team A.
+    pub lead_a: User,
+    /// S10, lead of team B.
+    pub lead_b: User,
+    /// S19, lead of team C.
+    pub lead_c: User,
+    /// S06, an agent of team A.
+    pub agent: User,
+    pub planner: User,
+}
+
+pub fn scenario() -> Scenario {
+    Scenario::load(Path::new("scenarios/seed-2026-12.toml")).expect("seed scenario")
+}
+
+pub fn seed_roster(sc: &Scenario) -> Roster {
+    Roster::load(Path::new("tests/whatif_data/seed-2026-12.roster.json"), sc).expect("seed roster")
+}
+
+pub async fn seeded() -> Seeded {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = Store::open(&dir.path().join("roster.db"))
+        .await
+        .expect("open store");
+    let toml = std::fs::read_to_string("scenarios/seed-2026-12.toml").expect("seed toml");
+    store
+        .import_month(&toml, "scenarios/seed-2026-12.toml", "test")
+        .await
+        .expect("import");
+    let sc = scenario();
+    let v = store
+        .add_draft(MONTH, &seed_roster(&sc), "test", "seed roster")
+        .await
+        .expect("draft");
+    let add = |login: &'static str, role: Role, staff: Option<&'static str>| {
+        let store = store.clone();
+        async move {
+            store
+                .add_user(login, role, staff, PASSWORD, "test")
+                .await
+                .expect("add user")
+        }
+    };
+    let head = add("head", Role::Head, None).await;
+    let s = Seeded {
+        lead_a: add("S01", Role::Lead, Some("S01")).await,
+        lead_b: add("S10", Role::Lead, Some("S10")).await,
+        lead_c: add("S19", Role::Lead, Some("S19")).await,
+        agent: add("S06", Role::Agent, Some("S06")).await,
+        planner: add("planner", Role::Planner, None).await,
+        head,
+        store,
+        dir,
+    };
+    s.store.publish(MONTH, v, &s.head).await.expect("publish");
+    s
+}
+
+pub fn team_of(sc: &Scenario, id: &str) -> usize {
+    sc.staff[sc.staff_by_id(id).unwrap()].team.unwrap()
+}
+
+/// Whether the checker accepts `a` giving their shift on `d` to `b`, one-way, on the seed
+/// roster (the leads' signatures assumed).
+pub fn accepted(sc: &Scenario, r: &Roster, a: usize, d: chrono::NaiveDate, b: usize) -> bool {
+    let req = whatif::SwapRequest {
+        a,
+        date: d,
+        b,
+        return_date: None,
+        approved: true,
+    };
+    whatif::check_swap(sc, r, &req).is_ok_and(|o| o.accepted)
+}
+
+/// Swaps the checker accepts one-way on the seed roster: (A, date, B), for A in `team` (a
+/// team index), B of the same job and grade (SWAP-SKILL) for which `keep` holds. Judged
+/// pair by pair, which is far cheaper than a candidate search per shift.
+pub fn valid_swaps_where(
+    team: usize,
+    limit: usize,
+    keep: impl Fn(&str, &str, &str) -> bool,
+) -> Vec<(String, String, String)> {
+    let sc = scenario();
+    let r = seed_roster(&sc);
+    let mut out = Vec::new();
+    for a in (0..sc.staff.len()).filter(|&i| sc.staff[i].team == Some(team)) {
+        let dates: Vec<chrono::NaiveDate> = r
+            .assignments
+            .iter()
+            .filter(|x| x.staff == sc.staff[a].id)
+            .map(|x| x.date)
+            .collect();
+        for d in dates.into_iter().step_by(3) {
+            for b in (0..sc.staff.len()).filter(|&b| {
+                b != a
+                    && sc.staff[b].grade == sc.staff[a].grade
+                    && sc.staff[b].job == sc.staff[a].job
+            }) {
+                let (ai, bi, ds) = (&sc.staff[a].id, &sc.staff[b].id, d.to_string());
+                if keep(ai, &ds, bi) && accepted(&sc, &r, a, d, b) {
+                    out.push((ai.clone(), ds, bi.clone()));
+                    if out.len() == limit {
+                        return out;
+                    }
+                    break;
+                }
+            }
+        }
+    }
+    out
+}
+
+pub fn valid_swaps(team: usize, limit: usize) -> Vec<(String, String, String)> {
+    valid_swaps_where(team, limit, |_, _, _| true)
+}
