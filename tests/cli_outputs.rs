@@ -3,8 +3,7 @@
 //! work; a command's outputs appear together or not at all; no output ever replaces an
 //! input; concurrent writers on one roster never lose an acknowledged change.
 
-#[path = "whatif_data/common.rs"]
-mod common;
+use crate::common::whatif as common;
 
 use common::{tiny_path, tiny_roster};
 use std::ffi::OsString;

@@ -2,7 +2,7 @@
 //! and make-up workday of the data, month by month; the scenario's own dates win; a year
 //! without a notice warns; and the filled dates reach the report's holiday marks.
 
-mod common;
+use crate::common;
 
 use chrono::NaiveDate;
 use common::*;

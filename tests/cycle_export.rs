@@ -3,7 +3,7 @@
 //! in Asia/Shanghai time; outputs are checked before anything is written; staff sheets in
 //! either language build a scenario, and a bad row exits 2 naming sheet, row and column.
 
-mod common;
+use crate::common;
 
 use assert_cmd::Command;
 use calamine::{Data, Reader, open_workbook_auto};

@@ -2,7 +2,7 @@
 //! solved, and every rest and consecutive-day rule holds across the boundary when checked
 //! against the December roster itself; history and prior as properties over rosters.
 
-mod common;
+use crate::common;
 
 use assert_cmd::Command;
 use chrono::{NaiveDate, TimeDelta};

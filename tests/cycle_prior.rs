@@ -2,7 +2,7 @@
 //! over the year, in the MIP and in the independent evaluation alike; a person who worked
 //! more nights so far this year gets fewer this month; all-zero prior changes nothing.
 
-mod common;
+use crate::common;
 
 use common::*;
 use roster::model::{Roster, Scenario};

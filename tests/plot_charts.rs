@@ -1,7 +1,7 @@
 //! The charts as a reader meets them: SVG that parses and says what it should, PNG that
 //! decodes to the chart's size with ink on it, Chinese names drawn as real glyphs.
 
-mod plot_fixture;
+use crate::common::plot as plot_fixture;
 
 use plot_fixture::{NAMES, has_text, roster, scenario, svg_texts};
 use roster::plot::{

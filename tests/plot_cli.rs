@@ -2,7 +2,7 @@
 //! extension, bad input refused with exit 2 and no output file, and a report that holds
 //! every chart and opens offline.
 
-mod plot_fixture;
+use crate::common::plot as plot_fixture;
 
 use assert_cmd::Command;
 use plot_fixture::{NAMES, SCENARIO, SERVICE_JSON, roster};

@@ -2,8 +2,7 @@
 //! still hold (9.8), and a summary that leads with what fails, worst first, green only when
 //! nothing fails (9.9). Properties over rosters edited at random from a solved one.
 
-#[path = "whatif_data/common.rs"]
-mod common;
+use crate::common::whatif as common;
 
 use common::{tiny, tiny_roster};
 use proptest::prelude::*;

@@ -2,7 +2,7 @@
 //! and `check` must name exactly that rule. Each mutation is chosen by simple conditions
 //! that keep every other rule intact, stated next to it.
 
-mod common;
+use crate::common;
 use common::*;
 use roster::model::{Roster, Scenario};
 use std::collections::BTreeSet;

@@ -1,7 +1,7 @@
 //! One small hand-made roster per rule: the rule fires where it should, and stays quiet at
 //! the edges the regulations allow (touching ends, exactly the limit, make-up workdays).
 
-mod common;
+use crate::common;
 use common::*;
 use roster::model::DayType;
 
@@ -154,7 +154,12 @@ fn roster_lead_on_every_shift() {
     let r = roster(&sc, vec![assign("B", d(1), "D", "189")]);
     let v = roster::rules::check_roster(&sc, &r);
     // Three shifts × 31 days, none with a lead.
-    assert_eq!(v.iter().filter(|v| v.rule.as_str() == "ROSTER-LEAD").count(), 93);
+    assert_eq!(
+        v.iter()
+            .filter(|v| v.rule.as_str() == "ROSTER-LEAD")
+            .count(),
+        93
+    );
     assert!(v.iter().all(|v| v.rule.as_str() == "ROSTER-LEAD"));
 }
 
@@ -198,7 +203,10 @@ fn roster_leave_blocks_the_days_of_approved_leave_only() {
     );
     let v = roster::rules::check_roster(&sc, &r);
     assert_eq!(v.len(), 1, "{v:?}");
-    assert_eq!((v[0].rule.as_str(), v[0].date), ("ROSTER-LEAVE", Some(d(11))));
+    assert_eq!(
+        (v[0].rule.as_str(), v[0].date),
+        ("ROSTER-LEAVE", Some(d(11)))
+    );
 }
 
 #[test]
@@ -207,7 +215,10 @@ fn roster_consec_days_nights_and_history() {
     let seven: Vec<_> = (1..=7).map(|k| assign("B", d(k), "E", "189")).collect();
     let v = roster::rules::check_roster(&sc, &roster(&sc, seven.clone()));
     assert_eq!(v.len(), 1);
-    assert_eq!((v[0].rule.as_str(), v[0].date), ("ROSTER-CONSEC", Some(d(7))));
+    assert_eq!(
+        (v[0].rule.as_str(), v[0].date),
+        ("ROSTER-CONSEC", Some(d(7)))
+    );
     assert!(roster::rules::check_roster(&sc, &roster(&sc, seven[..6].to_vec())).is_empty());
 
     let nights: Vec<_> = (1..=4).map(|k| assign("B", d(k), "N", "189")).collect();
@@ -226,7 +237,10 @@ fn roster_consec_days_nights_and_history() {
     let sc = quiet("", &hist);
     let v = roster::rules::check_roster(&sc, &roster(&sc, seven[..4].to_vec()));
     assert_eq!(v.len(), 1, "{v:?}");
-    assert_eq!((v[0].rule.as_str(), v[0].date), ("ROSTER-CONSEC", Some(d(4))));
+    assert_eq!(
+        (v[0].rule.as_str(), v[0].date),
+        ("ROSTER-CONSEC", Some(d(4)))
+    );
 }
 
 #[test]

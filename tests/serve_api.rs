@@ -2,7 +2,7 @@
 //! the security properties — no state change without a session and its CSRF token, nothing
 //! changed by a GET, an agent cannot approve, a lead cannot approve outside their team.
 
-mod serve_common;
+use crate::common::serve as serve_common;
 
 use axum::Router;
 use axum::body::Body;
@@ -631,7 +631,7 @@ fn publish_and_leave_follow_the_roles() {
         let twice = call(&w.app, Method::POST, "/api/months/2026-12/publish", Some(&head), true, Some(json!({"version": v}))).await;
         assert_eq!(twice.status, StatusCode::CONFLICT);
         // Leave: an agent files their own; not somebody else's personal leave.
-        let day = seed_roster(&sc).assignments.iter().find(|x| x.staff == "S06" && x.date.to_string() >= "2026-12-20".to_string()).unwrap().date.to_string();
+        let day = seed_roster(&sc).assignments.iter().find(|x| x.staff == "S06" && *x.date.to_string() >= *"2026-12-20").unwrap().date.to_string();
         let mine = call(&w.app, Method::POST, "/api/months/2026-12/leave", Some(&agent), true,
             Some(json!({"staff": "S06", "from": day, "to": day, "kind": "annual", "requested_at": "2026-12-01T09:00"}))).await;
         assert_eq!(mine.status, StatusCode::OK, "{}", mine.text);

@@ -4,7 +4,7 @@
 //! assets/screenshots/. Without chromedriver this test FAILS: `.ci/run` installs Debian's
 //! `chromium` and `chromium-driver`.
 
-mod serve_common;
+use crate::common::serve as serve_common;
 
 use fantoccini::{Client, ClientBuilder, Locator};
 use serve_common::*;

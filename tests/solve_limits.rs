@@ -4,7 +4,7 @@
 //! weights of a million) still end within the limit. No test asserts a time: a bounded
 //! wait only turns a hang into a failure instead of a stuck test run.
 
-mod common;
+use crate::common;
 
 use assert_cmd::Command;
 use std::path::Path;

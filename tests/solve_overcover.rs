@@ -4,7 +4,7 @@
 //! objective charges over-cover `over_cover` × a day-type multiplier (weekend 2, holiday 3
 //! by default) × a night multiplier (2), in the MIP and in `evaluate` alike.
 
-mod common;
+use crate::common;
 
 use roster::model::{DayType, Roster, Scenario};
 use roster::rules::check_roster;

@@ -4,7 +4,7 @@
 //! cuts), so it takes every stage: root, fix-and-optimise, the fairness probes and the final
 //! search.
 
-mod common;
+use crate::common;
 
 use roster::rules::check_roster;
 use roster::solve::{OnProgress, Progress, SolveOptions, Status, evaluate, solve};

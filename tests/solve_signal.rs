@@ -3,7 +3,7 @@
 //! the greedy start is a roster before the root's LP. The waits are bounds that turn a hang into a failure, not
 //! timings.
 
-mod common;
+use crate::common;
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;
@@ -130,7 +130,9 @@ fn ctrl_c_after_a_solver_run_still_stops_the_solve() {
     let out = dir.path().join("r.json");
     let scenario = "scenarios/seed-2026-12.toml";
     let (child, rx) = start_on(scenario, &out);
-    wait_for(&rx, |l| l.starts_with("progress:") && l.contains("fix-and-optimise"));
+    wait_for(&rx, |l| {
+        l.starts_with("progress:") && l.contains("fix-and-optimise")
+    });
     interrupt(&child);
     assert_eq!(exit_code(child), Some(130));
     let said: Vec<String> = rx.try_iter().collect();

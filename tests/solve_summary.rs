@@ -3,7 +3,7 @@
 //! table and in --json. It printed "night fairness (max-min) 20" for a spread of 4 at
 //! weight 5.
 
-mod common;
+use crate::common;
 
 use assert_cmd::Command;
 use serde_json::Value;

@@ -1,7 +1,7 @@
 //! The store's swap requests: role checks, the state machine, re-judging on the version
 //! applied to, and approvals racing for the same shifts (exactly one applies, nothing lost).
 
-mod serve_common;
+use crate::common::serve as serve_common;
 
 use roster::model::Roster;
 use roster::store::{Role, Store, StoreError, SwapInput, SwapRecord, SwapState, User};

@@ -1,8 +1,7 @@
 //! The swap and leave commands end to end: exit codes 0/1/2, JSON on stdout, and no output
 //! file unless the request is accepted.
 
-#[path = "whatif_data/common.rs"]
-mod common;
+use crate::common::whatif as common;
 
 use assert_cmd::Command;
 use common::*;

@@ -2,8 +2,7 @@
 //! roster file carries the leave a repair granted, and check, swap, candidates, plot and
 //! report honour it when they read the roster with its scenario.
 
-#[path = "whatif_data/common.rs"]
-mod common;
+use crate::common::whatif as common;
 
 use assert_cmd::Command;
 use common::*;

@@ -1,8 +1,7 @@
 //! LEAVE-* rules: a baseline request that passes, and for each rule a variant where only
 //! that rule fails.
 
-#[path = "whatif_data/common.rs"]
-mod common;
+use crate::common::whatif as common;
 
 use common::*;
 use roster::model::{Approver, LeaveKind, LeaveRequest, Roster, Scenario, parse_datetime};

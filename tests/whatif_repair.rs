@@ -1,8 +1,7 @@
 //! Minimal-change repair after leave: the repaired roster passes `check` with the leave
 //! granted, and no smaller set of changes would do (brute force on a tiny month).
 
-#[path = "whatif_data/common.rs"]
-mod common;
+use crate::common::whatif as common;
 
 use common::*;
 use proptest::prelude::*;
@@ -218,7 +217,11 @@ fn no_repair_when_everyone_is_away_names_the_rule() {
     match repair_leave(&sc2, &base, &req, &opts()) {
         Err(RepairError::Blocked(d)) => {
             assert!(!d.conflicts.is_empty());
-            assert!(d.conflicts.iter().all(|c| c.rule.as_str().starts_with("ROSTER-")));
+            assert!(
+                d.conflicts
+                    .iter()
+                    .all(|c| c.rule.as_str().starts_with("ROSTER-"))
+            );
             assert!(
                 d.conflicts
                     .iter()
@@ -333,18 +336,38 @@ fn no_make_up_shifts(who: usize, from: usize, len: usize) -> Result<(), TestCase
     let rep = match repair_leave(&sc, base, &req, &opts()) {
         Ok(rep) => rep,
         Err(RepairError::Blocked(d)) => {
-            prop_assert!(d.conflicts.iter().all(|c| c.rule.as_str() != "ROSTER-LOAD"), "{d}");
+            prop_assert!(
+                d.conflicts.iter().all(|c| c.rule.as_str() != "ROSTER-LOAD"),
+                "{d}"
+            );
             return Ok(());
         }
         Err(e) => panic!("{e}"),
     };
     let id = &sc.staff[who].id;
-    let count = |r: &Roster, me: bool| r.assignments.iter().filter(|a| (&a.staff == id) == me).count();
-    let removed = base.assignments.iter().filter(|a| &a.staff == id && req.covers(a.date)).count();
-    prop_assert!(count(&rep.roster, true) + removed <= count(base, true),
-        "{id} works {} after, {} before, {removed} on leave", count(&rep.roster, true), count(base, true));
-    prop_assert!(count(&rep.roster, false) <= count(base, false) + removed,
-        "others work {} after, {} before", count(&rep.roster, false), count(base, false));
+    let count = |r: &Roster, me: bool| {
+        r.assignments
+            .iter()
+            .filter(|a| (&a.staff == id) == me)
+            .count()
+    };
+    let removed = base
+        .assignments
+        .iter()
+        .filter(|a| &a.staff == id && req.covers(a.date))
+        .count();
+    prop_assert!(
+        count(&rep.roster, true) + removed <= count(base, true),
+        "{id} works {} after, {} before, {removed} on leave",
+        count(&rep.roster, true),
+        count(base, true)
+    );
+    prop_assert!(
+        count(&rep.roster, false) <= count(base, false) + removed,
+        "others work {} after, {} before",
+        count(&rep.roster, false),
+        count(base, false)
+    );
     Ok(())
 }
 

@@ -2,8 +2,7 @@
 //! accepted swap leaves a roster that passes `check`, and that every listed candidate is
 //! accepted when asked.
 
-#[path = "whatif_data/common.rs"]
-mod common;
+use crate::common::whatif as common;
 
 use common::*;
 use proptest::prelude::*;
@@ -470,7 +469,9 @@ fn a_swap_is_rejected_when_a_would_keep_two_shifts_on_a_day() {
     .unwrap();
     assert!(!out.accepted, "{:?}", out.weeks);
     assert!(
-        out.violations.iter().any(|v| v.rule.as_str() == "SWAP-REST"),
+        out.violations
+            .iter()
+            .any(|v| v.rule.as_str() == "SWAP-REST"),
         "{:?}",
         out.violations
     );

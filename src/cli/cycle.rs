@@ -140,8 +140,9 @@ pub fn run_new(a: NewArgs) -> Result<ExitStatus, CliError> {
     };
     let from_path = a.from.clone().unwrap_or_default();
     let table = cycle::new_scenario(&staff, month, from_text.as_deref(), &from_path)?;
-    let body = toml::to_string(&table)
-        .map_err(|e| CliError::Flag(format!("--out {}: cannot write TOML: {e}", a.out.display())))?;
+    let body = toml::to_string(&table).map_err(|e| {
+        CliError::Flag(format!("--out {}: cannot write TOML: {e}", a.out.display()))
+    })?;
     let text = format!(
         "# {month}, written by `roster new` from {}{}.\n\n{body}",
         a.staff.display(),
@@ -203,7 +204,8 @@ pub fn run_export(a: ExportArgs) -> Result<ExitStatus, CliError> {
         files.push((p.clone(), export::roster_csv(&month).into_bytes()));
     }
     if let Some(p) = &a.xlsx {
-        let bytes = export::xlsx::workbook(&month).map_err(|e| CliError::Workbook(e.to_string()))?;
+        let bytes =
+            export::xlsx::workbook(&month).map_err(|e| CliError::Workbook(e.to_string()))?;
         files.push((p.clone(), bytes));
     }
     if let (Some(dir), Some(cals)) = (&a.ics, calendars) {

@@ -80,7 +80,8 @@ fn serve(a: ServeArgs) -> ExitStatus {
     let addr: SocketAddr = match a.addr.parse() {
         Ok(x) => x,
         Err(_) => {
-            return fail(ExitStatus::BadInput,
+            return fail(
+                ExitStatus::BadInput,
                 format!(
                     "--addr: `{}` is not an address and port (like 127.0.0.1:8080)",
                     a.addr
@@ -129,7 +130,8 @@ pub fn run_user(a: UserArgs) -> Result<ExitStatus, CliError> {
 fn user(a: UserArgs) -> ExitStatus {
     let UserCommand::Add(a) = a.command;
     let Some(role) = Role::parse(&a.role) else {
-        return fail(ExitStatus::BadInput,
+        return fail(
+            ExitStatus::BadInput,
             format!(
                 "--role: unknown role `{}` (head, lead, agent or planner)",
                 a.role
@@ -138,11 +140,17 @@ fn user(a: UserArgs) -> ExitStatus {
     };
     let mut line = String::new();
     if let Err(e) = std::io::stdin().lock().read_line(&mut line) {
-        return fail(ExitStatus::BadInput, format!("standard input: cannot read the password: {e}"));
+        return fail(
+            ExitStatus::BadInput,
+            format!("standard input: cannot read the password: {e}"),
+        );
     }
     let password = line.trim_end_matches(['\n', '\r']);
     if password.is_empty() {
-        return fail(ExitStatus::BadInput, "standard input: no password (give it on the first line)");
+        return fail(
+            ExitStatus::BadInput,
+            "standard input: no password (give it on the first line)",
+        );
     }
     let rt = match runtime() {
         Ok(rt) => rt,
@@ -151,14 +159,20 @@ fn user(a: UserArgs) -> ExitStatus {
     rt.block_on(async {
         let store = match Store::open(&a.db).await {
             Ok(s) => s,
-            Err(e) => return fail(ExitStatus::BadInput, format!("--db {}: {e}", a.db.display())),
+            Err(e) => {
+                return fail(
+                    ExitStatus::BadInput,
+                    format!("--db {}: {e}", a.db.display()),
+                );
+            }
         };
         let staff = match staff_of(&store, &a.id).await {
             Ok(s) => s,
             Err(e) => return fail(store_code(&e), format!("--db {}: {e}", a.db.display())),
         };
         if matches!(role, Role::Lead | Role::Agent) && staff.is_none() {
-            return fail(ExitStatus::BadInput,
+            return fail(
+                ExitStatus::BadInput,
                 format!(
                     "ID: `{}` is no staff ID of any month in {}; a {} account is a person's",
                     a.id,

@@ -181,7 +181,8 @@ fn write_roster(
     csv: Option<&Path>,
 ) -> Result<(), CliError> {
     let json = roster.to_json();
-    let csv_text = csv.map(|_| roster::export::roster_csv(&roster::export::MonthRoster::new(sc, roster)));
+    let csv_text =
+        csv.map(|_| roster::export::roster_csv(&roster::export::MonthRoster::new(sc, roster)));
     let mut files: Vec<(&Path, &[u8])> = vec![(out, json.as_bytes())];
     if let (Some(csv), Some(text)) = (csv, &csv_text) {
         files.push((csv, text.as_bytes()));

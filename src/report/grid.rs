@@ -89,4 +89,3 @@ pub fn roster_grid(sc: &Scenario, roster: &Roster) -> String {
     out.push_str(&format!("{}  -=off  假=leave  ★=lead\n", legend.join("  ")));
     out
 }
-

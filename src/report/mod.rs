@@ -129,4 +129,3 @@ pub fn num(v: f64) -> String {
         format!("{v:.3}")
     }
 }
-

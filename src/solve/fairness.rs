@@ -48,9 +48,7 @@ pub(super) fn prove_spreads(
         // has a spread of at least `level`. Levels at or above the best roster's own spread
         // are left to the final search.
         let mut level = 0;
-        while level < MAX_LEVELS
-            && level < spread_of(sc, &best.roster, &sp.job, sp.measure)
-        {
+        while level < MAX_LEVELS && level < spread_of(sc, &best.roster, &sp.job, sp.measure) {
             let Some(values) = common_counts(sc, sp, best.objective, level) else {
                 break;
             };
@@ -203,7 +201,9 @@ fn common_counts(sc: &Scenario, sp: &SpreadFacts, best: f64, level: u32) -> Opti
         return None;
     }
     let level_f = level as f64;
-    let lo = ((sp.demand - sp.others_capacity) / m - level_f).ceil().max(0.0);
+    let lo = ((sp.demand - sp.others_capacity) / m - level_f)
+        .ceil()
+        .max(0.0);
     // Each person beyond the demand costs at least the cheapest over-cover.
     let hi = ((sp.demand + best / cheapest_over_cover(sc)) / m)
         .floor()

@@ -150,9 +150,7 @@ fn runs_fit(sc: &Scenario, grid: &Grid, i: usize, d: usize, k: usize) -> bool {
         }
     };
     let run = |night_only: bool| -> u32 {
-        let counts = |day: NaiveDate| {
-            works(day).is_some_and(|s| !night_only || sc.shifts[s].night)
-        };
+        let counts = |day: NaiveDate| works(day).is_some_and(|s| !night_only || sc.shifts[s].night);
         let mut len = 1;
         let mut back = date(d);
         while let Some(prev) = back.pred_opt().filter(|&p| counts(p)) {
@@ -160,7 +158,10 @@ fn runs_fit(sc: &Scenario, grid: &Grid, i: usize, d: usize, k: usize) -> bool {
             back = prev;
         }
         let mut ahead = date(d);
-        while let Some(next) = ahead.succ_opt().filter(|&p| sc.month.contains(p) && counts(p)) {
+        while let Some(next) = ahead
+            .succ_opt()
+            .filter(|&p| sc.month.contains(p) && counts(p))
+        {
             len += 1;
             ahead = next;
         }

@@ -177,7 +177,8 @@ pub(super) fn solve_once(
         ..
     } = model;
     for sp in &objective.spreads {
-        let of_this = |job: &str, measure: Measure| job == sp.facts.job && measure == sp.facts.measure;
+        let of_this =
+            |job: &str, measure: Measure| job == sp.facts.job && measure == sp.facts.measure;
         for (job, measure, at_least) in &fixes.spread_at_least {
             if of_this(job, *measure) {
                 rows.push(constraint!(sp.equal <= 0));

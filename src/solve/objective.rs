@@ -195,12 +195,16 @@ impl Objective {
             let mut over = Expression::from(0.0);
             let mut others = Expression::from(0.0);
             for &(d, k) in &cells {
-                let demand: u32 = (0..sc.seats.len()).map(|s| sc.demand(sc.date(d), k, s)).sum();
+                let demand: u32 = (0..sc.seats.len())
+                    .map(|s| sc.demand(sc.date(d), k, s))
+                    .sum();
                 over += x.on_duty(d, k, |_| true) - demand as f64 * self.one;
                 others += x.on_duty(d, k, |i| sc.staff[i].job != f.job);
             }
             let (q, r) = even_split(f.demand, m);
-            rows.push(constraint!((m - r) * sp.min - (m - r) * q * self.one <= over));
+            rows.push(constraint!(
+                (m - r) * sp.min - (m - r) * q * self.one <= over
+            ));
             if r > 0.0 {
                 rows.push(constraint!(r * sp.max + others >= r * (q + 1.0) * self.one));
             }
@@ -292,7 +296,11 @@ pub(super) fn spread_seen_at_root(sc: &Scenario, f: &SpreadFacts) -> u32 {
         .filter(|&d| sc.is_weekend_or_holiday(sc.date(d)))
         .collect();
     let (nights, weekends) = lead_share_floors(sc, &f.job, &weekend_days);
-    let floor = if f.measure == Measure::Nights { nights } else { weekends };
+    let floor = if f.measure == Measure::Nights {
+        nights
+    } else {
+        weekends
+    };
     let m = f.members as f64;
     let min_at_most = (f.demand / m).floor();
     let max_at_least = floor.max(((f.demand - f.others_capacity).max(0.0) / m).ceil());

@@ -80,3 +80,6 @@ pub fn assert_check_passes(scenario: &Path, roster: &Path) {
         String::from_utf8_lossy(&check.stdout)
     );
 }
+pub mod plot;
+pub mod serve;
+pub mod whatif;

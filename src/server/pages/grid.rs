@@ -84,6 +84,8 @@ fn header_row(sc: &Scenario) -> Markup {
 }
 
 /// The month grid, teams in order; only `team` when given (a team code).
+// maud has no statement form: `@let _ = { .. }` is how a template updates its state.
+#[allow(clippy::let_unit_value)]
 pub fn month_grid(m: &MonthState, team: Option<&str>, mark: &[(String, NaiveDate)]) -> Markup {
     let sc = &m.scenario;
     let cells = cells(m);
