@@ -15,10 +15,6 @@ use std::time::Duration;
 /// improves the roster step by step, so there is time to interrupt at either point.
 const LONG: &str = "scenarios/large-150.toml";
 
-fn start(out: &Path) -> (Child, mpsc::Receiver<String>) {
-    start_on(LONG, out)
-}
-
 fn start_on(scenario: &str, out: &Path) -> (Child, mpsc::Receiver<String>) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_roster"))
         .arg("solve")
@@ -77,62 +73,14 @@ fn exit_code(mut child: Child) -> Option<i32> {
     panic!("still running 30 s after SIGINT");
 }
 
-#[test]
-fn ctrl_c_after_a_roster_is_found_writes_it_and_exits_130() {
+/// Starts a solve of `scenario`, sends Ctrl-C at the first progress line naming `stage`,
+/// and checks the result: exit 130, the best roster so far written and said so, passing
+/// `check`, its status `interrupted`.
+fn interrupted_during(scenario: &str, stage: &str) {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("r.json");
-    let (child, rx) = start(&out);
-    wait_for(&rx, |l| l.starts_with("progress:") && l.contains("best"));
-    interrupt(&child);
-    assert_eq!(exit_code(child), Some(130));
-    let said: Vec<String> = rx.try_iter().collect();
-    assert!(
-        said.iter()
-            .any(|l| l.contains("interrupted") && l.contains("wrote the best roster")),
-        "{said:#?}"
-    );
-    common::assert_check_passes(&common::root().join(LONG), &out);
-    let written: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
-    assert_eq!(written["solver"]["status"], "interrupted");
-}
-
-/// Ctrl-C while the root node is still being solved: the greedy start (issue 10.12) is
-/// already a roster, so it is written, passes `check`, and says it was interrupted.
-#[test]
-fn ctrl_c_during_the_root_node_writes_the_greedy_start_and_exits_130() {
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("r.json");
-    let (child, rx) = start(&out);
-    wait_for(&rx, |l| {
-        l.starts_with("progress:") && l.contains("root node")
-    });
-    interrupt(&child);
-    assert_eq!(exit_code(child), Some(130));
-    let said: Vec<String> = rx.try_iter().collect();
-    assert!(
-        said.iter()
-            .any(|l| l.contains("interrupted") && l.contains("wrote the best roster")),
-        "{said:#?}"
-    );
-    common::assert_check_passes(&common::root().join(LONG), &out);
-    let written: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
-    assert_eq!(written["solver"]["status"], "interrupted");
-}
-
-/// Ctrl-C after CBC has run once: CBC installs its own SIGINT handler and never puts ours
-/// back, so Ctrl-C used to stop only CBC's current run (with a roster that broke
-/// ROSTER-LOAD) and the solve went on. Now SIGINT never reaches a handler at all.
-#[test]
-fn ctrl_c_after_a_solver_run_still_stops_the_solve() {
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("r.json");
-    let scenario = "scenarios/seed-2026-12.toml";
     let (child, rx) = start_on(scenario, &out);
-    wait_for(&rx, |l| {
-        l.starts_with("progress:") && l.contains("fix-and-optimise")
-    });
+    wait_for(&rx, |l| l.starts_with("progress:") && l.contains(stage));
     interrupt(&child);
     assert_eq!(exit_code(child), Some(130));
     let said: Vec<String> = rx.try_iter().collect();
@@ -142,4 +90,22 @@ fn ctrl_c_after_a_solver_run_still_stops_the_solve() {
         "{said:#?}"
     );
     common::assert_check_passes(&common::root().join(scenario), &out);
+    let written: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    assert_eq!(written["solver"]["status"], "interrupted");
+}
+
+/// Ctrl-C while the root node is still being solved: the greedy start (issue 10.12) is
+/// already a roster, so it is written.
+#[test]
+fn ctrl_c_during_the_root_node_writes_the_greedy_start_and_exits_130() {
+    interrupted_during(LONG, "root node");
+}
+
+/// Ctrl-C after CBC has run once: CBC installs its own SIGINT handler and never puts ours
+/// back, so Ctrl-C used to stop only CBC's current run (with a roster that broke
+/// ROSTER-LOAD) and the solve went on. Now SIGINT never reaches a handler at all.
+#[test]
+fn ctrl_c_after_a_solver_run_still_stops_the_solve() {
+    interrupted_during("scenarios/seed-2026-12.toml", "fix-and-optimise");
 }

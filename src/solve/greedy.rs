@@ -225,27 +225,14 @@ impl Solved {
 }
 
 fn to_roster(sc: &Scenario, grid: &Grid) -> Roster {
-    let mut assignments = Vec::new();
-    for d in 0..sc.days() {
-        for k in 0..sc.shifts.len() {
-            let on: Vec<usize> = grid
-                .iter()
-                .enumerate()
-                .filter(|(_, days)| days[d] == Some(k))
-                .map(|(i, _)| i)
-                .collect();
-            assignments.extend(seating::seat(sc, d, k, &on));
-        }
-    }
-    let mut roster = Roster {
-        month: sc.month.to_string(),
-        assignments,
-        swaps: Vec::new(),
-        leave: Vec::new(),
-        solver: None,
+    let crew = |d: usize, k: usize| -> Vec<usize> {
+        grid.iter()
+            .enumerate()
+            .filter(|(_, days)| days[d] == Some(k))
+            .map(|(i, _)| i)
+            .collect()
     };
-    roster.sort(sc);
-    roster
+    seating::seated_roster(sc, crew, None)
 }
 
 #[cfg(test)]

@@ -297,23 +297,11 @@ pub(super) fn build_roster(
     sol: &impl Solution,
     info: Option<SolverInfo>,
 ) -> Roster {
-    let (n, days, shifts) = x.dims();
-    let mut assignments = Vec::new();
-    for d in 0..days {
-        for k in 0..shifts {
-            let on: Vec<usize> = (0..n)
-                .filter(|&i| x.get(i, d, k).is_some_and(|v| sol.value(v) > 0.5))
-                .collect();
-            assignments.extend(seating::seat(sc, d, k, &on));
-        }
-    }
-    let mut roster = Roster {
-        month: sc.month.to_string(),
-        assignments,
-        swaps: Vec::new(),
-        leave: Vec::new(),
-        solver: info,
+    let (n, _, _) = x.dims();
+    let crew = |d: usize, k: usize| -> Vec<usize> {
+        (0..n)
+            .filter(|&i| x.get(i, d, k).is_some_and(|v| sol.value(v) > 0.5))
+            .collect()
     };
-    roster.sort(sc);
-    roster
+    seating::seated_roster(sc, crew, info)
 }

@@ -2,7 +2,7 @@
 //! this finds one, filling the most demanding seat types first with the least senior people
 //! who qualify, so higher grades stay free for the seats only they may take.
 
-use crate::model::{Assignment, Scenario};
+use crate::model::{Assignment, Roster, Scenario, SolverInfo};
 
 /// People on duty on a day and shift → their seats. `on_duty` is in staff order.
 pub fn seat(sc: &Scenario, day: usize, shift: usize, on_duty: &[usize]) -> Vec<Assignment> {
@@ -38,4 +38,27 @@ pub fn seat(sc: &Scenario, day: usize, shift: usize, on_duty: &[usize]) -> Vec<A
         }
     }
     out
+}
+
+/// A new roster of the month with each (day, shift)'s crew, in staff order, seated.
+pub fn seated_roster(
+    sc: &Scenario,
+    crew: impl Fn(usize, usize) -> Vec<usize>,
+    info: Option<SolverInfo>,
+) -> Roster {
+    let mut assignments = Vec::new();
+    for d in 0..sc.days() {
+        for k in 0..sc.shifts.len() {
+            assignments.extend(seat(sc, d, k, &crew(d, k)));
+        }
+    }
+    let mut roster = Roster {
+        month: sc.month.to_string(),
+        assignments,
+        swaps: Vec::new(),
+        leave: Vec::new(),
+        solver: info,
+    };
+    roster.sort(sc);
+    roster
 }
