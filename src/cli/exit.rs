@@ -9,7 +9,7 @@ use roster::nrp::{NrpError, NrpSolveError};
 use roster::plot::PlotError;
 use roster::solve::SolveError;
 use roster::traffic::TrafficError;
-use roster::whatif::BadRequest;
+use roster::whatif::{BadRequest, RequestField};
 
 /// The exit statuses of docs/contract.md; the only place their numbers are written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -56,7 +56,7 @@ pub enum CliError {
     Input(#[from] InputError),
     #[error(transparent)]
     Output(#[from] OutputError),
-    #[error(transparent)]
+    #[error("{}: {}", request_flag(.0), .0.message)]
     Request(#[from] BadRequest),
     #[error(transparent)]
     Instance(#[from] NrpError),
@@ -90,6 +90,17 @@ pub enum CliError {
     /// The workbook writer failed on data that loaded and checked: not the user's input.
     #[error("cannot build the workbook: {0}")]
     Workbook(String),
+}
+
+/// The flag that gave the value a request error is about: the library names what it found
+/// wrong by meaning, the command line by its flag.
+fn request_flag(e: &BadRequest) -> &'static str {
+    match e.field {
+        None => e.flag,
+        Some(RequestField::Partner) => "--with",
+        Some(RequestField::Date) => "--date",
+        Some(RequestField::ReturnDate) => "--return-date",
+    }
 }
 
 /// A solver error as the command line says it: running out of time names the flag that
@@ -127,7 +138,7 @@ impl CliError {
                 | NrpSolveError::Unchecked(_) => NoResult,
             },
             CliError::Plot(e) => match e {
-                PlotError::Format(_) | PlotError::NoData(_) => BadInput,
+                PlotError::Format(_) | PlotError::NoServiceLevels => BadInput,
                 PlotError::Draw(_) | PlotError::Encode(_) => NoResult,
             },
             CliError::UncheckedRoster(_) | CliError::Json(_) | CliError::Workbook(_) => NoResult,

@@ -70,10 +70,12 @@ pub fn run_plot(a: PlotArgs) -> Result<ExitStatus, CliError> {
     let service = service_levels(&a.service, scenario, &sc, &loaded, simulate_here)?;
     let bytes = match plot::plot(&sc, &loaded, kind, date, service.as_deref(), format) {
         Ok(b) => b,
-        Err(PlotError::NoData(msg)) => {
-            return Err(bad_flag(format!(
-                "{msg}; give its output with --service FILE.json, or plot coverage, roster or fairness"
-            )));
+        Err(PlotError::NoServiceLevels) => {
+            return Err(bad_flag(
+                "--kind service needs the simulator's output (service level per interval); \
+                 this build has no simulator yet; give its output with --service FILE.json, \
+                 or plot coverage, roster or fairness",
+            ));
         }
         Err(e) => return Err(CliError::Plot(e)),
     };

@@ -9,6 +9,7 @@ use roster::model::{
     lock_for_update, parse_date, parse_datetime, write_all,
 };
 use roster::report;
+use roster::rules::{RuleId, Violation};
 use roster::solve::{Diagnosis, SolveOptions};
 use roster::whatif::{self, BadRequest, Candidate, LeaveOutcome, Repair, RepairError, SwapOutcome};
 use serde::Serialize;
@@ -210,6 +211,9 @@ pub fn run_swap(a: SwapArgs) -> Result<ExitStatus, CliError> {
         })?;
     } else {
         say!("{}", report::swap_text(&sc, &outcome));
+        if let Some(hint) = flag_hint(&outcome.violations) {
+            say!("{hint}");
+        }
         if outcome.accepted {
             say!("wrote {}", out.display());
         }
@@ -229,6 +233,9 @@ pub fn run_leave(a: LeaveArgs) -> Result<ExitStatus, CliError> {
     let outcome = whatif::check_leave(&sc, &base, &req);
     if !a.json.json {
         say!("{}", report::leave_text(&sc, &outcome).trim_end());
+        if let Some(hint) = flag_hint(&outcome.violations) {
+            say!("{hint}");
+        }
     }
     let mut status = verdict(outcome.accepted);
     let repaired = if a.repair && outcome.accepted {
@@ -321,6 +328,18 @@ fn leave_request(
         emergency: a.emergency,
     };
     Ok((req, now))
+}
+
+/// The flag that answers a violation a person can clear by saying so: the rule's verdict
+/// names the missing approval or certificate, the command line names its flag.
+fn flag_hint(violations: &[Violation]) -> Option<&'static str> {
+    violations.iter().find_map(|v| match v.rule {
+        RuleId::SwapApproval => Some("pass --approved once the approval is given"),
+        RuleId::LeaveCert => Some(
+            "pass --certificate when a medical certificate is given, or --emergency in an emergency",
+        ),
+        _ => None,
+    })
 }
 
 fn date_flag(flag: &'static str, s: &str) -> Result<NaiveDate, BadRequest> {

@@ -6,5 +6,5 @@
 pub mod next;
 pub mod staff_sheet;
 
-pub use next::{Carried, NextMonth, next_month};
+pub use next::{Carried, NextError, NextMonth, next_month};
 pub use staff_sheet::{SheetStaff, new_scenario, read_staff_sheet};

@@ -10,6 +10,20 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use toml::{Table, Value};
 
+/// Why `next` cannot build the month.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum NextError {
+    /// The month asked for is not the one after the roster's; the caller names where it was
+    /// asked (the CLI's `--month`).
+    #[error(
+        "{month} is not the month after the roster's {roster_month}; `next` carries one month into the one that follows"
+    )]
+    NotNextMonth { month: Month, roster_month: Month },
+    /// The scenario's text, or the month built from it, does not load.
+    #[error(transparent)]
+    Input(#[from] InputError),
+}
+
 /// The new month's scenario: its text, the same text loaded, and what was carried.
 #[derive(Debug)]
 pub struct NextMonth {
@@ -73,16 +87,12 @@ pub fn next_month(
     roster: &Roster,
     month: Month,
     out_path: &Path,
-) -> Result<NextMonth, InputError> {
+) -> Result<NextMonth, NextError> {
     if month != month_after(sc.month) {
-        return Err(InputError::new(
-            source_path,
-            "--month",
-            format!(
-                "{month} is not the month after the roster's {}; `next` carries one month into the one that follows",
-                sc.month
-            ),
-        ));
+        return Err(NextError::NotNextMonth {
+            month,
+            roster_month: sc.month,
+        });
     }
     let mut table: Table = toml::from_str(source).map_err(|e| {
         InputError::new(

@@ -34,8 +34,9 @@ pub enum PlotError {
     Encode(String),
     #[error("`{0}`: the chart format comes from the file extension; use .svg or .png")]
     Format(String),
-    #[error("{0}")]
-    NoData(String),
+    /// The service chart asked for without the simulator's output to draw.
+    #[error("the service chart needs the simulator's output (service level per interval)")]
+    NoServiceLevels,
 }
 
 /// Output format, chosen by the extension of the output file.
@@ -145,11 +146,7 @@ pub fn plot(
         Kind::Fairness => render(&FairnessChart::new(sc, roster), format),
         Kind::Service => match service {
             Some(series) => render(&ServiceChart::new(&sc.name, series.to_vec()), format),
-            None => Err(PlotError::NoData(
-                "--kind service needs the simulator's output (service level per interval); \
-                 this build has no simulator yet"
-                    .into(),
-            )),
+            None => Err(PlotError::NoServiceLevels),
         },
     }
 }

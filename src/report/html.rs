@@ -30,9 +30,7 @@ pub fn report_html(
     service: Option<&[ServiceSeries]>,
 ) -> Result<String, PlotError> {
     let violations = rules::check_roster(sc, roster);
-    let breakdown = solve::evaluate(sc, roster);
     let coverage = CoverageChart::new(sc, roster, None);
-    let short: u32 = coverage.cells().iter().map(|c| c.short()).sum();
 
     let mut h = String::new();
     let title = format!("{} — roster {}", sc.name, sc.month);
@@ -45,11 +43,34 @@ pub fn report_html(
         esc(&title),
         esc(&title)
     );
+    summary_section(&mut h, sc, roster, &violations, &coverage, service);
+    rule_check_section(&mut h, sc, roster, &violations);
+    charts_section(&mut h, sc, roster, &coverage, service)?;
+    people(&mut h, sc, roster);
+    let _ = writeln!(
+        h,
+        "<footer>Written by roster {} from the scenario and roster files; rule IDs as in \
+         RULES.md.</footer>\n</body>\n</html>",
+        env!("CARGO_PKG_VERSION")
+    );
+    Ok(h)
+}
 
-    // Summary: what fails comes first, worst first; green only when nothing fails.
+/// Summary: what fails comes first, worst first; green only when nothing fails. Then the
+/// month at a glance, one key-value row each.
+fn summary_section(
+    h: &mut String,
+    sc: &Scenario,
+    roster: &Roster,
+    violations: &[rules::Violation],
+    coverage: &CoverageChart,
+    service: Option<&[ServiceSeries]>,
+) {
+    let breakdown = solve::evaluate(sc, roster);
+    let short: u32 = coverage.cells().iter().map(|c| c.short()).sum();
     h.push_str("<section id=\"summary\"><h2>Summary</h2>\n");
-    let fails = failures(sc, &violations, &coverage, service);
-    verdict(&mut h, &fails, service.is_some_and(|s| !s.is_empty()));
+    let fails = failures(sc, violations, coverage, service);
+    verdict(h, &fails, service.is_some_and(|s| !s.is_empty()));
     h.push_str("<table class=\"kv\">\n");
     let mut kv = |k: &str, v: String| {
         let _ = writeln!(h, "<tr><th>{}</th><td>{}</td></tr>", esc(k), v);
@@ -114,11 +135,11 @@ pub fn report_html(
                     )
                 }
             }
-            _ => "not simulated (no [traffic] table and no --service file)".into(),
+            _ => "not simulated (no [traffic] table and no service levels given)".into(),
         },
     );
     if let Some(s) = &roster.solver {
-        let (key, value) = solver_line(s, roster, &violations, breakdown.total());
+        let (key, value) = solver_line(s, roster, violations, breakdown.total());
         kv(key, value);
     }
     kv(
@@ -133,8 +154,15 @@ pub fn report_html(
         )),
     );
     h.push_str("</table></section>\n");
+}
 
-    // Rule check.
+/// Rule check: every broken roster rule, one row per violation, or the count of what held.
+fn rule_check_section(
+    h: &mut String,
+    sc: &Scenario,
+    roster: &Roster,
+    violations: &[rules::Violation],
+) {
     h.push_str("<section id=\"rules\"><h2>Rule check</h2>\n");
     if violations.is_empty() {
         let _ = writeln!(
@@ -148,7 +176,7 @@ pub fn report_html(
             "<table class=\"grid\"><tr><th>rule</th><th>staff</th><th>date</th><th>shift</th>\
              <th>what is wrong</th></tr>\n",
         );
-        for v in &violations {
+        for v in violations {
             let who = v
                 .staff
                 .as_deref()
@@ -172,24 +200,32 @@ pub fn report_html(
         h.push_str("</table>\n");
     }
     h.push_str("</section>\n");
+}
 
-    // Charts, inline SVG so text stays sharp, searchable and UTF-8.
+/// Charts, inline SVG so text stays sharp, searchable and UTF-8.
+fn charts_section(
+    h: &mut String,
+    sc: &Scenario,
+    roster: &Roster,
+    coverage: &CoverageChart,
+    service: Option<&[ServiceSeries]>,
+) -> Result<(), PlotError> {
     h.push_str("<section id=\"charts\"><h2>Charts</h2>\n");
     figure(
-        &mut h,
+        h,
         CHART_IDS[0],
         "Seats required and rostered per day, shift and seat type; shortfalls in red.",
-        &plot::render_svg(&coverage)?,
+        &plot::render_svg(coverage)?,
     );
     figure(
-        &mut h,
+        h,
         CHART_IDS[1],
         "The month by person, grouped by team: colour is the shift, grey 假 approved leave, \
          a black frame a shift taken or returned in a swap.",
         &plot::render_svg(&RosterChart::new(sc, roster))?,
     );
     figure(
-        &mut h,
+        h,
         CHART_IDS[2],
         "Night, weekend and holiday shifts per person; the spreads are what the objective \
          keeps small.",
@@ -197,7 +233,7 @@ pub fn report_html(
     );
     match service {
         Some(series) if !series.is_empty() => figure(
-            &mut h,
+            h,
             CHART_IDS[3],
             "Simulated service level per interval with its confidence band and the target.",
             &plot::render_svg(&ServiceChart::new(&sc.name, series.to_vec()))?,
@@ -213,14 +249,7 @@ pub fn report_html(
     }
     h.push_str("</section>\n");
 
-    people(&mut h, sc, roster);
-    let _ = writeln!(
-        h,
-        "<footer>Written by roster {} from the scenario and roster files; rule IDs as in \
-         RULES.md.</footer>\n</body>\n</html>",
-        env!("CARGO_PKG_VERSION")
-    );
-    Ok(h)
+    Ok(())
 }
 
 /// The saved solver block is shown as the solver's word only while it is still true of this

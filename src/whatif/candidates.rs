@@ -3,7 +3,7 @@
 //! too, ranked by least disruption: the smallest change of the fairness terms of the
 //! objective, then the widest rest margin around the moved shifts.
 
-use super::BadRequest;
+use super::{BadRequest, RequestField};
 use super::swap::{SwapPlan, violations};
 use crate::model::{Roster, Scenario};
 use crate::rules::{Duty, RosterView};
@@ -44,8 +44,8 @@ pub fn candidates(
     let sc = granted.as_ref();
     let idx = RosterView::new(sc, roster);
     let shift = idx.shift_on(a, date).ok_or_else(|| {
-        BadRequest::new(
-            "--date",
+        BadRequest::in_field(
+            RequestField::Date,
             format!("{} has no shift on {date} to give away", sc.who(a)),
         )
     })?;

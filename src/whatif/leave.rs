@@ -231,7 +231,7 @@ impl LeaveRule for LeaveCert {
             self.id(),
             c.first_affected(),
             format!(
-                "{} asks for {} day(s) of sick leave without a medical certificate (--certificate), and it is not an emergency (--emergency)",
+                "{} asks for {} day(s) of sick leave without a medical certificate, and it is not an emergency",
                 c.person(),
                 c.req.days()
             ),

@@ -20,18 +20,57 @@ use crate::model::Scenario;
 use chrono::NaiveDate;
 
 /// A request that cannot be judged because it does not make sense against the scenario and
-/// roster: names the flag and what is wrong. The CLI maps it to exit status 2.
+/// roster: names the value and what is wrong. The CLI maps it to exit status 2.
+///
+/// `flag` is the caller's name for the value (the CLI's `--with`, the API's `with`) when the
+/// caller found the fault; when the library found it, `field` says which value it is by
+/// meaning and `flag` holds that field's own name (`RequestField::name`), and each front
+/// end renders it its own way (the CLI as its flag).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{flag}: {message}")]
 pub struct BadRequest {
     pub flag: &'static str,
+    pub field: Option<RequestField>,
     pub message: String,
 }
 
+/// The value of a what-if request that the library found wrong, by its meaning.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RequestField {
+    /// The swap partner (B), who takes the shift.
+    Partner,
+    /// The date of the shift given away.
+    Date,
+    /// The date of B's shift that A takes in return (还班).
+    ReturnDate,
+}
+
+impl RequestField {
+    /// The request's own name for the value: the field of a swap request in the API.
+    pub fn name(self) -> &'static str {
+        match self {
+            RequestField::Partner => "with",
+            RequestField::Date => "date",
+            RequestField::ReturnDate => "return_date",
+        }
+    }
+}
+
 impl BadRequest {
+    /// A fault in a value the caller names (`flag`).
     pub fn new(flag: &'static str, message: impl Into<String>) -> Self {
         BadRequest {
             flag,
+            field: None,
+            message: message.into(),
+        }
+    }
+
+    /// A fault the library found in one value of the request.
+    pub fn in_field(field: RequestField, message: impl Into<String>) -> Self {
+        BadRequest {
+            flag: field.name(),
+            field: Some(field),
             message: message.into(),
         }
     }

@@ -4,7 +4,7 @@
 use super::SwapRequest;
 use crate::model::{Assignment, Scenario, Swap};
 use crate::rules::RosterView;
-use crate::whatif::BadRequest;
+use crate::whatif::{BadRequest, RequestField};
 use chrono::NaiveDate;
 
 /// A swap resolved against the roster: the shifts that change hands.
@@ -28,22 +28,22 @@ impl SwapPlan {
         req: &SwapRequest,
     ) -> Result<SwapPlan, BadRequest> {
         if req.a == req.b {
-            return Err(BadRequest::new(
-                "--with",
+            return Err(BadRequest::in_field(
+                RequestField::Partner,
                 format!("{} cannot swap with themselves", sc.who(req.a)),
             ));
         }
         let shift = idx.shift_on(req.a, req.date).ok_or_else(|| {
-            BadRequest::new(
-                "--date",
+            BadRequest::in_field(
+                RequestField::Date,
                 format!("{} has no shift on {} to swap", sc.who(req.a), req.date),
             )
         })?;
         let return_shift = match req.return_date {
             None => None,
             Some(d2) => Some(idx.shift_on(req.b, d2).ok_or_else(|| {
-                BadRequest::new(
-                    "--return-date",
+                BadRequest::in_field(
+                    RequestField::ReturnDate,
                     format!("{} has no shift on {d2} to return", sc.who(req.b)),
                 )
             })?),

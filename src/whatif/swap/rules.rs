@@ -301,7 +301,7 @@ impl SwapRule for SwapApproval {
             c.plan.date,
             c.plan.shift,
             format!(
-                "{} and {} may swap only with the approval of {}; pass --approved once given",
+                "{} and {} may swap only with the approval of {}, not yet given",
                 sc.who(c.plan.a),
                 sc.who(c.plan.b),
                 leads.join(" and ")
