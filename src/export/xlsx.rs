@@ -208,12 +208,7 @@ fn legend(
     leave: &Format,
 ) -> Result<(), ExportError> {
     for (k, s) in sc.shifts.iter().enumerate() {
-        let hours = format!(
-            "{} {}–{}",
-            s.label(),
-            crate::model::format_clock(s.start),
-            crate::model::format_clock(s.end % 1440)
-        );
+        let hours = format!("{} {}", s.label(), s.hours());
         ws.write_string_with_format(row + k as u32, 0, &s.code, &shifts[k])?;
         ws.write_string(row + k as u32, 1, hours)?;
     }

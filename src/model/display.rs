@@ -28,3 +28,20 @@ pub fn staff_order(sc: &Scenario) -> Vec<usize> {
     });
     order
 }
+
+impl super::Shift {
+    /// The shift's hours as every table and chart shows them: `08:00–16:00` (a night shift
+    /// ends on the clock of the next day).
+    pub fn hours(&self) -> String {
+        format!(
+            "{}–{}",
+            super::format_clock(self.start),
+            super::format_clock(self.end % 1440)
+        )
+    }
+
+    /// Code, name and hours: `D 白班 08:00–16:00`.
+    pub fn caption(&self) -> String {
+        format!("{} {} {}", self.code, self.label(), self.hours())
+    }
+}

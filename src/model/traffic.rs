@@ -237,8 +237,6 @@ impl Traffic {
                 )
             })?,
         };
-        let per_day = (1440 / interval_minutes) as usize;
-        let interval_s = interval_minutes as f64 * 60.0;
         let rows: &[toml::Value] = match table.get("queue") {
             None => &[],
             Some(toml::Value::Array(rows)) => rows,
@@ -248,99 +246,8 @@ impl Traffic {
         };
         let mut queues: Vec<TrafficQueue> = Vec::with_capacity(rows.len());
         for (i, row) in rows.iter().enumerate() {
-            let mut place = format!("[[traffic.queue]] #{}", i + 1);
-            let Some(row) = row.as_table() else {
-                return Err(fault(place, "must be a table"));
-            };
-            let seat = match row.get("seat") {
-                Some(toml::Value::String(s)) => s.clone(),
-                Some(other) => {
-                    return Err(fault(
-                        format!("{place} seat"),
-                        format!("must be a seat code, got {other}"),
-                    ));
-                }
-                None => return Err(fault(format!("{place} seat"), "missing")),
-            };
-            place = format!("{place} (seat \"{seat}\")");
-            unknown_keys(&place, row, &QUEUE_KEYS)?;
-            if !seat_known(&seat) {
-                return Err(fault(
-                    format!("{place} seat"),
-                    format!("unknown seat type `{seat}`"),
-                ));
-            }
-            if let Some(j) = queues.iter().position(|q| q.seat == seat) {
-                return Err(fault(
-                    format!("{place} seat"),
-                    format!("seat type `{seat}` already has a row (#{})", j + 1),
-                ));
-            }
-            let at = |k: &str| format!("{place} {k}");
-            let aht_seconds = match row.get("aht_seconds") {
-                None => return Err(fault(at("aht_seconds"), "missing")),
-                Some(v) => ranged(
-                    &at("aht_seconds"),
-                    v,
-                    |x| x > 0.0 && x <= MAX_SECONDS,
-                    &format!("above 0 and at most {MAX_SECONDS} seconds"),
-                )?,
-            };
-            let patience_seconds = match row.get("patience_seconds") {
-                None => None,
-                Some(v) => Some(ranged(
-                    &at("patience_seconds"),
-                    v,
-                    |x| x > 0.0 && x <= MAX_PATIENCE_S,
-                    &format!("above 0 and at most {MAX_PATIENCE_S:e} seconds"),
-                )?),
-            };
-            let calls = |k: &str| -> Result<Option<Vec<f64>>, TrafficFault> {
-                let Some(v) = row.get(k) else { return Ok(None) };
-                let Some(values) = v.as_array() else {
-                    return Err(fault(at(k), "must be a list of expected calls"));
-                };
-                if values.len() != per_day {
-                    return Err(fault(
-                        at(k),
-                        format!(
-                            "{} values, but a day has {per_day} intervals of {interval_minutes} minutes",
-                            values.len()
-                        ),
-                    ));
-                }
-                let max_calls =
-                    MAX_CALLS_PER_INTERVAL.min(MAX_OFFERED_LOAD * interval_s / aht_seconds);
-                values
-                    .iter()
-                    .enumerate()
-                    .map(|(j, v)| {
-                        ranged(
-                            &format!("{}[{j}]", at(k)),
-                            v,
-                            |x| (0.0..=max_calls).contains(&x),
-                            &format!(
-                                "0 to {max_calls} expected calls (at most {MAX_CALLS_PER_INTERVAL:e} calls \
-                                 and {MAX_OFFERED_LOAD} erlangs an interval)"
-                            ),
-                        )
-                    })
-                    .collect::<Result<Vec<f64>, _>>()
-                    .map(Some)
-            };
-            let Some(weekday) = calls("weekday")? else {
-                return Err(fault(at("weekday"), "missing"));
-            };
-            let weekend = calls("weekend")?;
-            let holiday = calls("holiday")?;
-            queues.push(TrafficQueue {
-                seat,
-                aht_seconds,
-                patience_seconds,
-                weekday,
-                weekend,
-                holiday,
-            });
+            let queue = TrafficQueue::from_toml(i, row, &seat_known, &queues, interval_minutes)?;
+            queues.push(queue);
         }
         Ok(Traffic {
             interval_minutes,
@@ -353,4 +260,122 @@ impl Traffic {
             queues,
         })
     }
+}
+
+impl TrafficQueue {
+    /// Row `i` of `[[traffic.queue]]`: its seat must be known (`seat_known`) and not already
+    /// have a row in `earlier`; its call profiles have one value per interval of
+    /// `interval_minutes`.
+    fn from_toml(
+        i: usize,
+        row: &toml::Value,
+        seat_known: impl Fn(&str) -> bool,
+        earlier: &[TrafficQueue],
+        interval_minutes: u32,
+    ) -> Result<TrafficQueue, TrafficFault> {
+        let mut place = format!("[[traffic.queue]] #{}", i + 1);
+        let Some(row) = row.as_table() else {
+            return Err(fault(place, "must be a table"));
+        };
+        let seat = match row.get("seat") {
+            Some(toml::Value::String(s)) => s.clone(),
+            Some(other) => {
+                return Err(fault(
+                    format!("{place} seat"),
+                    format!("must be a seat code, got {other}"),
+                ));
+            }
+            None => return Err(fault(format!("{place} seat"), "missing")),
+        };
+        place = format!("{place} (seat \"{seat}\")");
+        unknown_keys(&place, row, &QUEUE_KEYS)?;
+        if !seat_known(&seat) {
+            return Err(fault(
+                format!("{place} seat"),
+                format!("unknown seat type `{seat}`"),
+            ));
+        }
+        if let Some(j) = earlier.iter().position(|q| q.seat == seat) {
+            return Err(fault(
+                format!("{place} seat"),
+                format!("seat type `{seat}` already has a row (#{})", j + 1),
+            ));
+        }
+        let at = |k: &str| format!("{place} {k}");
+        let aht_seconds = match row.get("aht_seconds") {
+            None => return Err(fault(at("aht_seconds"), "missing")),
+            Some(v) => ranged(
+                &at("aht_seconds"),
+                v,
+                |x| x > 0.0 && x <= MAX_SECONDS,
+                &format!("above 0 and at most {MAX_SECONDS} seconds"),
+            )?,
+        };
+        let patience_seconds = match row.get("patience_seconds") {
+            None => None,
+            Some(v) => Some(ranged(
+                &at("patience_seconds"),
+                v,
+                |x| x > 0.0 && x <= MAX_PATIENCE_S,
+                &format!("above 0 and at most {MAX_PATIENCE_S:e} seconds"),
+            )?),
+        };
+        let calls = |k: &str| -> Result<Option<Vec<f64>>, TrafficFault> {
+            let Some(v) = row.get(k) else { return Ok(None) };
+            day_profile(&at(k), v, interval_minutes, aht_seconds).map(Some)
+        };
+        let Some(weekday) = calls("weekday")? else {
+            return Err(fault(at("weekday"), "missing"));
+        };
+        let weekend = calls("weekend")?;
+        let holiday = calls("holiday")?;
+        Ok(TrafficQueue {
+            seat,
+            aht_seconds,
+            patience_seconds,
+            weekday,
+            weekend,
+            holiday,
+        })
+    }
+}
+
+/// One day's expected calls at `place`: one value per interval of `interval_minutes`, each
+/// within what `aht_seconds` lets the Erlang C arithmetic carry.
+fn day_profile(
+    place: &str,
+    v: &toml::Value,
+    interval_minutes: u32,
+    aht_seconds: f64,
+) -> Result<Vec<f64>, TrafficFault> {
+    let per_day = (1440 / interval_minutes) as usize;
+    let Some(values) = v.as_array() else {
+        return Err(fault(place, "must be a list of expected calls"));
+    };
+    if values.len() != per_day {
+        return Err(fault(
+            place,
+            format!(
+                "{} values, but a day has {per_day} intervals of {interval_minutes} minutes",
+                values.len()
+            ),
+        ));
+    }
+    let interval_s = interval_minutes as f64 * 60.0;
+    let max_calls = MAX_CALLS_PER_INTERVAL.min(MAX_OFFERED_LOAD * interval_s / aht_seconds);
+    values
+        .iter()
+        .enumerate()
+        .map(|(j, v)| {
+            ranged(
+                &format!("{place}[{j}]"),
+                v,
+                |x| (0.0..=max_calls).contains(&x),
+                &format!(
+                    "0 to {max_calls} expected calls (at most {MAX_CALLS_PER_INTERVAL:e} calls \
+                     and {MAX_OFFERED_LOAD} erlangs an interval)"
+                ),
+            )
+        })
+        .collect()
 }

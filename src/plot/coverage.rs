@@ -2,9 +2,10 @@
 //! side, or the whole month as one panel per shift. Shortfalls are red.
 
 use super::{
-    ALARM, Chart, HOLIDAY_BG, Keyed, Mark, PALETTE, PlotError, WEEKEND_BG, draw_err, font,
+    ALARM, Chart, HOLIDAY_BG, Keyed, Mark, PALETTE, PlotError, WEEKEND_BG, day_tint, draw_err,
+    font,
 };
-use crate::model::{DayType, Roster, Scenario, format_clock};
+use crate::model::{DayType, Roster, Scenario};
 use chrono::{Datelike, NaiveDate};
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -97,14 +98,7 @@ impl<'a> CoverageChart<'a> {
     }
 
     fn shift_label(&self, k: usize) -> String {
-        let s = &self.sc.shifts[k];
-        format!(
-            "{} {} {}–{}",
-            s.code,
-            s.label(),
-            format_clock(s.start),
-            format_clock(s.end % 1440)
-        )
+        self.sc.shifts[k].caption()
     }
 }
 
@@ -131,8 +125,16 @@ impl Chart for CoverageChart<'_> {
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), PlotError> {
-        let sc = self.sc;
         root.fill(&WHITE).map_err(draw_err)?;
+        self.draw_head(root)?;
+        self.draw_panels(&root.margin(HEAD_H, 5, 5, 5))
+    }
+}
+
+impl CoverageChart<'_> {
+    /// Title, the verdict (red when a seat is short) and the legend.
+    fn draw_head<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), PlotError> {
+        let sc = self.sc;
         let (w, _) = self.size();
         let shorts: u32 = self.cells.iter().map(CoverageCell::short).sum();
         let when = match self.date {
@@ -188,9 +190,13 @@ impl Chart for CoverageChart<'_> {
                 )),
         ))
         .map_err(draw_err)?;
-        super::legend(root, 60, 72, &items)?;
+        super::legend(root, 60, 72, &items)
+    }
 
-        let body = root.margin(HEAD_H, 5, 5, 5);
+    /// The bars: one panel of the day's shifts, or one panel per shift over the month, all
+    /// on one scale so panels compare.
+    fn draw_panels<DB: DrawingBackend>(&self, body: &DrawingArea<DB, Shift>) -> Result<(), PlotError> {
+        let sc = self.sc;
         let values = |d: NaiveDate, k: usize| -> Vec<(u32, u32)> {
             self.seats
                 .iter()
@@ -208,48 +214,40 @@ impl Chart for CoverageChart<'_> {
             .max()
             .unwrap_or(0)
             .max(1);
-        match self.date {
-            Some(d) => {
-                let groups: Vec<Group> = (0..sc.shifts.len())
-                    .map(|k| Group {
-                        label: self.shift_label(k),
-                        background: None,
-                        values: values(d, k),
-                    })
-                    .collect();
-                panel(
-                    &body,
-                    "Seats per shift and seat type",
-                    "shift",
-                    &groups,
-                    ymax,
-                )?;
-            }
-            None => {
-                let panels = body.split_evenly((sc.shifts.len().max(1), 1));
-                for (k, area) in panels.iter().enumerate().take(sc.shifts.len()) {
-                    let groups: Vec<Group> = sc
-                        .month_dates()
-                        .into_iter()
-                        .map(|d| Group {
-                            label: format!("{} {}", d.day(), weekday_name(sc, d)),
-                            background: match sc.day_type(d) {
-                                DayType::Holiday => Some(HOLIDAY_BG),
-                                DayType::Weekend => Some(WEEKEND_BG),
-                                DayType::Weekday => None,
-                            },
-                            values: values(d, k),
-                        })
-                        .collect();
-                    panel(
-                        area,
-                        &format!("Shift {}", self.shift_label(k)),
-                        "day of month",
-                        &groups,
-                        ymax,
-                    )?;
-                }
-            }
+        if let Some(d) = self.date {
+            let groups: Vec<Group> = (0..sc.shifts.len())
+                .map(|k| Group {
+                    label: self.shift_label(k),
+                    background: None,
+                    values: values(d, k),
+                })
+                .collect();
+            return panel(
+                body,
+                "Seats per shift and seat type",
+                "shift",
+                &groups,
+                ymax,
+            );
+        }
+        let panels = body.split_evenly((sc.shifts.len().max(1), 1));
+        for (k, area) in panels.iter().enumerate().take(sc.shifts.len()) {
+            let groups: Vec<Group> = sc
+                .month_dates()
+                .into_iter()
+                .map(|d| Group {
+                    label: format!("{} {}", d.day(), weekday_name(sc, d)),
+                    background: day_tint(sc, d),
+                    values: values(d, k),
+                })
+                .collect();
+            panel(
+                area,
+                &format!("Shift {}", self.shift_label(k)),
+                "day of month",
+                &groups,
+                ymax,
+            )?;
         }
         Ok(())
     }

@@ -19,7 +19,7 @@ pub use font::FAMILY;
 pub use roster::RosterChart;
 pub use service::{ServiceChart, ServicePoint, ServiceSeries};
 
-use crate::model::{Roster, Scenario};
+use crate::model::{DayType, Roster, Scenario};
 use chrono::NaiveDate;
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -185,6 +185,15 @@ pub(crate) const ALARM: RGBColor = RGBColor(0xd6, 0x27, 0x28);
 pub(crate) const WEEKEND_BG: RGBColor = RGBColor(0xee, 0xee, 0xf4);
 pub(crate) const HOLIDAY_BG: RGBColor = RGBColor(0xfd, 0xe8, 0xd0);
 pub(crate) const LEAVE_BG: RGBColor = RGBColor(0xc8, 0xc8, 0xc8);
+
+/// The tint of a day's column: holidays and weekends stand out, weekdays stay white.
+pub(crate) fn day_tint(sc: &Scenario, d: NaiveDate) -> Option<RGBColor> {
+    match sc.day_type(d) {
+        DayType::Holiday => Some(HOLIDAY_BG),
+        DayType::Weekend => Some(WEEKEND_BG),
+        DayType::Weekday => None,
+    }
+}
 
 /// Colour of a shift: night shifts in dark blues so they stand out as nights, day shifts
 /// from the light palette, in scenario order.

@@ -85,16 +85,7 @@ fn summary_section(
         esc(&sc
             .shifts
             .iter()
-            .map(|s| {
-                format!(
-                    "{} {} {}–{}{}",
-                    s.code,
-                    s.label(),
-                    format_clock(s.start),
-                    format_clock(s.end % 1440),
-                    if s.night { " (night)" } else { "" }
-                )
-            })
+            .map(|s| format!("{}{}", s.caption(), if s.night { " (night)" } else { "" }))
             .collect::<Vec<_>>()
             .join("; ")),
     );
