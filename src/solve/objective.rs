@@ -31,6 +31,36 @@ pub struct Spread {
     pub min: good_lp::Variable,
 }
 
+/// The weighted requests not met: a day off worked, or a wished shift not given.
+fn unmet_requests(sc: &Scenario, x: &ShiftVars, one: good_lp::Variable) -> Expression {
+    let mut requests = Expression::from(0.0);
+    for r in &sc.requests {
+        let d = sc.month.day_index(r.date).expect("validated date");
+        let unmet = match r.wish {
+            Wish::Off => x.works(r.staff, d),
+            Wish::Shift(k) => one - x.sum([(r.staff, d, k)]),
+        };
+        requests += unmet * r.weight;
+    }
+    requests
+}
+
+/// Everyone on duty is seated; once demand is met, the excess over all seat types of a
+/// shift is the number on duty minus the total demand, priced per shift.
+fn over_cover(sc: &Scenario, x: &ShiftVars, one: good_lp::Variable) -> Expression {
+    let (_, days, shifts) = x.dims();
+    let mut over_cover = Expression::from(0.0);
+    for d in 0..days {
+        let date = sc.date(d);
+        for k in 0..shifts {
+            let demand: u32 = (0..sc.seats.len()).map(|s| sc.demand(date, k, s)).sum();
+            over_cover +=
+                (x.on_duty(d, k, |_| true) - demand as f64 * one) * over_cover_cost(sc, d, k);
+        }
+    }
+    over_cover
+}
+
 impl Objective {
     pub fn new(sc: &Scenario, x: &ShiftVars, vars: &mut ProblemVariables) -> Objective {
         let w = &sc.weights;
@@ -41,15 +71,7 @@ impl Objective {
         // against the wrong total; a column fixed at 1 carries the constant instead.
         let one = vars.add(variable().min(1.0).max(1.0));
 
-        let mut requests = Expression::from(0.0);
-        for r in &sc.requests {
-            let d = sc.month.day_index(r.date).expect("validated date");
-            let unmet = match r.wish {
-                Wish::Off => x.works(r.staff, d),
-                Wish::Shift(k) => one - x.sum([(r.staff, d, k)]),
-            };
-            requests += unmet * r.weight;
-        }
+        let requests = unmet_requests(sc, x, one);
 
         // Fairness ranges per job type. The bounds are integer: shift counts are, and an
         // integer max/min lets the solver prove a range of 1 where the LP would average.
@@ -135,17 +157,7 @@ impl Objective {
             fair_weekends += (w_max - w_min) * w.fair_weekends;
         }
 
-        // Everyone on duty is seated; once demand is met, the excess over all seat types of a
-        // shift is the number on duty minus the total demand.
-        let mut over_cover = Expression::from(0.0);
-        for d in 0..days {
-            let date = sc.date(d);
-            for k in 0..shifts {
-                let demand: u32 = (0..sc.seats.len()).map(|s| sc.demand(date, k, s)).sum();
-                over_cover +=
-                    (x.on_duty(d, k, |_| true) - demand as f64 * one) * over_cover_cost(sc, d, k);
-            }
-        }
+        let over_cover = over_cover(sc, x, one);
 
         Objective {
             requests: requests * w.request,

@@ -42,68 +42,14 @@ pub fn repair(
     let MonthModel {
         vars, x, mut rows, ..
     } = model;
-    let (n, days, shifts) = x.dims();
-    let cell = |i: usize, d: usize, k: usize| (i * days + d) * shifts + k;
-    let mut base_on = vec![false; n * days * shifts];
-    for a in &base.assignments {
-        if let (Some(i), Some(d), Some(k)) = (
-            sc.staff_by_id(&a.staff),
-            sc.month.day_index(a.date),
-            sc.shift_by_code(&a.shift),
-        ) {
-            base_on[cell(i, d, k)] = true;
-        }
-    }
-    // A base shift with no variable (now on leave, at an event) must go: a fixed cost.
-    let mut forced = 0.0;
-    let mut changes = Expression::from(0.0);
-    for i in 0..n {
-        for d in 0..days {
-            for k in 0..shifts {
-                match (base_on[cell(i, d, k)], x.get(i, d, k)) {
-                    (true, Some(v)) => {
-                        changes += 1.0;
-                        changes -= v;
-                    }
-                    (true, None) => forced += 1.0,
-                    (false, Some(v)) => changes += v,
-                    (false, None) => {}
-                }
-            }
-        }
-    }
-    changes += forced;
-    // Among repairs with the fewest changes, prefer those that add the fewest shifts, and
-    // fewest of all to people with leave this month: nobody on leave is handed a make-up
-    // shift elsewhere when another repair as small needs none. Weighted below one change,
-    // so the count of changes stays what is minimised first.
-    let mut preference = Expression::from(0.0);
-    let mut most = 0.0;
-    for i in 0..n {
-        let on_leave = (0..days).any(|d| sc.approved_leave_on(i, sc.date(d)).is_some());
-        let weight = if on_leave { 2.0 } else { 1.0 };
-        for d in 0..days {
-            for k in 0..shifts {
-                if let (false, Some(v)) = (base_on[cell(i, d, k)], x.get(i, d, k)) {
-                    preference += weight * v;
-                    most += weight;
-                }
-            }
-        }
-    }
+    let base_on = BaseCells::of(sc, base, &x);
+    let changes = change_count(&x, &base_on);
+    let (preference, most) = added_shift_preference(sc, &x, &base_on);
     let per_change = most + 1.0;
-    let mut fixed = Vec::new();
-    if let Some(cutoff) = frozen_before {
-        for i in 0..n {
-            for d in 0..days {
-                for k in 0..shifts {
-                    if sc.report_time(sc.date(d), k) < cutoff && x.get(i, d, k).is_some() {
-                        fixed.push(((i, d, k), base_on[cell(i, d, k)]));
-                    }
-                }
-            }
-        }
-    }
+    let fixed = match frozen_before {
+        Some(cutoff) => frozen_cells(sc, &x, &base_on, cutoff),
+        None => Vec::new(),
+    };
     for &((i, d, k), on) in &fixed {
         if let Some(v) = x.get(i, d, k) {
             let value = if on { 1.0 } else { 0.0 };
@@ -158,6 +104,113 @@ pub fn repair(
         size,
         roster,
     })
+}
+
+/// Which (person, day, shift) cells the base roster fills.
+struct BaseCells {
+    on: Vec<bool>,
+    days: usize,
+    shifts: usize,
+}
+
+impl BaseCells {
+    fn of(sc: &Scenario, base: &Roster, x: &ShiftVars) -> BaseCells {
+        let (n, days, shifts) = x.dims();
+        let mut cells = BaseCells {
+            on: vec![false; n * days * shifts],
+            days,
+            shifts,
+        };
+        for a in &base.assignments {
+            if let (Some(i), Some(d), Some(k)) = (
+                sc.staff_by_id(&a.staff),
+                sc.month.day_index(a.date),
+                sc.shift_by_code(&a.shift),
+            ) {
+                let at = cells.at(i, d, k);
+                cells.on[at] = true;
+            }
+        }
+        cells
+    }
+
+    fn at(&self, i: usize, d: usize, k: usize) -> usize {
+        (i * self.days + d) * self.shifts + k
+    }
+
+    fn on(&self, i: usize, d: usize, k: usize) -> bool {
+        self.on[self.at(i, d, k)]
+    }
+}
+
+/// The number of cells that differ from the base. A base shift with no variable (now on
+/// leave, at an event) must go: a fixed cost.
+fn change_count(x: &ShiftVars, base_on: &BaseCells) -> Expression {
+    let (n, days, shifts) = x.dims();
+    let mut forced = 0.0;
+    let mut changes = Expression::from(0.0);
+    for i in 0..n {
+        for d in 0..days {
+            for k in 0..shifts {
+                match (base_on.on(i, d, k), x.get(i, d, k)) {
+                    (true, Some(v)) => {
+                        changes += 1.0;
+                        changes -= v;
+                    }
+                    (true, None) => forced += 1.0,
+                    (false, Some(v)) => changes += v,
+                    (false, None) => {}
+                }
+            }
+        }
+    }
+    changes + forced
+}
+
+/// Among repairs with the fewest changes, prefer those that add the fewest shifts, and
+/// fewest of all to people with leave this month: nobody on leave is handed a make-up
+/// shift elsewhere when another repair as small needs none. Returns the preference and its
+/// largest value, so the caller can weigh it below one change and the count of changes
+/// stays what is minimised first.
+fn added_shift_preference(sc: &Scenario, x: &ShiftVars, base_on: &BaseCells) -> (Expression, f64) {
+    let (n, days, shifts) = x.dims();
+    let mut preference = Expression::from(0.0);
+    let mut most = 0.0;
+    for i in 0..n {
+        let on_leave = (0..days).any(|d| sc.approved_leave_on(i, sc.date(d)).is_some());
+        let weight = if on_leave { 2.0 } else { 1.0 };
+        for d in 0..days {
+            for k in 0..shifts {
+                if let (false, Some(v)) = (base_on.on(i, d, k), x.get(i, d, k)) {
+                    preference += weight * v;
+                    most += weight;
+                }
+            }
+        }
+    }
+    (preference, most)
+}
+
+/// The cells whose report time is before `cutoff`, with their value in the base: the past
+/// cannot be re-rostered.
+fn frozen_cells(
+    sc: &Scenario,
+    x: &ShiftVars,
+    base_on: &BaseCells,
+    cutoff: i64,
+) -> Vec<((usize, usize, usize), bool)> {
+    let (n, days, shifts) = x.dims();
+    let mut fixed = Vec::new();
+    for i in 0..n {
+        for d in 0..days {
+            for k in 0..shifts {
+                if sc.report_time(sc.date(d), k) < cutoff && x.get(i, d, k).is_some() {
+                    fixed.push(((i, d, k), base_on.on(i, d, k)));
+                }
+            }
+        }
+    }
+    fixed
 }
 
 /// The repaired month's assignments: a shift whose crew is the base roster's keeps its
