@@ -16,10 +16,11 @@
 use serde::Serialize;
 
 use super::TrafficError;
+pub use super::capacity::{Capacity, CapacityLevel, capacity};
 use super::adapt::{SimSettings, handle_time, senior_seat, traffic};
 use super::erlang::{self, QueueSpec, Targets};
-use super::sim::{SimAgent, SimInput, SimOptions, SimQueue, simulate};
-use crate::model::{DayType, Scenario, format_clock};
+use super::sim::{SimAgent, SimInput, SimOptions, SimQueue, SimResult, simulate};
+use crate::model::{DayType, Scenario, Traffic, format_clock};
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct AdviseOptions {
@@ -83,14 +84,12 @@ pub struct Advice {
     pub warnings: Vec<String>,
 }
 
-const DAY_TYPES: [DayType; 3] = [DayType::Weekday, DayType::Weekend, DayType::Holiday];
+pub(super) const DAY_TYPES: [DayType; 3] = [DayType::Weekday, DayType::Weekend, DayType::Holiday];
 
 pub fn advise(sc: &Scenario, opts: &AdviseOptions) -> Result<Advice, TrafficError> {
     let t = traffic(sc)?;
     let per_day = (1440 / t.interval_minutes) as usize;
-    let interval_s = t.interval_minutes as f64 * 60.0;
     let nseats = sc.seats.len();
-    let senior = senior_seat(sc);
     let targets = Targets {
         service_level: t.service_level,
         answer_s: t.answer_seconds,
@@ -99,83 +98,15 @@ pub fn advise(sc: &Scenario, opts: &AdviseOptions) -> Result<Advice, TrafficErro
         shrinkage: t.shrinkage,
     };
     let mut intervals = Vec::new();
-    let mut warnings = Vec::new();
     check_size(sc, opts)?;
     // productive agents [day type][seat][interval]
     let mut agents_needed = vec![vec![vec![0u32; per_day]; nseats]; 3];
     for (d, &dt) in DAY_TYPES.iter().enumerate() {
-        // calls per seat type and interval, escalations added to the senior seat type
-        let mut calls = vec![vec![0.0; per_day]; nseats];
-        for (s, seat) in sc.seats.iter().enumerate() {
-            if let Some(q) = t.queues.iter().find(|q| q.seat == seat.code) {
-                let c = q.calls(dt);
-                if c.len() != per_day {
-                    return Err(TrafficError::Invalid(format!(
-                        "[[traffic.queue]] seat {}: {} values for {} intervals a day",
-                        seat.code,
-                        c.len(),
-                        per_day
-                    )));
-                }
-                calls[s].copy_from_slice(c);
-            }
-        }
-        if let Some(sen) = senior.filter(|_| opts.settings.escalate > 0.0) {
-            let extra: Vec<f64> = (0..per_day)
-                .map(|i| (0..nseats).filter(|&s| s != sen).map(|s| calls[s][i]).sum())
-                .collect();
-            for (c, e) in calls[sen].iter_mut().zip(extra) {
-                *c += opts.settings.escalate * e;
-            }
-        }
+        let calls = day_calls(sc, t, dt, opts)?;
+        let erl = erlang_agents(sc, t, &calls, &targets)?;
+        agents_needed[d] = erl.clone();
+        let r = raise_until_met(sc, t, &calls, &mut agents_needed[d], opts)?;
         let row = |s: usize| t.queues.iter().find(|q| q.seat == sc.seats[s].code);
-        let mut erl = vec![vec![0u32; per_day]; nseats];
-        for s in 0..nseats {
-            // escalated calls to a senior seat without its own row use the average AHT
-            let aht = row(s).map(|q| q.aht_seconds).or_else(|| {
-                (!t.queues.is_empty()).then(|| {
-                    t.queues.iter().map(|q| q.aht_seconds).sum::<f64>() / t.queues.len() as f64
-                })
-            });
-            let Some(aht) = aht else { continue };
-            let patience = row(s).and_then(|q| q.patience_seconds);
-            for i in 0..per_day {
-                let q = QueueSpec::from_calls(calls[s][i], interval_s, aht, patience)?;
-                let st = erlang::staff(&q, &targets)?;
-                erl[s][i] = st.required_agents;
-                agents_needed[d][s][i] = st.required_agents;
-            }
-        }
-        // simulate the day and raise the seats where it falls short
-        let mut last = None;
-        for _ in 0..opts.max_rounds.max(1) {
-            let input = day_input(sc, &calls, &agents_needed[d], interval_s, opts)?;
-            let r = simulate(
-                &input,
-                &SimOptions {
-                    replications: opts.replications,
-                    seed: opts.seed,
-                    ..SimOptions::default()
-                },
-            )?;
-            let mut raised = false;
-            for c in &r.cells {
-                let short_sl = c.service_level.is_some_and(|e| e.mean < t.service_level);
-                let short_ab = match (t.max_abandon, c.abandon) {
-                    (Some(cap), Some(e)) => e.mean > cap,
-                    _ => false,
-                };
-                if short_sl || short_ab {
-                    agents_needed[d][c.queue][c.interval] += 1;
-                    raised = true;
-                }
-            }
-            last = Some(r);
-            if !raised {
-                break;
-            }
-        }
-        let r = last.expect("at least one round");
         for s in 0..nseats {
             if row(s).is_none() && calls[s].iter().all(|&c| c == 0.0) {
                 continue;
@@ -196,7 +127,137 @@ pub fn advise(sc: &Scenario, opts: &AdviseOptions) -> Result<Advice, TrafficErro
             }
         }
     }
-    // per-shift demand
+    let mut warnings = Vec::new();
+    let demand = shift_demand(sc, t, &agents_needed, &mut warnings);
+    let capacity = capacity(sc, &demand);
+    warnings.extend(capacity.warnings());
+    Ok(Advice {
+        service_level: t.service_level,
+        answer_seconds: t.answer_seconds,
+        replications: opts.replications,
+        seed: opts.seed,
+        intervals,
+        demand,
+        capacity,
+        warnings,
+    })
+}
+
+/// Calls per seat type and interval on a day of type `dt`, escalations added to the senior
+/// seat type.
+fn day_calls(
+    sc: &Scenario,
+    t: &Traffic,
+    dt: DayType,
+    opts: &AdviseOptions,
+) -> Result<Vec<Vec<f64>>, TrafficError> {
+    let per_day = (1440 / t.interval_minutes) as usize;
+    let nseats = sc.seats.len();
+    let mut calls = vec![vec![0.0; per_day]; nseats];
+    for (s, seat) in sc.seats.iter().enumerate() {
+        if let Some(q) = t.queues.iter().find(|q| q.seat == seat.code) {
+            let c = q.calls(dt);
+            if c.len() != per_day {
+                return Err(TrafficError::Invalid(format!(
+                    "[[traffic.queue]] seat {}: {} values for {} intervals a day",
+                    seat.code,
+                    c.len(),
+                    per_day
+                )));
+            }
+            calls[s].copy_from_slice(c);
+        }
+    }
+    if let Some(sen) = senior_seat(sc).filter(|_| opts.settings.escalate > 0.0) {
+        let extra: Vec<f64> = (0..per_day)
+            .map(|i| (0..nseats).filter(|&s| s != sen).map(|s| calls[s][i]).sum())
+            .collect();
+        for (c, e) in calls[sen].iter_mut().zip(extra) {
+            *c += opts.settings.escalate * e;
+        }
+    }
+    Ok(calls)
+}
+
+/// Productive agents Erlang A (C) asks for, per seat type and interval.
+fn erlang_agents(
+    sc: &Scenario,
+    t: &Traffic,
+    calls: &[Vec<f64>],
+    targets: &Targets,
+) -> Result<Vec<Vec<u32>>, TrafficError> {
+    let per_day = (1440 / t.interval_minutes) as usize;
+    let interval_s = t.interval_minutes as f64 * 60.0;
+    let nseats = sc.seats.len();
+    let row = |s: usize| t.queues.iter().find(|q| q.seat == sc.seats[s].code);
+    let mut erl = vec![vec![0u32; per_day]; nseats];
+    for s in 0..nseats {
+        // escalated calls to a senior seat without its own row use the average AHT
+        let aht = row(s).map(|q| q.aht_seconds).or_else(|| {
+            (!t.queues.is_empty()).then(|| {
+                t.queues.iter().map(|q| q.aht_seconds).sum::<f64>() / t.queues.len() as f64
+            })
+        });
+        let Some(aht) = aht else { continue };
+        let patience = row(s).and_then(|q| q.patience_seconds);
+        for i in 0..per_day {
+            let q = QueueSpec::from_calls(calls[s][i], interval_s, aht, patience)?;
+            erl[s][i] = erlang::staff(&q, targets)?.required_agents;
+        }
+    }
+    Ok(erl)
+}
+
+/// Simulates the day and raises the seats where it falls short, until it meets the targets
+/// or the rounds run out; returns the last simulation.
+fn raise_until_met(
+    sc: &Scenario,
+    t: &Traffic,
+    calls: &[Vec<f64>],
+    agents: &mut [Vec<u32>],
+    opts: &AdviseOptions,
+) -> Result<SimResult, TrafficError> {
+    let interval_s = t.interval_minutes as f64 * 60.0;
+    let mut last = None;
+    for _ in 0..opts.max_rounds.max(1) {
+        let input = day_input(sc, calls, agents, interval_s, opts)?;
+        let r = simulate(
+            &input,
+            &SimOptions {
+                replications: opts.replications,
+                seed: opts.seed,
+                ..SimOptions::default()
+            },
+        )?;
+        let mut raised = false;
+        for c in &r.cells {
+            let short_sl = c.service_level.is_some_and(|e| e.mean < t.service_level);
+            let short_ab = match (t.max_abandon, c.abandon) {
+                (Some(cap), Some(e)) => e.mean > cap,
+                _ => false,
+            };
+            if short_sl || short_ab {
+                agents[c.queue][c.interval] += 1;
+                raised = true;
+            }
+        }
+        last = Some(r);
+        if !raised {
+            break;
+        }
+    }
+    Ok(last.expect("at least one round"))
+}
+
+/// The per-shift demand that covers `agents_needed` [day type][seat][interval]; a warning
+/// for every interval no shift covers.
+fn shift_demand(
+    sc: &Scenario,
+    t: &Traffic,
+    agents_needed: &[Vec<Vec<u32>>],
+    warnings: &mut Vec<String>,
+) -> Vec<ShiftDemand> {
+    let per_day = (1440 / t.interval_minutes) as usize;
     let cover: Vec<Vec<usize>> = sc
         .shifts
         .iter()
@@ -212,7 +273,7 @@ pub fn advise(sc: &Scenario, opts: &AdviseOptions) -> Result<Advice, TrafficErro
         })
         .collect();
     let mut demand = Vec::new();
-    for s in 0..nseats {
+    for s in 0..sc.seats.len() {
         let mut agents = vec![[0u32; 3]; sc.shifts.len()];
         for (d, needs) in agents_needed.iter().enumerate() {
             let need = &needs[s];
@@ -252,18 +313,7 @@ pub fn advise(sc: &Scenario, opts: &AdviseOptions) -> Result<Advice, TrafficErro
             }
         }
     }
-    let capacity = capacity(sc, &demand);
-    warnings.extend(capacity.warnings());
-    Ok(Advice {
-        service_level: t.service_level,
-        answer_seconds: t.answer_seconds,
-        replications: opts.replications,
-        seed: opts.seed,
-        intervals,
-        demand,
-        capacity,
-        warnings,
-    })
+    demand
 }
 
 /// Heads a shift needs at one seat type: `peak` agents on the phones in its busiest
@@ -299,105 +349,6 @@ pub fn check_size(sc: &Scenario, opts: &AdviseOptions) -> Result<(), TrafficErro
             opts.max_rounds.max(1),
             super::sim::MAX_SIMULATED_CALLS
         )))
-    }
-}
-
-/// Seat-shifts the advised demand asks for in the month against what the staff can work
-/// (each person at most their `max_shifts`, and one shift a day), in all and for each
-/// grade level: seats needing a grade can only be filled by staff at or above it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Capacity {
-    pub levels: Vec<CapacityLevel>,
-    /// The most heads the advice seats on one day of the month, and the staff there are.
-    pub busiest_day: Option<(chrono::NaiveDate, u32)>,
-    pub staff: u32,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct CapacityLevel {
-    /// The grade at or above which staff count (`junior`: everyone).
-    pub grade: &'static str,
-    /// Seat-shifts of seat types needing this grade or above.
-    pub needed: u64,
-    /// Sum of `max_shifts` of staff at or above this grade.
-    pub available: u64,
-}
-
-impl Capacity {
-    pub fn warnings(&self) -> Vec<String> {
-        let mut out: Vec<String> = self
-            .levels
-            .iter()
-            .filter(|l| l.needed > l.available)
-            .map(|l| {
-                format!(
-                    "the advised demand needs {} seat-shifts at {} grade or above this month, \
-                     but those staff can work {} (sum of max_shifts): the month cannot be rostered",
-                    l.needed, l.grade, l.available
-                )
-            })
-            .collect();
-        if let Some((date, heads)) = self.busiest_day
-            && heads > self.staff
-        {
-            out.push(format!(
-                "the advised demand seats {heads} heads on {date}, but the centre has {} staff \
-                 (one shift a day each)",
-                self.staff
-            ));
-        }
-        out
-    }
-}
-
-/// What the staff can work against what `demand` asks for in the scenario's month.
-pub fn capacity(sc: &Scenario, demand: &[ShiftDemand]) -> Capacity {
-    use crate::model::Grade;
-    let grades = [Grade::Junior, Grade::Intermediate, Grade::Senior];
-    let mut needed = [0u64; 3];
-    let mut busiest: Option<(chrono::NaiveDate, u32)> = None;
-    for day in 0..sc.days() {
-        let date = sc.date(day);
-        let d = DAY_TYPES
-            .iter()
-            .position(|&x| x == sc.day_type(date))
-            .expect("a day type");
-        let mut heads = 0u32;
-        for row in demand {
-            let Some(seat) = sc.seat_by_code(&row.seat) else {
-                continue;
-            };
-            let h = [row.weekday, row.weekend, row.holiday][d];
-            heads += h;
-            let rank = sc.seats[seat].min_grade.rank();
-            for (g, grade) in grades.iter().enumerate() {
-                if rank >= grade.rank() {
-                    needed[g] += h as u64;
-                }
-            }
-        }
-        if busiest.is_none_or(|(_, b)| heads > b) {
-            busiest = Some((date, heads));
-        }
-    }
-    let levels = grades
-        .iter()
-        .enumerate()
-        .map(|(g, grade)| CapacityLevel {
-            grade: grade.name(),
-            needed: needed[g],
-            available: sc
-                .staff
-                .iter()
-                .filter(|p| p.grade.rank() >= grade.rank())
-                .map(|p| p.max_shifts as u64)
-                .sum(),
-        })
-        .collect();
-    Capacity {
-        levels,
-        busiest_day: busiest,
-        staff: sc.staff.len() as u32,
     }
 }
 

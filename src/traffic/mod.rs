@@ -3,6 +3,7 @@
 
 pub mod adapt;
 pub mod advise;
+pub mod capacity;
 pub mod erlang;
 pub mod series;
 pub mod sim;
