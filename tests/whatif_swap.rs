@@ -8,7 +8,7 @@ use common::*;
 use proptest::prelude::*;
 use roster::model::{Roster, Scenario};
 use roster::rules::check_roster;
-use roster::whatif::{SwapRequest, candidates, check_swap, swap_rules};
+use roster::whatif::{RequestField, SwapRequest, candidates, check_swap, swap_rules};
 use std::collections::BTreeSet;
 
 fn ask(sc: &Scenario, a: &str, d: &str, b: &str, ret: Option<&str>) -> SwapRequest {
@@ -253,14 +253,14 @@ fn roster_violations_already_there_do_not_block_a_swap() {
 fn a_date_without_a_shift_is_bad_input() {
     let sc = free();
     let err = check_swap(&sc, &base(), &ask(&sc, "S01", "2026-12-11", "S04", None)).unwrap_err();
-    assert_eq!(err.flag, "--date");
+    assert_eq!(err.field, Some(RequestField::Date));
     let err = check_swap(
         &sc,
         &base(),
         &ask(&sc, "S01", "2026-12-10", "S04", Some("2026-12-13")),
     )
     .unwrap_err();
-    assert_eq!(err.flag, "--return-date");
+    assert_eq!(err.field, Some(RequestField::ReturnDate));
 }
 
 #[test]

@@ -13,47 +13,36 @@ impl Rule for RosterCover {
     }
     fn check(&self, v: &RosterView) -> Vec<Violation> {
         let sc = v.sc;
-        let mut out = Vec::new();
-        for d in &v.duties {
-            if !sc.qualifies(d.staff, d.seat) {
-                let seat = &sc.seats[d.seat];
-                out.push(v.violation(
-                    self.id(),
-                    Some(d.staff),
-                    Some(d.day),
-                    Some(d.shift),
-                    format!(
-                        "{} ({}) is seated at {} which needs {}",
-                        v.who(d.staff),
-                        sc.staff[d.staff].grade.name(),
-                        seat.code,
-                        seat.min_grade.name()
-                    ),
-                ));
-            }
-        }
+        let mut out = v.per_duty(self.id(), |d| {
+            let seat = &sc.seats[d.seat];
+            (!sc.qualifies(d.staff, d.seat)).then(|| {
+                format!(
+                    "{} ({}) is seated at {} which needs {}",
+                    v.who(d.staff),
+                    sc.staff[d.staff].grade.name(),
+                    seat.code,
+                    seat.min_grade.name()
+                )
+            })
+        });
         for day in 0..sc.days() {
             let date = sc.date(day);
             for k in 0..sc.shifts.len() {
                 for (s, seat) in sc.seats.iter().enumerate() {
-                    let need = sc.demand(date, k, s);
-                    let have = v
-                        .on(day, k)
-                        .filter(|d| d.seat == s && sc.qualifies(d.staff, s))
-                        .count() as u32;
-                    if have < need {
-                        out.push(v.violation(
-                            self.id(),
-                            None,
-                            Some(day),
-                            Some(k),
+                    out.extend(v.short_on_shift(
+                        self.id(),
+                        (day, k),
+                        sc.demand(date, k, s),
+                        |d| d.seat == s && sc.qualifies(d.staff, s),
+                        |have| {
                             format!(
-                                "{}: seat {} has {have} of {need} required",
+                                "{}: seat {} has {have} of {} required",
                                 v.when(day, k),
-                                seat.code
-                            ),
-                        ));
-                    }
+                                seat.code,
+                                sc.demand(date, k, s)
+                            )
+                        },
+                    ));
                 }
             }
         }

@@ -12,26 +12,17 @@ impl Rule for RosterEvent {
         "no shift overlapping an event the person attends"
     }
     fn check(&self, v: &RosterView) -> Vec<Violation> {
-        v.duties
-            .iter()
-            .filter_map(|d| {
-                let ev = v.sc.blocking_event(d.staff, v.sc.date(d.day), d.shift)?;
-                Some(v.violation(
-                    self.id(),
-                    Some(d.staff),
-                    Some(d.day),
-                    Some(d.shift),
-                    format!(
-                        "{} is rostered on {} but attends {} on {} {}-{}",
-                        v.who(d.staff),
-                        v.when(d.day, d.shift),
-                        ev.name,
-                        ev.date,
-                        format_clock(ev.start),
-                        format_clock(ev.end % 1440)
-                    ),
-                ))
-            })
-            .collect()
+        v.per_duty(self.id(), |d| {
+            let ev = v.sc.blocking_event(d.staff, v.sc.date(d.day), d.shift)?;
+            Some(format!(
+                "{} is rostered on {} but attends {} on {} {}-{}",
+                v.who(d.staff),
+                v.when(d.day, d.shift),
+                ev.name,
+                ev.date,
+                format_clock(ev.start),
+                format_clock(ev.end % 1440)
+            ))
+        })
     }
 }

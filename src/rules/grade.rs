@@ -18,23 +18,19 @@ impl Rule for RosterGrade {
             let mins = sc.mix_minimums(k);
             for day in 0..sc.days() {
                 for &(grade, min) in &mins {
-                    let have = v
-                        .on(day, k)
-                        .filter(|d| sc.staff[d.staff].grade >= grade)
-                        .count() as u32;
-                    if have < min {
-                        out.push(v.violation(
-                            self.id(),
-                            None,
-                            Some(day),
-                            Some(k),
+                    out.extend(v.short_on_shift(
+                        self.id(),
+                        (day, k),
+                        min,
+                        |d| sc.staff[d.staff].grade >= grade,
+                        |have| {
                             format!(
                                 "{}: {have} of {min} people at {} or above",
                                 v.when(day, k),
                                 grade.name()
-                            ),
-                        ));
-                    }
+                            )
+                        },
+                    ));
                 }
             }
         }

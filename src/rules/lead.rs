@@ -16,16 +16,13 @@ impl Rule for RosterLead {
         let mut out = Vec::new();
         for day in 0..sc.days() {
             for k in 0..sc.shifts.len() {
-                let have = v.on(day, k).filter(|d| sc.staff[d.staff].lead).count() as u32;
-                if have < need {
-                    out.push(v.violation(
-                        self.id(),
-                        None,
-                        Some(day),
-                        Some(k),
-                        format!("{}: {have} of {need} team leads on duty", v.when(day, k)),
-                    ));
-                }
+                out.extend(v.short_on_shift(
+                    self.id(),
+                    (day, k),
+                    need,
+                    |d| sc.staff[d.staff].lead,
+                    |have| format!("{}: {have} of {need} team leads on duty", v.when(day, k)),
+                ));
             }
         }
         out

@@ -11,26 +11,17 @@ impl Rule for RosterLeave {
         "nobody rostered on approved leave"
     }
     fn check(&self, v: &RosterView) -> Vec<Violation> {
-        v.duties
-            .iter()
-            .filter_map(|d| {
-                let leave = v.sc.approved_leave_on(d.staff, v.sc.date(d.day))?;
-                Some(v.violation(
-                    self.id(),
-                    Some(d.staff),
-                    Some(d.day),
-                    Some(d.shift),
-                    format!(
-                        "{} is rostered on {} during approved {} leave {} ({} to {})",
-                        v.who(d.staff),
-                        v.when(d.day, d.shift),
-                        leave.kind.name(),
-                        leave.id,
-                        leave.from,
-                        leave.to
-                    ),
-                ))
-            })
-            .collect()
+        v.per_duty(self.id(), |d| {
+            let leave = v.sc.approved_leave_on(d.staff, v.sc.date(d.day))?;
+            Some(format!(
+                "{} is rostered on {} during approved {} leave {} ({} to {})",
+                v.who(d.staff),
+                v.when(d.day, d.shift),
+                leave.kind.name(),
+                leave.id,
+                leave.from,
+                leave.to
+            ))
+        })
     }
 }

@@ -169,6 +169,32 @@ impl<'a> RosterView<'a> {
         }
     }
 
+    /// One violation per duty that breaks `rule`: `fault` says what is wrong with the duty,
+    /// or `None` when it is fine.
+    pub fn per_duty(&self, rule: RuleId, fault: impl Fn(&Duty) -> Option<String>) -> Vec<Violation> {
+        self.duties
+            .iter()
+            .filter_map(|d| {
+                let message = fault(d)?;
+                Some(self.violation(rule, Some(d.staff), Some(d.day), Some(d.shift), message))
+            })
+            .collect()
+    }
+
+    /// The violation of `rule` when fewer than `need` people on duty on `day`'s shift `k`
+    /// count (`counts`); `message` is given how many do.
+    pub fn short_on_shift(
+        &self,
+        rule: RuleId,
+        (day, k): (usize, usize),
+        need: u32,
+        counts: impl Fn(&Duty) -> bool,
+        message: impl FnOnce(u32) -> String,
+    ) -> Option<Violation> {
+        let have = self.on(day, k).filter(|d| counts(d)).count() as u32;
+        (have < need).then(|| self.violation(rule, None, Some(day), Some(k), message(have)))
+    }
+
     /// "王芳 (S01)"
     pub fn who(&self, staff: usize) -> String {
         self.sc.who(staff)

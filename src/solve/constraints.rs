@@ -61,18 +61,21 @@ pub struct Elastic {
 }
 
 impl Elastic {
-    /// A slack to add on the ≥ side of a row, when elastic; zero otherwise.
-    fn slack(
+    /// The row `have ≥ need`, every demand-side rule's shape: hard, or when elastic with a
+    /// slack on the ≥ side that may fall short, recorded as `sf(slack)`.
+    fn at_least(
         &mut self,
         vars: &mut ProblemVariables,
+        have: Expression,
+        need: f64,
         sf: impl FnOnce(Variable) -> Shortfall,
-    ) -> Expression {
+    ) -> Constraint {
         if !self.enabled {
-            return Expression::from(0.0);
+            return constraint!(have >= need);
         }
         let v = vars.add(variable().min(0.0));
         self.shortfalls.push(sf(v));
-        v.into()
+        constraint!(have + v >= need)
     }
 }
 
@@ -151,13 +154,14 @@ pub fn roster_cover(
                     continue;
                 }
                 let have = x.on_duty(d, k, |i| sc.staff[i].grade >= g);
-                let slack = el.slack(vars, |slack| Shortfall::Cover {
-                    day: d,
-                    shift: k,
-                    grade: g,
-                    slack,
-                });
-                rows.push(constraint!(have + slack >= need as f64));
+                rows.push(el.at_least(vars, have, need as f64, |slack| {
+                    Shortfall::Cover {
+                        day: d,
+                        shift: k,
+                        grade: g,
+                        slack,
+                    }
+                }));
             }
         }
     }
@@ -180,12 +184,11 @@ pub fn roster_lead(
     for d in 0..days {
         for k in 0..shifts {
             let leads = x.on_duty(d, k, |i| sc.staff[i].lead);
-            let slack = el.slack(vars, |slack| Shortfall::Lead {
+            rows.push(el.at_least(vars, leads, need, |slack| Shortfall::Lead {
                 day: d,
                 shift: k,
                 slack,
-            });
-            rows.push(constraint!(leads + slack >= need));
+            }));
         }
     }
     rows
@@ -207,13 +210,14 @@ pub fn roster_grade(
             }
             for d in 0..days {
                 let have = x.on_duty(d, k, |i| sc.staff[i].grade >= g);
-                let slack = el.slack(vars, |slack| Shortfall::Grade {
-                    day: d,
-                    shift: k,
-                    grade: g,
-                    slack,
-                });
-                rows.push(constraint!(have + slack >= min as f64));
+                rows.push(el.at_least(vars, have, min as f64, |slack| {
+                    Shortfall::Grade {
+                        day: d,
+                        shift: k,
+                        grade: g,
+                        slack,
+                    }
+                }));
             }
         }
     }
@@ -283,8 +287,9 @@ pub fn roster_load(
         // Leave days count toward the minimum (ROSTER-LOAD), so leave never forces make-up shifts.
         let min = sc.min_shifts_due(i);
         if min > 0 {
-            let slack = el.slack(vars, |slack| Shortfall::Load { staff: i, slack });
-            rows.push(constraint!(total + slack >= min as f64));
+            rows.push(el.at_least(vars, total, min as f64, |slack| {
+                Shortfall::Load { staff: i, slack }
+            }));
         }
     }
     let _ = n;

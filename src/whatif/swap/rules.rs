@@ -143,6 +143,24 @@ impl<'a> SwapCtx<'a> {
         }
     }
 
+    /// One violation per shift that changes hands and breaks `rule`: `fault` is given the
+    /// move (date, shift, giver, taker) and names the person the fault is about and what is
+    /// wrong, or `None` when the move is fine.
+    fn per_move(
+        &self,
+        rule: RuleId,
+        fault: impl Fn(NaiveDate, usize, usize, usize) -> Option<(usize, String)>,
+    ) -> Vec<Violation> {
+        self.plan
+            .moves()
+            .into_iter()
+            .filter_map(|(d, k, giver, taker)| {
+                let (who, message) = fault(d, k, giver, taker)?;
+                Some(self.violation(rule, who, d, k, message))
+            })
+            .collect()
+    }
+
     /// Earlier swaps (from the roster file) that involve this person.
     fn earlier_swaps(&self, staff: usize) -> impl Iterator<Item = &'a Swap> + '_ {
         let id = self.sc.staff[staff].id.as_str();
@@ -439,28 +457,21 @@ impl SwapRule for SwapLeave {
     }
     fn check(&self, c: &SwapCtx) -> Vec<Violation> {
         let sc = c.sc;
-        c.plan
-            .moves()
-            .into_iter()
-            .filter_map(|(d, k, _, taker)| {
-                let l = sc.approved_leave_on(taker, d)?;
-                Some(c.violation(
-                    self.id(),
-                    taker,
-                    d,
-                    k,
-                    format!(
-                        "{} would take {} during their {} leave {} ({} to {})",
-                        sc.who(taker),
-                        sc.when(d, k),
-                        l.kind.name(),
-                        l.id,
-                        l.from,
-                        l.to
-                    ),
-                ))
-            })
-            .collect()
+        c.per_move(self.id(), |d, k, _, taker| {
+            let l = sc.approved_leave_on(taker, d)?;
+            Some((
+                taker,
+                format!(
+                    "{} would take {} during their {} leave {} ({} to {})",
+                    sc.who(taker),
+                    sc.when(d, k),
+                    l.kind.name(),
+                    l.id,
+                    l.from,
+                    l.to
+                ),
+            ))
+        })
     }
 }
 
@@ -473,16 +484,10 @@ impl SwapRule for SwapHoliday {
     }
     fn check(&self, c: &SwapCtx) -> Vec<Violation> {
         let sc = c.sc;
-        c.plan
-            .moves()
-            .into_iter()
-            .filter(|&(d, _, _, _)| sc.holidays.contains(&d))
-            .map(|(d, k, giver, _)| {
-                c.violation(
-                    self.id(),
+        c.per_move(self.id(), |d, k, giver, _| {
+            sc.holidays.contains(&d).then(|| {
+                (
                     giver,
-                    d,
-                    k,
                     format!(
                         "{} of {} is on a public holiday; holiday shifts are not swapped",
                         sc.when(d, k),
@@ -490,7 +495,7 @@ impl SwapRule for SwapHoliday {
                     ),
                 )
             })
-            .collect()
+        })
     }
 }
 
