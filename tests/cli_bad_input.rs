@@ -174,12 +174,12 @@ fn missing_file() {
 #[test]
 fn bad_flag_value() {
     let res = roster()
-        .args(["solve", "tests/data/mutation.toml", "--time-limit", "-3"])
+        .args(["solve", "tests/fixtures/rules/mutation.toml", "--time-limit", "-3"])
         .output()
         .unwrap();
     assert_eq!(res.status.code(), Some(2));
     let res = roster()
-        .args(["solve", "tests/data/mutation.toml", "--solver", "gurobi"])
+        .args(["solve", "tests/fixtures/rules/mutation.toml", "--solver", "gurobi"])
         .output()
         .unwrap();
     assert_eq!(res.status.code(), Some(2));
@@ -208,7 +208,7 @@ fn bad_roster_files() {
         let p = dir.path().join(format!("r{i}.json"));
         std::fs::write(&p, json).unwrap();
         let res = roster()
-            .args(["check", "tests/data/mutation.toml"])
+            .args(["check", "tests/fixtures/rules/mutation.toml"])
             .arg(&p)
             .output()
             .unwrap();
@@ -350,7 +350,7 @@ fn invalid_utf8_names_the_line_and_byte() {
     json.extend([0xFF, b'"', b'}']);
     std::fs::write(&roster_file, json).unwrap();
     let res = roster()
-        .args(["check", "tests/data/mutation.toml"])
+        .args(["check", "tests/fixtures/rules/mutation.toml"])
         .arg(&roster_file)
         .output()
         .unwrap();
@@ -400,7 +400,7 @@ fn dates_and_times_must_be_zero_padded_iso() {
     )
     .unwrap();
     let res = roster()
-        .args(["check", "tests/data/mutation.toml"])
+        .args(["check", "tests/fixtures/rules/mutation.toml"])
         .arg(&p)
         .output()
         .unwrap();
@@ -415,7 +415,7 @@ fn dates_and_times_must_be_zero_padded_iso() {
     )
     .unwrap();
     let res = roster()
-        .args(["check", "tests/data/mutation.toml"])
+        .args(["check", "tests/fixtures/rules/mutation.toml"])
         .arg(&p)
         .output()
         .unwrap();
@@ -518,7 +518,7 @@ fn date_flags_must_be_zero_padded_iso() {
         (
             &[
                 "swap",
-                "tests/data/mutation.toml",
+                "tests/fixtures/rules/mutation.toml",
                 r,
                 "--staff",
                 "S01",
@@ -532,7 +532,7 @@ fn date_flags_must_be_zero_padded_iso() {
         (
             &[
                 "leave",
-                "tests/data/mutation.toml",
+                "tests/fixtures/rules/mutation.toml",
                 r,
                 "--staff",
                 "S01",
@@ -552,7 +552,7 @@ fn date_flags_must_be_zero_padded_iso() {
         (
             &[
                 "leave",
-                "tests/data/mutation.toml",
+                "tests/fixtures/rules/mutation.toml",
                 r,
                 "--staff",
                 "S01",

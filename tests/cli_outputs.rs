@@ -15,7 +15,7 @@ const INFEASIBLE: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/scenarios/infeasible-xmas.toml"
 );
-const TRAFFIC: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/traffic.toml");
+const TRAFFIC: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/traffic/three-seat-types.toml");
 const NRP_INSTANCE: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/tests/data/curtois/Instance1.txt"

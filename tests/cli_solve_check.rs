@@ -3,7 +3,7 @@
 use assert_cmd::Command;
 use serde_json::Value;
 
-const FIXTURE: &str = "tests/data/mutation.toml";
+const FIXTURE: &str = "tests/fixtures/rules/mutation.toml";
 
 fn roster() -> Command {
     Command::cargo_bin("roster").unwrap()

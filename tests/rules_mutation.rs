@@ -8,7 +8,7 @@ use roster::model::{Roster, Scenario};
 use std::collections::BTreeSet;
 use std::sync::OnceLock;
 
-const FIXTURE: &str = "tests/data/mutation.toml";
+const FIXTURE: &str = "tests/fixtures/rules/mutation.toml";
 
 fn base() -> &'static (Scenario, Roster) {
     static BASE: OnceLock<(Scenario, Roster)> = OnceLock::new();

@@ -3,7 +3,7 @@
 use assert_cmd::Command;
 use serde_json::Value;
 
-const FIXTURE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/traffic.toml");
+const FIXTURE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/traffic/three-seat-types.toml");
 
 fn roster() -> Command {
     Command::cargo_bin("roster").unwrap()

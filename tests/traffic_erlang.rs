@@ -1,4 +1,4 @@
-//! Every vector in tests/data/erlang_vectors.json (a copy of
+//! Every vector in tests/fixtures/traffic/erlang_vectors.json (a copy of
 //! ../shared/reference/erlang_vectors.json) must match within its tolerance.
 
 use roster::traffic::erlang::{self, QueueSpec, Targets};
@@ -54,7 +54,7 @@ fn outputs(inputs: &Value) -> Result<Value, String> {
 fn every_reference_vector_matches() {
     let text = std::fs::read_to_string(concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/tests/data/erlang_vectors.json"
+        "/tests/fixtures/traffic/erlang_vectors.json"
     ))
     .unwrap();
     let vectors: Vec<Value> = serde_json::from_str(&text).unwrap();

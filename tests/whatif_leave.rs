@@ -229,7 +229,7 @@ fn leave_and_repair_text_of_the_seed_month_fit_100_columns() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let sc = Scenario::load(&root.join("scenarios/seed-2026-12.toml")).unwrap();
     let r = Roster::load(
-        &root.join("tests/whatif_data/seed-2026-12.roster.json"),
+        &root.join("tests/fixtures/seed/seed-2026-12.roster.json"),
         &sc,
     )
     .unwrap();

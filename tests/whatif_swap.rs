@@ -483,7 +483,7 @@ fn seed() -> (Scenario, Roster) {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let sc = Scenario::load(&root.join("scenarios/seed-2026-12.toml")).expect("seed scenario");
     let r = Roster::load(
-        &root.join("tests/whatif_data/seed-2026-12.roster.json"),
+        &root.join("tests/fixtures/seed/seed-2026-12.roster.json"),
         &sc,
     )
     .expect("seed roster fixture");

@@ -229,11 +229,11 @@ pub(crate) fn relative_gap(objective: f64, bound: f64) -> f64 {
     }
 }
 
-/// The rules fixture (tests/data/mutation.toml) that the solver's unit tests share.
+/// The rules fixture (tests/fixtures/rules/mutation.toml) that the solver's unit tests share.
 #[cfg(test)]
 fn test_fixture() -> Scenario {
     Scenario::from_toml(
-        include_str!("../../tests/data/mutation.toml"),
+        include_str!("../../tests/fixtures/rules/mutation.toml"),
         std::path::Path::new("mutation.toml"),
     )
     .expect("the fixture loads")

@@ -1,5 +1,5 @@
 //! Shared by the serve_* and store_* tests: a database holding the seed month with its
-//! solved roster published (no solve: the roster is the one in tests/whatif_data), and one
+//! solved roster published (no solve: the roster is the one in tests/fixtures/seed), and one
 //! account per role.
 #![allow(dead_code)]
 
@@ -31,7 +31,7 @@ pub fn scenario() -> Scenario {
 }
 
 pub fn seed_roster(sc: &Scenario) -> Roster {
-    Roster::load(Path::new("tests/whatif_data/seed-2026-12.roster.json"), sc).expect("seed roster")
+    Roster::load(Path::new("tests/fixtures/seed/seed-2026-12.roster.json"), sc).expect("seed roster")
 }
 
 pub async fn seeded() -> Seeded {

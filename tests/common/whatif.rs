@@ -117,7 +117,7 @@ pub fn date(s: &str) -> chrono::NaiveDate {
 }
 
 pub fn tiny_path() -> std::path::PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/whatif_data/tiny.toml")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/whatif/leads-and-juniors.toml")
 }
 
 pub fn tiny() -> Scenario {
