@@ -9,6 +9,9 @@
 //! - [`solve`]: builds and solves the month as a MIP (good_lp, CBC or HiGHS), and repairs one.
 //! - [`traffic`]: Erlang formulas, the call simulator and seat advice per interval.
 //! - [`whatif`]: leave and swap requests judged against a roster, swap candidates, repair.
+//! - [`cycle`]: month to month: next month's scenario from a roster as worked, and a
+//!   scenario from a staff sheet.
+//! - [`export`]: a month as JSON, CSV, a printable workbook and iCalendar.
 //! - [`nrp`]: the nurse-rostering benchmark instances, solved on the same backend.
 //! - [`report`]: terminal tables, the roster grid and the HTML report.
 //! - [`plot`]: the charts (coverage, roster, service level, fairness) as SVG and PNG.

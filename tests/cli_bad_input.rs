@@ -4,7 +4,7 @@
 use assert_cmd::Command;
 use std::path::Path;
 
-const BASE: &str = include_str!("data/mutation.toml");
+const BASE: &str = include_str!("fixtures/rules/mutation.toml");
 
 fn roster() -> Command {
     Command::cargo_bin("roster").unwrap()
@@ -174,12 +174,22 @@ fn missing_file() {
 #[test]
 fn bad_flag_value() {
     let res = roster()
-        .args(["solve", "tests/fixtures/rules/mutation.toml", "--time-limit", "-3"])
+        .args([
+            "solve",
+            "tests/fixtures/rules/mutation.toml",
+            "--time-limit",
+            "-3",
+        ])
         .output()
         .unwrap();
     assert_eq!(res.status.code(), Some(2));
     let res = roster()
-        .args(["solve", "tests/fixtures/rules/mutation.toml", "--solver", "gurobi"])
+        .args([
+            "solve",
+            "tests/fixtures/rules/mutation.toml",
+            "--solver",
+            "gurobi",
+        ])
         .output()
         .unwrap();
     assert_eq!(res.status.code(), Some(2));

@@ -15,7 +15,10 @@ const INFEASIBLE: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/scenarios/infeasible-xmas.toml"
 );
-const TRAFFIC: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/traffic/three-seat-types.toml");
+const TRAFFIC: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/fixtures/traffic/three-seat-types.toml"
+);
 const NRP_INSTANCE: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/tests/data/curtois/Instance1.txt"

@@ -179,7 +179,8 @@ fn roster_grade_mix_counts_people_at_or_above() {
         v[0].message
     );
     // With no [[mix]] at all, one senior per shift is the default.
-    let mut text = std::fs::read_to_string(root().join("tests/fixtures/rules/mutation.toml")).unwrap();
+    let mut text =
+        std::fs::read_to_string(root().join("tests/fixtures/rules/mutation.toml")).unwrap();
     let start = text.find("[[mix]]").unwrap();
     let end = text.find("[[leave]]").unwrap();
     text.replace_range(start..end, "");

@@ -70,7 +70,8 @@ fn one_person_beyond_the_demand_costs_more_on_weekends_holidays_and_nights() {
     assert_eq!(w.over_cover_on(DayType::Holiday, true), 6.0 * w.over_cover);
 
     // The keys are documented [weights] entries: a scenario may set them, 1 turns them off.
-    let text = std::fs::read_to_string(common::root().join("tests/fixtures/rules/mutation.toml")).unwrap();
+    let text =
+        std::fs::read_to_string(common::root().join("tests/fixtures/rules/mutation.toml")).unwrap();
     assert!(!text.contains("[weights]"));
     let flat = format!(
         "{text}\n[weights]\nover_cover_weekend = 1\nover_cover_holiday = 1\nover_cover_night = 1\n"

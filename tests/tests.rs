@@ -12,6 +12,7 @@ mod cycle_export;
 mod cycle_next;
 mod cycle_prior;
 mod docs_links;
+mod house_layers;
 mod nrp;
 mod plot_charts;
 mod plot_cli;

@@ -8,7 +8,10 @@ use roster::model::Scenario;
 use roster::traffic::advise::{self, AdviseOptions};
 use roster::traffic::erlang;
 
-const FIXTURE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/traffic/three-seat-types.toml");
+const FIXTURE: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/fixtures/traffic/three-seat-types.toml"
+);
 
 /// The fixture's shifts and seats with generated staff and hourly traffic.
 fn scenario(staff: &[(u8, u32)], scale: f64, shrinkage: f64) -> Scenario {

@@ -3,7 +3,10 @@
 use assert_cmd::Command;
 use serde_json::Value;
 
-const FIXTURE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/traffic/three-seat-types.toml");
+const FIXTURE: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/fixtures/traffic/three-seat-types.toml"
+);
 
 fn roster() -> Command {
     Command::cargo_bin("roster").unwrap()

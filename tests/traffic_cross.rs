@@ -9,7 +9,10 @@ use roster::model::{Assignment, Roster, Scenario};
 use roster::traffic::adapt::{self, SimSettings};
 use roster::traffic::sim::{SimOptions, simulate};
 
-const FIXTURE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/traffic/three-seat-types.toml");
+const FIXTURE: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/fixtures/traffic/three-seat-types.toml"
+);
 
 fn scenario(cross: &str) -> Scenario {
     let text = std::fs::read_to_string(FIXTURE).unwrap().replace(

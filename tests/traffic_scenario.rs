@@ -6,7 +6,10 @@ use std::path::Path;
 use proptest::prelude::*;
 use roster::model::{CrossAnswer, Scenario};
 
-const FIXTURE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/traffic/three-seat-types.toml");
+const FIXTURE: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/fixtures/traffic/three-seat-types.toml"
+);
 
 /// The fixture with its `[traffic]` table replaced by one built from `top` and `queue`
 /// lines (hourly intervals: 24 values a day).

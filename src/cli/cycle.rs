@@ -102,12 +102,15 @@ pub fn run_next(a: NextArgs) -> Result<ExitStatus, CliError> {
     }
     let source = std::fs::read_to_string(&a.scenario)
         .map_err(|e| InputError::new(&a.scenario, "", format!("cannot read: {e}")))?;
-    let next = cycle::next_month(&source, &a.scenario, &sc, &roster, month, &out).map_err(
-        |e| match e {
-            NextError::NotNextMonth { .. } => InputError::new(&a.scenario, "--month", e.to_string()),
-            NextError::Input(e) => e,
-        },
-    )?;
+    let next =
+        cycle::next_month(&source, &a.scenario, &sc, &roster, month, &out).map_err(
+            |e| match e {
+                NextError::NotNextMonth { .. } => {
+                    InputError::new(&a.scenario, "--month", e.to_string())
+                }
+                NextError::Input(e) => e,
+            },
+        )?;
     write_all(&[(&out, next.text.as_bytes())])?;
     for w in &next.scenario.warnings {
         eprintln!("warning: {}: {w}", out.display());

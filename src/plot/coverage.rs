@@ -2,8 +2,7 @@
 //! side, or the whole month as one panel per shift. Shortfalls are red.
 
 use super::{
-    ALARM, Chart, HOLIDAY_BG, Keyed, Mark, PALETTE, PlotError, WEEKEND_BG, day_tint, draw_err,
-    font,
+    ALARM, Chart, HOLIDAY_BG, Keyed, Mark, PALETTE, PlotError, WEEKEND_BG, day_tint, draw_err, font,
 };
 use crate::model::{DayType, Roster, Scenario};
 use chrono::{Datelike, NaiveDate};
@@ -133,7 +132,10 @@ impl Chart for CoverageChart<'_> {
 
 impl CoverageChart<'_> {
     /// Title, the verdict (red when a seat is short) and the legend.
-    fn draw_head<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), PlotError> {
+    fn draw_head<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+    ) -> Result<(), PlotError> {
         let sc = self.sc;
         let (w, _) = self.size();
         let shorts: u32 = self.cells.iter().map(CoverageCell::short).sum();
@@ -195,7 +197,10 @@ impl CoverageChart<'_> {
 
     /// The bars: one panel of the day's shifts, or one panel per shift over the month, all
     /// on one scale so panels compare.
-    fn draw_panels<DB: DrawingBackend>(&self, body: &DrawingArea<DB, Shift>) -> Result<(), PlotError> {
+    fn draw_panels<DB: DrawingBackend>(
+        &self,
+        body: &DrawingArea<DB, Shift>,
+    ) -> Result<(), PlotError> {
         let sc = self.sc;
         let values = |d: NaiveDate, k: usize| -> Vec<(u32, u32)> {
             self.seats

@@ -171,7 +171,11 @@ impl<'a> RosterView<'a> {
 
     /// One violation per duty that breaks `rule`: `fault` says what is wrong with the duty,
     /// or `None` when it is fine.
-    pub fn per_duty(&self, rule: RuleId, fault: impl Fn(&Duty) -> Option<String>) -> Vec<Violation> {
+    pub fn per_duty(
+        &self,
+        rule: RuleId,
+        fault: impl Fn(&Duty) -> Option<String>,
+    ) -> Vec<Violation> {
         self.duties
             .iter()
             .filter_map(|d| {

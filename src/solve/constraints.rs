@@ -154,14 +154,14 @@ pub fn roster_cover(
                     continue;
                 }
                 let have = x.on_duty(d, k, |i| sc.staff[i].grade >= g);
-                rows.push(el.at_least(vars, have, need as f64, |slack| {
-                    Shortfall::Cover {
+                rows.push(
+                    el.at_least(vars, have, need as f64, |slack| Shortfall::Cover {
                         day: d,
                         shift: k,
                         grade: g,
                         slack,
-                    }
-                }));
+                    }),
+                );
             }
         }
     }
@@ -210,14 +210,14 @@ pub fn roster_grade(
             }
             for d in 0..days {
                 let have = x.on_duty(d, k, |i| sc.staff[i].grade >= g);
-                rows.push(el.at_least(vars, have, min as f64, |slack| {
-                    Shortfall::Grade {
+                rows.push(
+                    el.at_least(vars, have, min as f64, |slack| Shortfall::Grade {
                         day: d,
                         shift: k,
                         grade: g,
                         slack,
-                    }
-                }));
+                    }),
+                );
             }
         }
     }
@@ -287,9 +287,12 @@ pub fn roster_load(
         // Leave days count toward the minimum (ROSTER-LOAD), so leave never forces make-up shifts.
         let min = sc.min_shifts_due(i);
         if min > 0 {
-            rows.push(el.at_least(vars, total, min as f64, |slack| {
-                Shortfall::Load { staff: i, slack }
-            }));
+            rows.push(
+                el.at_least(vars, total, min as f64, |slack| Shortfall::Load {
+                    staff: i,
+                    slack,
+                }),
+            );
         }
     }
     let _ = n;

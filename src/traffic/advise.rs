@@ -16,8 +16,8 @@
 use serde::Serialize;
 
 use super::TrafficError;
-pub use super::capacity::{Capacity, CapacityLevel, capacity};
 use super::adapt::{SimSettings, handle_time, senior_seat, traffic};
+pub use super::capacity::{Capacity, CapacityLevel, capacity};
 use super::erlang::{self, QueueSpec, Targets};
 use super::sim::{SimAgent, SimInput, SimOptions, SimQueue, SimResult, simulate};
 use crate::model::{DayType, Scenario, Traffic, format_clock};

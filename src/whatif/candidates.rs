@@ -3,8 +3,8 @@
 //! too, ranked by least disruption: the smallest change of the fairness terms of the
 //! objective, then the widest rest margin around the moved shifts.
 
-use super::{BadRequest, RequestField};
 use super::swap::{SwapPlan, violations};
+use super::{BadRequest, RequestField};
 use crate::model::{Roster, Scenario};
 use crate::rules::{Duty, RosterView};
 use chrono::NaiveDate;

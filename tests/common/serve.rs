@@ -31,7 +31,11 @@ pub fn scenario() -> Scenario {
 }
 
 pub fn seed_roster(sc: &Scenario) -> Roster {
-    Roster::load(Path::new("tests/fixtures/seed/seed-2026-12.roster.json"), sc).expect("seed roster")
+    Roster::load(
+        Path::new("tests/fixtures/seed/seed-2026-12.roster.json"),
+        sc,
+    )
+    .expect("seed roster")
 }
 
 pub async fn seeded() -> Seeded {
