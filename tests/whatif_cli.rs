@@ -176,6 +176,58 @@ fn bad_swap_input_exits_2_with_one_message() {
     }
 }
 
+/// The faults the library finds in a request (no shift that day, no shift to return, a
+/// swap with oneself) name the value; the command line prints each once, as one line
+/// naming its flag.
+#[test]
+fn request_faults_the_library_finds_are_printed_once_naming_the_flag() {
+    let (_dir, path) = setup();
+    let r = tiny_roster();
+    let sc = tiny();
+    let a = &r.assignments[0];
+    let free_day = |staff: &str| {
+        sc.month_dates()
+            .into_iter()
+            .find(|d| {
+                !r.assignments
+                    .iter()
+                    .any(|x| x.staff == staff && x.date == *d)
+            })
+            .expect("a day off")
+            .to_string()
+    };
+    let b = r
+        .assignments
+        .iter()
+        .find(|x| x.staff != a.staff)
+        .unwrap()
+        .staff
+        .clone();
+    let (d, off_a, off_b) = (a.date.to_string(), free_day(&a.staff), free_day(&b));
+    for (rest, start) in [
+        (vec!["--date", &off_a, "--with", &b], "error: --date: "),
+        (
+            vec!["--date", &d, "--with", &b, "--return-date", &off_b],
+            "error: --return-date: ",
+        ),
+        (vec!["--date", &d, "--with", &a.staff], "error: --with: "),
+    ] {
+        let mut cmd = roster_cmd();
+        cmd.arg("swap")
+            .args(args(&path, &["--staff", &a.staff]))
+            .args(&rest);
+        let res = cmd.assert().code(2);
+        let err = String::from_utf8_lossy(&res.get_output().stderr).into_owned();
+        assert!(err.starts_with(start), "{err}");
+        assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+        let message = &err[start.len()..];
+        // Once: not followed by the library's own rendering of the same fault.
+        for field in [": date:", ": with:", ": return_date:", "--"] {
+            assert!(!message.contains(field), "{err}");
+        }
+    }
+}
+
 #[test]
 fn leave_rejected_exits_1_accepted_with_repair_exits_0_and_passes_check() {
     let (dir, path) = setup();

@@ -56,8 +56,10 @@ pub enum CliError {
     Input(#[from] InputError),
     #[error(transparent)]
     Output(#[from] OutputError),
+    /// Rendered here, not as the library's text: it names the flag (and is no error
+    /// source, so the message is printed once).
     #[error("{}: {}", request_flag(.0), .0.message)]
-    Request(#[from] BadRequest),
+    Request(BadRequest),
     #[error(transparent)]
     Instance(#[from] NrpError),
     /// A flag's value, or the file a flag names, refused by the command line itself; the
@@ -90,6 +92,12 @@ pub enum CliError {
     /// The workbook writer failed on data that loaded and checked: not the user's input.
     #[error("cannot build the workbook: {0}")]
     Workbook(String),
+}
+
+impl From<BadRequest> for CliError {
+    fn from(e: BadRequest) -> CliError {
+        CliError::Request(e)
+    }
 }
 
 /// The flag that gave the value a request error is about: the library names what it found
