@@ -2,11 +2,12 @@
 //! Self-contained: each command prints its own one-line error and returns its exit status.
 
 use super::{CliError, ExitStatus};
+use roster::model::{Roster, Scenario};
 use roster::server;
-use roster::store::{Role, Store, StoreError};
+use roster::store::{Role, Store, StoreError, months::month_key};
 use std::io::BufRead;
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 #[derive(clap::Args)]
 pub struct ServeArgs {
@@ -209,4 +210,27 @@ async fn staff_of(store: &Store, id: &str) -> Result<Option<String>, StoreError>
         }
     }
     Ok(None)
+}
+
+/// The month's current published roster in `db`, with the scenario its leave is granted in:
+/// `roster export --db DB --month M`. A database that is not there is refused rather than
+/// created, so a mistyped path says so instead of exporting nothing.
+pub(super) fn published_month(db: &Path, month: &str) -> Result<(Scenario, Roster), CliError> {
+    let month = month_key(month).map_err(|e| CliError::Flag(format!("--month: {e}")))?;
+    if !db.is_file() {
+        return Err(CliError::Flag(format!(
+            "--db {}: no such database (`roster serve --db` creates one)",
+            db.display()
+        )));
+    }
+    let rt = runtime().map_err(CliError::Flag)?;
+    rt.block_on(async {
+        let store = Store::open(db)
+            .await
+            .map_err(|e| CliError::Flag(format!("--db {}: {e}", db.display())))?;
+        let state = store.current(&month).await.map_err(|e| {
+            CliError::Flag(format!("--db {} --month {month}: {e}", db.display()))
+        })?;
+        Ok((state.scenario, state.roster))
+    })
 }
