@@ -28,6 +28,7 @@ mod solve_progress;
 mod solve_property;
 mod solve_signal;
 mod solve_summary;
+mod store_crash;
 mod store_export;
 mod store_swaps;
 mod traffic_advise;
