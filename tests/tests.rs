@@ -30,6 +30,7 @@ mod solve_signal;
 mod solve_summary;
 mod store_crash;
 mod store_export;
+mod store_leave;
 mod store_swaps;
 mod traffic_advise;
 mod traffic_cli;

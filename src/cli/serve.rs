@@ -63,6 +63,21 @@ fn fail(status: ExitStatus, message: impl std::fmt::Display) -> ExitStatus {
     status
 }
 
+/// Runs `work` on the database `db` (created if missing) in a fresh runtime; a runtime
+/// that will not start fails (4), a database that will not open is the user's to fix (2).
+fn on_store(db: &Path, work: impl AsyncFnOnce(Store) -> ExitStatus) -> ExitStatus {
+    let rt = match runtime() {
+        Ok(rt) => rt,
+        Err(m) => return fail(ExitStatus::NoResult, m),
+    };
+    rt.block_on(async {
+        match Store::open(db).await {
+            Ok(store) => work(store).await,
+            Err(e) => fail(ExitStatus::BadInput, format!("--db {}: {e}", db.display())),
+        }
+    })
+}
+
 fn store_code(e: &StoreError) -> ExitStatus {
     match e {
         StoreError::Db(_)
@@ -90,15 +105,7 @@ fn serve(a: ServeArgs) -> ExitStatus {
             );
         }
     };
-    let rt = match runtime() {
-        Ok(rt) => rt,
-        Err(m) => return fail(ExitStatus::NoResult, m),
-    };
-    rt.block_on(async {
-        let store = match Store::open(&a.db).await {
-            Ok(s) => s,
-            Err(e) => return fail(ExitStatus::BadInput, format!("--db {}: {e}", a.db.display())),
-        };
+    on_store(&a.db, async |store| {
         if a.demo {
             match server::demo::seed(&store, &a.demo_scenario).await {
                 Ok(Some(logins)) => {
@@ -153,20 +160,7 @@ fn user(a: UserArgs) -> ExitStatus {
             "standard input: no password (give it on the first line)",
         );
     }
-    let rt = match runtime() {
-        Ok(rt) => rt,
-        Err(m) => return fail(ExitStatus::NoResult, m),
-    };
-    rt.block_on(async {
-        let store = match Store::open(&a.db).await {
-            Ok(s) => s,
-            Err(e) => {
-                return fail(
-                    ExitStatus::BadInput,
-                    format!("--db {}: {e}", a.db.display()),
-                );
-            }
-        };
+    on_store(&a.db, async |store| {
         let staff = match staff_of(&store, &a.id).await {
             Ok(s) => s,
             Err(e) => return fail(store_code(&e), format!("--db {}: {e}", a.db.display())),

@@ -12,6 +12,7 @@
 pub mod audit;
 pub mod leave;
 pub mod months;
+mod requests;
 pub mod swaps;
 pub mod users;
 
