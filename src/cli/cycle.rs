@@ -50,7 +50,11 @@ pub struct NewArgs {
 #[derive(clap::Args)]
 pub struct ExportArgs {
     /// The scenario (TOML); with ROSTER, the file source.
-    #[arg(required_unless_present = "month", conflicts_with = "month", requires = "roster")]
+    #[arg(
+        required_unless_present = "month",
+        conflicts_with = "month",
+        requires = "roster"
+    )]
     scenario: Option<PathBuf>,
     /// Its roster (JSON).
     roster: Option<PathBuf>,

@@ -109,7 +109,9 @@ fn serve(a: ServeArgs) -> ExitStatus {
         if a.demo {
             match server::demo::seed(&store, &a.demo_scenario).await {
                 Ok(Some(logins)) => {
-                    println!("demo accounts (passwords shown once; the database keeps only argon2 hashes):");
+                    println!(
+                        "demo accounts (passwords shown once; the database keeps only argon2 hashes):"
+                    );
                     for l in &logins {
                         println!(
                             "  {:<8} {:<10} {:<8} password {}",
@@ -120,7 +122,10 @@ fn serve(a: ServeArgs) -> ExitStatus {
                         );
                     }
                 }
-                Ok(None) => eprintln!("demo: {} has data already; --demo leaves it as it is", a.db.display()),
+                Ok(None) => eprintln!(
+                    "demo: {} has data already; --demo leaves it as it is",
+                    a.db.display()
+                ),
                 Err(e) => return fail(ExitStatus::BadInput, format!("--demo: {e:#}")),
             }
         }
@@ -222,9 +227,10 @@ pub(super) fn published_month(db: &Path, month: &str) -> Result<(Scenario, Roste
         let store = Store::open(db)
             .await
             .map_err(|e| CliError::Flag(format!("--db {}: {e}", db.display())))?;
-        let state = store.current(&month).await.map_err(|e| {
-            CliError::Flag(format!("--db {} --month {month}: {e}", db.display()))
-        })?;
+        let state = store
+            .current(&month)
+            .await
+            .map_err(|e| CliError::Flag(format!("--db {} --month {month}: {e}", db.display())))?;
         Ok((state.scenario, state.roster))
     })
 }

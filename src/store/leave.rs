@@ -333,8 +333,7 @@ impl Store {
             if now_state.version != state.version {
                 continue; // the roster moved during the solve: judge again on the new one
             }
-            let (done, conflict) =
-                decide(&mut tx, r, &state, &outcome, repaired, actor).await?;
+            let (done, conflict) = decide(&mut tx, r, &state, &outcome, repaired, actor).await?;
             tx.commit().await?;
             return match conflict {
                 Some(m) => Err(StoreError::Conflict(m)),
@@ -352,15 +351,22 @@ impl Store {
     }
 
     pub async fn leave_requests(&self, month: &str) -> Result<Vec<LeaveRecord>> {
-        load_month(&self.pool, "leave_requests", LEAVE_COLUMNS, month, record_of).await
+        load_month(
+            &self.pool,
+            "leave_requests",
+            LEAVE_COLUMNS,
+            month,
+            record_of,
+        )
+        .await
     }
 }
 
 /// Whether `actor` is the approver LEAVE-APPROVER names for `r`, and `r` still waits.
 fn may_decide(r: &LeaveRecord, actor: &User) -> Result<Approver> {
     let id = r.id;
-    let approver =
-        Approver::parse(&r.approver).ok_or_else(|| super::corrupt("leave approver", &r.approver))?;
+    let approver = Approver::parse(&r.approver)
+        .ok_or_else(|| super::corrupt("leave approver", &r.approver))?;
     if role_for(approver) != Some(actor.role) {
         return Err(StoreError::Forbidden(format!(
             "leave #{id} ({} to {}) goes to the {} (LEAVE-APPROVER); {} is a {}",

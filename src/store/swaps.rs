@@ -456,9 +456,7 @@ async fn apply_signed(
     r.judged_version = state.version;
     let why = match judge(state, &r.input()) {
         Ok(outcome) if outcome.accepted => {
-            let after = outcome
-                .roster
-                .expect("an accepted swap carries its roster");
+            let after = outcome.roster.expect("an accepted swap carries its roster");
             let v = insert_successor(
                 tx,
                 &r.month,
