@@ -80,7 +80,11 @@ struct Plan {
 /// One person at the keyboard until `until`: three reads to a verdict, round and round.
 async fn client(http: Http, plan: std::sync::Arc<Plan>, n: usize, until: Instant) -> Tally {
     let mut t = Tally::default();
-    let user = if n % 5 == 0 { &plan.lead } else { &plan.agent };
+    let user = if n.is_multiple_of(5) {
+        &plan.lead
+    } else {
+        &plan.agent
+    };
     let s = match login(&http, &plan.base, user).await {
         Ok(s) => s,
         Err(_) => {
@@ -103,7 +107,7 @@ async fn client(http: Http, plan: std::sync::Arc<Plan>, n: usize, until: Instant
     let mut i = n;
     while Instant::now() < until {
         i += 1;
-        let (kind, req) = if user == &plan.lead && i % 4 == 0 {
+        let (kind, req) = if user == &plan.lead && i.is_multiple_of(4) {
             let req = Request::post(format!("{base}/api/months/{}/swaps", plan.month))
                 .header(header::COOKIE, &s.cookie)
                 .header("x-csrf-token", &s.csrf)

@@ -171,7 +171,7 @@ async fn client(http: Http, leads: Vec<Session>, shots: Vec<Shot>) -> Acked {
                 }
             }
         }
-        if i % 3 == 0 {
+        if i.is_multiple_of(3) {
             let leave = json!({"staff": a, "from": d, "to": d, "kind": "annual",
                                "requested_at": "2026-11-01T09:00"});
             let path = format!("/api/months/{MONTH}/leave");
