@@ -73,19 +73,26 @@ async fn login(app: &Router, user: &str) -> Client {
     )
     .await;
     assert_eq!(a.status, StatusCode::OK, "{}", a.text);
-    let cookie = a
+    // Two cookies: the session and the CSRF secret (encrypted); both HttpOnly and Strict.
+    let cookies: Vec<&str> = a
         .headers
-        .get(header::SET_COOKIE)
-        .expect("a session cookie")
-        .to_str()
-        .unwrap()
-        .to_owned();
-    assert!(
-        cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"),
-        "{cookie}"
-    );
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .map(|v| v.to_str().unwrap())
+        .collect();
+    for name in ["roster_session=", "roster_csrf="] {
+        let c = cookies
+            .iter()
+            .find(|c| c.starts_with(name))
+            .unwrap_or_else(|| panic!("no {name} cookie in {cookies:?}"));
+        assert!(c.contains("HttpOnly") && c.contains("SameSite=Strict"), "{c}");
+    }
     Client {
-        cookie: cookie.split(';').next().unwrap().to_owned(),
+        cookie: cookies
+            .iter()
+            .map(|c| c.split(';').next().unwrap())
+            .collect::<Vec<_>>()
+            .join("; "),
         csrf: a.json()["csrf"].as_str().unwrap().to_owned(),
     }
 }
@@ -754,5 +761,40 @@ fn pages_need_a_login_show_the_month_and_refuse_with_a_403_page() {
         let (st, _, swap_html) = page(Some(&agent), &format!("/swaps/{}", r.id)).await;
         assert_eq!(st, StatusCode::OK);
         assert!(swap_html.contains("SWAP-SKILL") && !swap_html.contains("id=\"approve\""));
+    });
+}
+
+#[test]
+fn csrf_tokens_hold_across_a_restart_and_expired_sessions_are_deleted() {
+    rt().block_on(async {
+        let w = world().await;
+        let lead = login(&w.app, "S01").await;
+        // A second process on the same database (a restart, or a second server behind a
+        // proxy) accepts the token: the CSRF key lives in the database, not in memory.
+        let again = roster::server::app(w.s.store.clone()).await.unwrap();
+        let ((a, d, b), _) = team_a_swaps();
+        let body = json!({"staff": a, "date": d, "with": b});
+        let ok = call(&again, Method::POST, "/api/months/2026-12/swaps", Some(&lead), true, Some(body.clone())).await;
+        assert_eq!(ok.status, StatusCode::OK, "{}", ok.text);
+        // The token alone, with a CSRF cookie of another browser, is refused.
+        let other = login(&w.app, "S10").await;
+        let session_only = lead.cookie.split("; ").find(|c| c.starts_with("roster_session=")).unwrap();
+        let csrf_other = other.cookie.split("; ").find(|c| c.starts_with("roster_csrf=")).unwrap();
+        let mixed = Client { cookie: format!("{session_only}; {csrf_other}"), csrf: lead.csrf.clone() };
+        let refused = call(&again, Method::POST, "/api/months/2026-12/swaps", Some(&mixed), true, Some(body)).await;
+        assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.text);
+        // Sessions past their expiry are swept when the server starts.
+        let pool = w.s.store.pool();
+        let count = || async {
+            sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM tower_sessions").fetch_one(pool).await.unwrap()
+        };
+        let live = count().await;
+        assert!(live >= 2);
+        sqlx::query("UPDATE tower_sessions SET expiry_date = 0 WHERE id IN (SELECT id FROM tower_sessions LIMIT 1)")
+            .execute(pool)
+            .await
+            .unwrap();
+        let _restarted = roster::server::app(w.s.store.clone()).await.unwrap();
+        assert_eq!(count().await, live - 1);
     });
 }

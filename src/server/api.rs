@@ -11,6 +11,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
+use axum_csrf::CsrfToken;
 use serde::Deserialize;
 use serde_json::{Value, json};
 use tower_sessions::Session;
@@ -61,16 +62,19 @@ struct Login {
 async fn login(
     State(st): State<AppState>,
     session: Session,
+    token: CsrfToken,
     b: Result<Json<Login>, axum::extract::rejection::JsonRejection>,
-) -> ApiResult {
+) -> Result<(CsrfToken, Json<Value>), ApiError> {
     let b = body(b)?;
     let user =
         st.store.login(&b.user, &b.password).await?.ok_or_else(|| {
             ApiError::new(StatusCode::UNAUTHORIZED, "unknown user or wrong password")
         })?;
-    let csrf = start_session(&session, &user).await?;
-    Ok(Json(
-        json!({"user": user.login, "role": user.role, "staff_id": user.staff_id, "csrf": csrf}),
+    start_session(&session, &user).await?;
+    let csrf = csrf_token(&token)?;
+    Ok((
+        token,
+        Json(json!({"user": user.login, "role": user.role, "staff_id": user.staff_id, "csrf": csrf})),
     ))
 }
 
@@ -79,10 +83,14 @@ async fn logout(CurrentUser(_): CurrentUser, session: Session) -> ApiResult {
     Ok(Json(json!({"message": "logged out"})))
 }
 
-async fn session_info(CurrentUser(u): CurrentUser, session: Session) -> ApiResult {
-    let csrf = csrf_token(&session).await?;
-    Ok(Json(
-        json!({"user": u.login, "role": u.role, "staff_id": u.staff_id, "csrf": csrf}),
+async fn session_info(
+    CurrentUser(u): CurrentUser,
+    token: CsrfToken,
+) -> Result<(CsrfToken, Json<Value>), ApiError> {
+    let csrf = csrf_token(&token)?;
+    Ok((
+        token,
+        Json(json!({"user": u.login, "role": u.role, "staff_id": u.staff_id, "csrf": csrf})),
     ))
 }
 

@@ -12,6 +12,7 @@
 pub mod audit;
 pub mod leave;
 pub mod months;
+pub mod secrets;
 pub mod swaps;
 pub mod users;
 

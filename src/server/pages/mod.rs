@@ -7,6 +7,7 @@ pub mod requests;
 
 use super::AppState;
 use super::auth::{PageUser, csrf_token, end_session, start_session};
+use axum_csrf::CsrfToken;
 use super::error::{ApiError, PageError};
 use crate::model::{Roster, Scenario};
 use crate::plot::{self, Format, Kind};
@@ -56,15 +57,16 @@ fn html_page(m: Markup) -> Response {
     Html(m.into_string()).into_response()
 }
 
-async fn render(
-    session: &Session,
+/// A page for a logged-in user; the response (re)sets the CSRF cookie its forms rely on.
+fn render(
+    token: CsrfToken,
     user: &User,
     title: &str,
     month: Option<&str>,
     body: Markup,
 ) -> PageResult {
-    let csrf = csrf_token(session).await?;
-    Ok(html_page(layout::page(title, user, month, &csrf, body)))
+    let csrf = csrf_token(&token)?;
+    Ok((token, html_page(layout::page(title, user, month, &csrf, body))).into_response())
 }
 
 async fn home(State(st): State<AppState>, session: Session) -> PageResult {
@@ -143,7 +145,7 @@ struct GridQuery {
 async fn month_page(
     State(st): State<AppState>,
     PageUser(u): PageUser,
-    session: Session,
+    token: CsrfToken,
     Path(month): Path<String>,
     Query(q): Query<GridQuery>,
 ) -> PageResult {
@@ -163,13 +165,12 @@ async fn month_page(
         (grid::month_grid(&m, team, &marked))
     };
     render(
-        &session,
+        token,
         &u,
         &format!("{} {}", m.scenario.name, month),
         Some(&month),
         body,
     )
-    .await
 }
 
 /// The cells the latest applied swap changed, marked on the grid so a lead sees it land.
@@ -198,7 +199,7 @@ async fn last_swap_cells(
 async fn person_page(
     State(st): State<AppState>,
     PageUser(u): PageUser,
-    session: Session,
+    token: CsrfToken,
     Path((month, staff)): Path<(String, String)>,
 ) -> PageResult {
     let month = month_key(&month)?;
@@ -209,19 +210,18 @@ async fn person_page(
             format!("no staff {staff} in {month}"),
         )
     })?;
-    let csrf = csrf_token(&session).await?;
+    let csrf = csrf_token(&token)?;
     let body = html! {
         (grid::person_month(&m, i))
         (requests::leave_form(&m, &staff, &csrf))
     };
     render(
-        &session,
+        token,
         &u,
         &format!("{} {} · {month}", m.scenario.staff[i].label(), staff),
         Some(&month),
         body,
     )
-    .await
 }
 
 #[derive(Deserialize)]
@@ -233,7 +233,7 @@ struct CellQuery {
 async fn cell_page(
     State(st): State<AppState>,
     PageUser(u): PageUser,
-    session: Session,
+    token: CsrfToken,
     Path(month): Path<String>,
     Query(q): Query<CellQuery>,
 ) -> PageResult {
@@ -248,16 +248,15 @@ async fn cell_page(
     let a = whatif::staff_arg(&m.scenario, "staff", &q.staff).map_err(bad)?;
     let d = whatif::date_in_month(&m.scenario, "date", &q.date).map_err(bad)?;
     let list = whatif::candidates(&m.scenario, &m.roster, a, d).map_err(bad)?;
-    let csrf = csrf_token(&session).await?;
+    let csrf = csrf_token(&token)?;
     let body = requests::candidates(&m, &q.staff, d, &list, &csrf);
     render(
-        &session,
+        token,
         &u,
         &format!("{} {} · swap 换班", m.scenario.staff[a].label(), d),
         Some(&month),
         body,
     )
-    .await
 }
 
 #[derive(Deserialize)]
@@ -309,22 +308,21 @@ fn judge_now(m: &MonthState, r: &crate::store::SwapRecord) -> Option<whatif::Swa
 async fn swap_page(
     State(st): State<AppState>,
     PageUser(u): PageUser,
-    session: Session,
+    token: CsrfToken,
     Path(id): Path<i64>,
 ) -> PageResult {
     let r = st.store.swap(id).await?;
     let m = st.store.current(&r.month).await?;
-    let csrf = csrf_token(&session).await?;
+    let csrf = csrf_token(&token)?;
     let now = judge_now(&m, &r);
     let body = requests::swap_page(&m, &r, now.as_ref(), &u, &csrf);
     render(
-        &session,
+        token,
         &u,
         &format!("Swap 换班 #{id}"),
         Some(&r.month.clone()),
         body,
     )
-    .await
 }
 
 async fn accept_swap(
@@ -385,20 +383,19 @@ async fn propose_leave(
 async fn leave_page(
     State(st): State<AppState>,
     PageUser(u): PageUser,
-    session: Session,
+    token: CsrfToken,
     Path(id): Path<i64>,
 ) -> PageResult {
     let r = st.store.leave_request(id).await?;
-    let csrf = csrf_token(&session).await?;
+    let csrf = csrf_token(&token)?;
     let body = requests::leave_page(&r, &u, &csrf);
     render(
-        &session,
+        token,
         &u,
         &format!("Leave 请假 #{id}"),
         Some(&r.month.clone()),
         body,
     )
-    .await
 }
 
 async fn approve_leave(
@@ -413,7 +410,7 @@ async fn approve_leave(
 async fn requests_page(
     State(st): State<AppState>,
     PageUser(u): PageUser,
-    session: Session,
+    token: CsrfToken,
     Path(month): Path<String>,
 ) -> PageResult {
     let month = month_key(&month)?;
@@ -421,19 +418,18 @@ async fn requests_page(
     let leave = st.store.leave_requests(&month).await?;
     let body = requests::request_lists(&month, &swaps, &leave);
     render(
-        &session,
+        token,
         &u,
         &format!("Requests 申请 · {month}"),
         Some(&month),
         body,
     )
-    .await
 }
 
 async fn charts_page(
     State(st): State<AppState>,
     PageUser(u): PageUser,
-    session: Session,
+    token: CsrfToken,
     Path(month): Path<String>,
 ) -> PageResult {
     let month = month_key(&month)?;
@@ -455,11 +451,10 @@ async fn charts_page(
         }
     };
     render(
-        &session,
+        token,
         &u,
         &format!("Charts 图表 · {month}"),
         Some(&month),
         body,
     )
-    .await
 }
