@@ -751,7 +751,7 @@ fn pages_need_a_login_show_the_month_and_refuse_with_a_403_page() {
             .uri(format!("/swaps/{}/approve", r.id))
             .header(header::COOKIE, &agent.cookie)
             .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .body(Body::from(format!("csrf={}", agent.csrf)))
+            .body(Body::from(format!("csrf={}", urlencode(&agent.csrf))))
             .unwrap();
         let res = w.app.clone().oneshot(form).await.unwrap();
         assert_eq!(res.status(), StatusCode::FORBIDDEN);
@@ -796,5 +796,112 @@ fn csrf_tokens_hold_across_a_restart_and_expired_sessions_are_deleted() {
             .unwrap();
         let _restarted = roster::server::app(w.s.store.clone()).await.unwrap();
         assert_eq!(count().await, live - 1);
+    });
+}
+
+async fn page_text(app: &Router, who: &Client, uri: &str) -> (StatusCode, String) {
+    let req = Request::builder().uri(uri).header(header::COOKIE, &who.cookie).body(Body::empty()).unwrap();
+    let res = app.clone().oneshot(req).await.unwrap();
+    let status = res.status();
+    let bytes = res.into_body().collect().await.unwrap().to_bytes();
+    (status, String::from_utf8_lossy(&bytes).into_owned())
+}
+
+async fn post_form(app: &Router, who: &Client, uri: &str) -> (StatusCode, Option<String>) {
+    let req = Request::builder()
+        .method(Method::POST)
+        .uri(uri)
+        .header(header::COOKIE, &who.cookie)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(format!("csrf={}", urlencode(&who.csrf))))
+        .unwrap();
+    let res = app.clone().oneshot(req).await.unwrap();
+    let loc = res.headers().get(header::LOCATION).map(|v| v.to_str().unwrap().to_owned());
+    (res.status(), loc)
+}
+
+/// The form encoding of a token (base64 has `+`, `/` and `=`).
+fn urlencode(s: &str) -> String {
+    serde_urlencoded::to_string([("v", s)]).unwrap()[2..].to_owned()
+}
+
+/// S06's rostered days from the 20th on (the past is frozen, so later days can be repaired).
+fn late_days_of_s06() -> Vec<String> {
+    let sc = scenario();
+    let mut days: Vec<String> = seed_roster(&sc)
+        .assignments
+        .iter()
+        .filter(|x| x.staff == "S06" && *x.date.to_string() >= *"2026-12-20")
+        .map(|x| x.date.to_string())
+        .collect();
+    days.dedup();
+    days
+}
+
+#[test]
+fn the_leave_approver_sees_the_repair_preview_and_approving_applies_it() {
+    rt().block_on(async {
+        let w = world().await;
+        let (head, lead, agent) = (login(&w.app, "head").await, login(&w.app, "S01").await, login(&w.app, "S06").await);
+        let days = late_days_of_s06();
+        let file = |day: String| {
+            let (app, agent) = (w.app.clone(), &agent);
+            async move {
+                let a = call(&app, Method::POST, "/api/months/2026-12/leave", Some(agent), true,
+                    Some(json!({"staff": "S06", "from": day, "to": day, "kind": "annual", "requested_at": "2026-12-01T09:00"}))).await;
+                assert_eq!(a.status, StatusCode::OK, "{}", a.text);
+                assert_eq!(a.json()["approver"], "dept_head");
+                a.json()["id"].as_i64().unwrap()
+            }
+        };
+        let id = file(days[0].clone()).await;
+        let uri = format!("/api/leave/{id}/preview");
+        for who in [&agent, &lead] {
+            let no = call(&w.app, Method::GET, &uri, Some(who), false, None).await;
+            assert_eq!(no.status, StatusCode::FORBIDDEN, "{}", no.text);
+            assert!(no.json()["message"].as_str().unwrap().contains("approver"));
+        }
+        let p = call(&w.app, Method::GET, &uri, Some(&head), false, None).await;
+        assert_eq!(p.status, StatusCode::OK, "{}", p.text);
+        let p = p.json();
+        assert_eq!(p["accepted"], true);
+        assert_eq!(p["repair"]["ok"], true, "{p}");
+        let changes = p["repair"]["changes"].as_array().unwrap().clone();
+        // The person on leave loses the day; nothing before the request is touched.
+        assert!(changes.iter().any(|c| c["staff"] == "S06" && c["date"] == days[0].as_str() && c["to"].as_array().unwrap().is_empty()), "{changes:?}");
+        assert!(changes.iter().all(|c| c["date"].as_str().unwrap() >= "2026-12-01"));
+        // The approver's page: verdict, the preview with each changed cell marked, the button.
+        let (st, html) = page_text(&w.app, &head, &format!("/leave/{id}")).await;
+        assert_eq!(st, StatusCode::OK);
+        assert!(html.contains("id=\"verdict\"") && html.contains("LEAVE-APPROVER") && html.contains("调整预览"));
+        assert_eq!(html.matches("data-marked").count(), changes.len(), "one mark per changed cell");
+        assert!(html.contains("id=\"approve-leave\""));
+        let (_, agents_view) = page_text(&w.app, &agent, &format!("/leave/{id}")).await;
+        assert!(!agents_view.contains("repair-summary") && !agents_view.contains("approve-leave"));
+        // Approving through the API applies exactly the previewed roster as the next version.
+        let before = call(&w.app, Method::GET, "/api/months/2026-12/roster", Some(&head), false, None).await.json();
+        let done = call(&w.app, Method::POST, &format!("/api/leave/{id}/approve"), Some(&head), true, None).await;
+        assert_eq!(done.status, StatusCode::OK, "{}", done.text);
+        assert_eq!(done.json()["state"], "applied");
+        let v = before["version"].as_i64().unwrap();
+        assert_eq!(done.json()["applied_version"], v + 1);
+        let sc = scenario();
+        let after = w.s.store.current(MONTH).await.unwrap();
+        let old = w.s.store.roster_version(MONTH, v).await.unwrap();
+        let applied: Vec<(String, String)> = roster::whatif::repair::changes_between(&sc, &old, &after.roster)
+            .into_iter().map(|c| (c.staff, c.date.to_string())).collect();
+        let previewed: Vec<(String, String)> = changes.iter()
+            .map(|c| (c["staff"].as_str().unwrap().to_owned(), c["date"].as_str().unwrap().to_owned())).collect();
+        assert_eq!(applied, previewed);
+        assert!(after.roster.leave.iter().any(|l| l.staff == "S06"));
+        // Once applied, no preview and no second approval.
+        assert_eq!(call(&w.app, Method::GET, &uri, Some(&head), false, None).await.status, StatusCode::FORBIDDEN);
+        // The same through the page's form: the head signs, the page shows it applied.
+        let id2 = file(days[days.len() - 1].clone()).await;
+        let (st, loc) = post_form(&w.app, &head, &format!("/leave/{id2}/approve")).await;
+        assert_eq!((st, loc.as_deref()), (StatusCode::SEE_OTHER, Some(format!("/leave/{id2}").as_str())));
+        let (_, html) = page_text(&w.app, &head, &format!("/leave/{id2}")).await;
+        assert!(html.contains("applied as version"), "{html}");
+        assert_eq!(w.s.store.current(MONTH).await.unwrap().version, v + 2);
     });
 }

@@ -39,6 +39,7 @@ pub fn routes() -> Router<AppState> {
             "/api/months/{month}/leave",
             get(list_leave).post(propose_leave),
         )
+        .route("/api/leave/{id}/preview", get(preview_leave))
         .route("/api/leave/{id}/approve", post(approve_leave))
         .route("/api/audit", get(audit))
 }
@@ -240,6 +241,35 @@ async fn approve_leave(
 ) -> ApiResult {
     let opts = super::pages::repair_options();
     Ok(Json(to_json(&st.store.approve_leave(id, &u, &opts).await?)))
+}
+
+/// What approving would do now: the verdict on the current version and the repaired
+/// roster's changes. For the approver only (it is a solve, and only they act on it).
+async fn preview_leave(
+    State(st): State<AppState>,
+    CurrentUser(u): CurrentUser,
+    Path(id): Path<i64>,
+) -> ApiResult {
+    let r = st.store.leave_request(id).await?;
+    if !super::pages::leave::signs(&r, &u) {
+        return Err(StoreError::Forbidden(format!(
+            "the repair preview of leave #{id} is for its approver ({}) while it is proposed; {} is a {} and the leave is {}",
+            r.approver,
+            u.login,
+            u.role.name(),
+            r.state.name()
+        ))
+        .into());
+    }
+    let p = st.store.preview_leave(id, &super::pages::repair_options()).await?;
+    let repair = match &p.repair {
+        Some(Ok(rep)) => json!({"ok": true, "status": rep.status, "changed_cells": rep.changed_cells,
+            "bound": rep.bound, "frozen_before": rep.frozen_before, "changes": rep.changes}),
+        Some(Err(e)) => json!({"ok": false, "message": e.to_string()}),
+        None => Value::Null,
+    };
+    Ok(Json(json!({"id": id, "version": p.state.version, "accepted": p.outcome.accepted,
+        "violations": p.outcome.violations, "repair": repair})))
 }
 
 #[derive(Deserialize)]

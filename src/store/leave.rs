@@ -466,3 +466,45 @@ impl Store {
         rows.iter().map(record_of).collect()
     }
 }
+
+/// What approving a leave request would do now (web helper's addition, for the approver's
+/// page): the LEAVE-* verdict on the current version and, when it passes, the repaired
+/// roster. Nothing is stored; approval solves again on whatever version is current then.
+pub struct LeavePreview {
+    pub state: MonthState,
+    pub outcome: LeaveOutcome,
+    /// None when a LEAVE-* rule rejects the leave (no repair is tried).
+    pub repair: Option<std::result::Result<whatif::Repair, RepairError>>,
+}
+
+impl Store {
+    pub async fn preview_leave(&self, id: i64, opts: &SolveOptions) -> Result<LeavePreview> {
+        let (r, state) = {
+            let mut conn = self.pool.acquire().await?;
+            let r = load(&mut conn, id).await?;
+            let state = current_in(&mut conn, &r.month).await?;
+            (r, state)
+        };
+        let approver = Approver::parse(&r.approver)
+            .ok_or_else(|| super::corrupt("leave approver", &r.approver))?;
+        let req = request_of(&state, &r.input(), &r.filed_by, approver)?;
+        let outcome = whatif::check_leave(&state.scenario, &state.roster, &req);
+        let repair = if outcome.accepted {
+            let (sc, base, opts) = (state.scenario.clone(), state.roster.clone(), opts.clone());
+            let now = super::centre_now();
+            let rep = tokio::task::spawn_blocking(move || {
+                whatif::repair_leave_at(&sc, &base, &req, Some(now), &opts)
+            })
+            .await
+            .map_err(|e| StoreError::Solve(e.to_string()))?;
+            Some(rep)
+        } else {
+            None
+        };
+        Ok(LeavePreview {
+            state,
+            outcome,
+            repair,
+        })
+    }
+}

@@ -17,6 +17,7 @@ table.grid th.weekend { background: #eceff1; }
 table.grid tr.team th { background: #455a64; color: #fff; text-align: left; }
 td.leave { background: #c8c8c8; }
 td.cell a { color: inherit; text-decoration: none; display: block; }
+td[data-marked] { outline: 3px solid #d50000; outline-offset: -3px; }
 .ok { color: #1b5e20; } .bad { color: #b71c1c; }
 .why { font-size: 1.1em; padding: .6em; background: #fff3e0; border-left: 4px solid #e65100; }
 table.verdict td, table.verdict th, table.list td, table.list th { border-bottom: 1px solid #ddd; padding: 3px 8px; text-align: left; }

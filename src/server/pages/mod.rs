@@ -3,6 +3,7 @@
 
 pub mod grid;
 pub mod layout;
+pub mod leave;
 pub mod requests;
 
 use super::AppState;
@@ -13,7 +14,7 @@ use crate::model::{Roster, Scenario};
 use crate::plot::{self, Format, Kind};
 use crate::solve::SolveOptions;
 use crate::store::months::month_key;
-use crate::store::{LeaveInput, MonthState, SwapInput, User};
+use crate::store::{MonthState, SwapInput, User};
 use crate::whatif::{self, SwapRequest};
 use axum::Form;
 use axum::extract::{Path, Query, State};
@@ -35,14 +36,14 @@ pub fn routes() -> axum::Router<AppState> {
         .route("/months/{month}/people/{staff}", get(person_page))
         .route("/months/{month}/cell", get(cell_page))
         .route("/months/{month}/swaps", post(propose_swap))
-        .route("/months/{month}/leave", post(propose_leave))
+        .route("/months/{month}/leave", post(leave::propose_leave))
         .route("/months/{month}/requests", get(requests_page))
         .route("/months/{month}/charts", get(charts_page))
         .route("/swaps/{id}", get(swap_page))
         .route("/swaps/{id}/accept", post(accept_swap))
         .route("/swaps/{id}/approve", post(approve_swap))
-        .route("/leave/{id}", get(leave_page))
-        .route("/leave/{id}/approve", post(approve_leave))
+        .route("/leave/{id}", get(leave::leave_page))
+        .route("/leave/{id}/approve", post(leave::approve_leave))
 }
 
 /// The repair run when the head approves leave: bounded, so a page answers in time.
@@ -344,67 +345,6 @@ async fn approve_swap(
         return Ok(Redirect::to(&format!("/months/{}", r.month)).into_response());
     }
     Ok(Redirect::to(&format!("/swaps/{id}")).into_response())
-}
-
-#[derive(Deserialize)]
-struct LeaveForm {
-    staff: String,
-    from: String,
-    to: String,
-    kind: String,
-    #[serde(default)]
-    certificate: Option<String>,
-    #[serde(default)]
-    emergency: Option<String>,
-}
-
-async fn propose_leave(
-    State(st): State<AppState>,
-    PageUser(u): PageUser,
-    Path(month): Path<String>,
-    Form(f): Form<LeaveForm>,
-) -> PageResult {
-    let input = LeaveInput {
-        staff: f.staff,
-        from: f.from,
-        to: f.to,
-        kind: f.kind,
-        requested_at: None,
-        certificate: f.certificate.is_some(),
-        emergency: f.emergency.is_some(),
-    };
-    let (r, _) = st
-        .store
-        .propose_leave(&month_key(&month)?, &u, &input)
-        .await?;
-    Ok(Redirect::to(&format!("/leave/{}", r.id)).into_response())
-}
-
-async fn leave_page(
-    State(st): State<AppState>,
-    PageUser(u): PageUser,
-    token: CsrfToken,
-    Path(id): Path<i64>,
-) -> PageResult {
-    let r = st.store.leave_request(id).await?;
-    let csrf = csrf_token(&token)?;
-    let body = requests::leave_page(&r, &u, &csrf);
-    render(
-        token,
-        &u,
-        &format!("Leave 请假 #{id}"),
-        Some(&r.month.clone()),
-        body,
-    )
-}
-
-async fn approve_leave(
-    State(st): State<AppState>,
-    PageUser(u): PageUser,
-    Path(id): Path<i64>,
-) -> PageResult {
-    st.store.approve_leave(id, &u, &repair_options()).await?;
-    Ok(Redirect::to(&format!("/leave/{id}")).into_response())
 }
 
 async fn requests_page(
