@@ -905,3 +905,50 @@ fn the_leave_approver_sees_the_repair_preview_and_approving_applies_it() {
         assert_eq!(w.s.store.current(MONTH).await.unwrap().version, v + 2);
     });
 }
+
+#[test]
+fn the_published_month_downloads_as_json_csv_and_the_html_report_for_every_role() {
+    rt().block_on(async {
+        let w = world().await;
+        let sc = scenario();
+        let current = w.s.store.current(MONTH).await.unwrap();
+        for user in ["head", "S01", "S06", "planner"] {
+            let c = login(&w.app, user).await;
+            let (_, month_page) = page_text(&w.app, &c, "/months/2026-12").await;
+            for file in ["roster.json", "roster.csv", "report.html"] {
+                let uri = format!("/months/2026-12/download/{file}");
+                assert!(month_page.contains(&format!("href=\"{uri}\"")), "{user}: link to {file}");
+                let req = Request::builder().uri(&uri).header(header::COOKIE, &c.cookie).body(Body::empty()).unwrap();
+                let res = w.app.clone().oneshot(req).await.unwrap();
+                assert_eq!(res.status(), StatusCode::OK, "{user} {file}");
+                let disposition = res.headers()[header::CONTENT_DISPOSITION].to_str().unwrap().to_owned();
+                assert!(disposition.contains(&format!("-2026-12-v{}.", current.version)), "{disposition}");
+                let body = String::from_utf8(res.into_body().collect().await.unwrap().to_bytes().to_vec()).unwrap();
+                match file {
+                    "roster.json" => {
+                        // The contract file: the CLI reads it back as the same roster.
+                        let path = w.s.dir.path().join("download.json");
+                        std::fs::write(&path, &body).unwrap();
+                        let back = roster::model::Roster::load(&path, &sc).unwrap();
+                        assert_eq!(back.assignments, current.roster.assignments);
+                    }
+                    "roster.csv" => {
+                        let lines: Vec<&str> = body.lines().collect();
+                        assert_eq!(lines[0], "staff,name,date,shift,seat");
+                        assert_eq!(lines.len(), current.roster.assignments.len() + 1);
+                        let s06 = &sc.staff[sc.staff_by_id("S06").unwrap()].name;
+                        assert!(body.contains(&format!("S06,{s06},")));
+                    }
+                    _ => assert!(body.contains("<html") && body.contains(&sc.name), "report"),
+                }
+            }
+        }
+        let c = login(&w.app, "S06").await;
+        assert_eq!(page_text(&w.app, &c, "/months/2026-12/download/roster.exe").await.0, StatusCode::NOT_FOUND);
+        assert_eq!(page_text(&w.app, &c, "/months/2099-01/download/roster.csv").await.0, StatusCode::NOT_FOUND);
+        let anon = Request::builder().uri("/months/2026-12/download/roster.csv").body(Body::empty()).unwrap();
+        assert_eq!(w.app.clone().oneshot(anon).await.unwrap().status(), StatusCode::SEE_OTHER);
+        let (post, _) = post_form(&w.app, &c, "/months/2026-12/download/roster.csv").await;
+        assert_eq!(post, StatusCode::METHOD_NOT_ALLOWED);
+    });
+}

@@ -1,6 +1,7 @@
 //! Pages rendered on the server (maud), plain HTML forms, no JavaScript. Each handler calls
 //! the same store operations as the API; refusals come back as the store's words.
 
+pub mod downloads;
 pub mod grid;
 pub mod layout;
 pub mod leave;
@@ -39,6 +40,7 @@ pub fn routes() -> axum::Router<AppState> {
         .route("/months/{month}/leave", post(leave::propose_leave))
         .route("/months/{month}/requests", get(requests_page))
         .route("/months/{month}/charts", get(charts_page))
+        .route("/months/{month}/download/{file}", get(downloads::download))
         .route("/swaps/{id}", get(swap_page))
         .route("/swaps/{id}/accept", post(accept_swap))
         .route("/swaps/{id}/approve", post(approve_swap))
@@ -164,6 +166,7 @@ async fn month_page(
             " · version 版本 " span id="version" { (m.version) }
         }
         (grid::month_grid(&m, team, &marked))
+        (downloads::links(&month))
     };
     render(
         token,

@@ -176,6 +176,6 @@ pub fn request_lists(month: &str, swaps: &[SwapRecord], leave: &[LeaveRecord]) -
                      td { (l.kind) } td { (l.approver) } td { (l.state.name()) } }
             }
         }
-        p { a href={ "/api/months/" (month) "/roster" } { "Download the roster JSON 下载" } }
+        (super::downloads::links(month))
     }
 }
