@@ -952,3 +952,101 @@ fn the_published_month_downloads_as_json_csv_and_the_html_report_for_every_role(
         assert_eq!(post, StatusCode::METHOD_NOT_ALLOWED);
     });
 }
+
+async fn post_form_with(app: &Router, who: &Client, uri: &str, fields: &str) -> (StatusCode, Option<String>, String) {
+    let req = Request::builder()
+        .method(Method::POST)
+        .uri(uri)
+        .header(header::COOKIE, &who.cookie)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(format!("csrf={}&{fields}", urlencode(&who.csrf))))
+        .unwrap();
+    let res = app.clone().oneshot(req).await.unwrap();
+    let status = res.status();
+    let loc = res.headers().get(header::LOCATION).map(|v| v.to_str().unwrap().to_owned());
+    let bytes = res.into_body().collect().await.unwrap().to_bytes();
+    (status, loc, String::from_utf8_lossy(&bytes).into_owned())
+}
+
+/// A database holding the tiny centre's December (8 staff), solved and published, with the
+/// four roles: a next month that solves in seconds.
+async fn tiny_world() -> (tempfile::TempDir, roster::store::Store, Router) {
+    use roster::store::Role;
+    let dir = tempfile::tempdir().unwrap();
+    let store = roster::store::Store::open(&dir.path().join("roster.db")).await.unwrap();
+    let toml = std::fs::read_to_string("scenarios/tiny.toml").unwrap();
+    store.import_month(&toml, "scenarios/tiny.toml", "test").await.unwrap();
+    let sc = roster::model::Scenario::load(std::path::Path::new("scenarios/tiny.toml")).unwrap();
+    let opts = roster::solve::SolveOptions { time_limit: 60.0, ..Default::default() };
+    let solved = tokio::task::spawn_blocking(move || roster::solve::solve(&sc, &opts)).await.unwrap().unwrap();
+    let v = store.add_draft(MONTH, &solved.roster, "test", "tiny").await.unwrap();
+    let head = store.add_user("head", Role::Head, None, PASSWORD, "test").await.unwrap();
+    store.add_user("S01", Role::Lead, Some("S01"), PASSWORD, "test").await.unwrap();
+    store.add_user("S07", Role::Agent, Some("S07"), PASSWORD, "test").await.unwrap();
+    store.add_user("planner", Role::Planner, None, PASSWORD, "test").await.unwrap();
+    store.publish(MONTH, v, &head).await.unwrap();
+    let app = roster::server::app(store.clone()).await.unwrap();
+    (dir, store, app)
+}
+
+/// The SSE body as (event, data) pairs.
+fn sse_events(body: &str) -> Vec<(String, String)> {
+    body.split("\n\n")
+        .filter_map(|block| {
+            let field = |name: &str| block.lines().find_map(|l| l.strip_prefix(name)).map(str::to_owned);
+            Some((field("event: ")?, field("data: ").unwrap_or_default()))
+        })
+        .collect()
+}
+
+#[test]
+fn the_head_solves_the_next_month_with_streamed_progress_and_publishes_it() {
+    rt().block_on(async {
+        let (_dir, store, app) = tiny_world().await;
+        for user in ["S01", "S07", "planner"] {
+            let c = login(&app, user).await;
+            let (st, html) = page_text(&app, &c, "/months/2026-12/next").await;
+            assert_eq!(st, StatusCode::FORBIDDEN, "{user}");
+            assert!(html.contains("only the department head"), "{html}");
+            let (st, _, html) = post_form_with(&app, &c, "/months/2026-12/next", "").await;
+            assert_eq!(st, StatusCode::FORBIDDEN, "{user}");
+            assert!(html.contains("only the department head"));
+        }
+        assert_eq!(store.months().await.unwrap(), vec![MONTH.to_owned()], "nothing started by a refusal");
+        let head = login(&app, "head").await;
+        let (st, html) = page_text(&app, &head, "/months/2026-12/next").await;
+        assert_eq!(st, StatusCode::OK);
+        assert!(html.contains("start-solve") && html.contains("2027-01"));
+        let (st, loc, _) = post_form_with(&app, &head, "/months/2026-12/next", "").await;
+        assert_eq!((st, loc.as_deref()), (StatusCode::SEE_OTHER, Some("/months/2027-01/solve")));
+        // The stream: progress events (stage, best, bound) and then `done`, and it ends.
+        let lead = login(&app, "S01").await;
+        assert_eq!(page_text(&app, &lead, "/months/2027-01/solve/events").await.0, StatusCode::FORBIDDEN);
+        let (st, body) = page_text(&app, &head, "/months/2027-01/solve/events").await;
+        assert_eq!(st, StatusCode::OK);
+        let events = sse_events(&body);
+        let (last, text) = events.last().expect("events").clone();
+        assert_eq!(last, "done", "{body}");
+        assert!(text.starts_with("version "), "{text}");
+        let progress: Vec<Value> = events.iter().filter(|(e, _)| e == "progress").map(|(_, d)| serde_json::from_str(d).unwrap()).collect();
+        assert!(!progress.is_empty());
+        assert!(progress.iter().all(|p| p["stage"].as_str().is_some_and(|s| !s.is_empty())));
+        assert!(progress.iter().any(|p| p["best"].is_number()), "a best roster was reported");
+        // The page now shows the breakdown, the grid (Chinese names) and the Publish button.
+        let (st, html) = page_text(&app, &head, "/months/2027-01/solve").await;
+        assert_eq!(st, StatusCode::OK);
+        assert!(html.contains("id=\"breakdown\"") && html.contains("id=\"publish\"") && html.contains("id=\"grid\""));
+        let sc = roster::model::Scenario::load(std::path::Path::new("scenarios/tiny.toml")).unwrap();
+        assert!(sc.staff.iter().all(|p| html.contains(&p.name)));
+        let v = store.versions("2027-01").await.unwrap()[0].version;
+        let (st, _, _) = post_form_with(&app, &lead, "/months/2027-01/publish", &format!("version={v}")).await;
+        assert_eq!(st, StatusCode::FORBIDDEN);
+        let (st, loc, _) = post_form_with(&app, &head, "/months/2027-01/publish", &format!("version={v}")).await;
+        assert_eq!((st, loc.as_deref()), (StatusCode::SEE_OTHER, Some("/months/2027-01")));
+        assert_eq!(store.current("2027-01").await.unwrap().version, v);
+        let (_, html) = page_text(&app, &head, "/months/2027-01/solve").await;
+        assert!(html.contains("published 已发布") && !html.contains("id=\"publish\""));
+        // No job for a month nobody solved here.
+        assert_eq!(page_text(&app, &head, "/months/2026-12/solve/events").await.0, StatusCode::NOT_FOUND);
+    });
+}

@@ -6,6 +6,7 @@ pub mod api;
 pub mod auth;
 pub mod demo;
 pub mod error;
+pub mod jobs;
 pub mod pages;
 
 use crate::store::Store;
@@ -23,6 +24,8 @@ use tower_sessions_sqlx_store::SqliteStore;
 pub struct AppState {
     pub store: Store,
     pub csrf: CsrfConfig,
+    /// Solves and simulations running in the background, for their progress streams.
+    pub jobs: jobs::Jobs,
 }
 
 impl FromRef<AppState> for CsrfConfig {
@@ -52,7 +55,11 @@ pub async fn app(store: Store) -> Result<Router, crate::store::StoreError> {
         .with_secure(false)
         .with_expiry(Expiry::OnInactivity(Duration::hours(10)));
     let csrf = auth::csrf_config(&store).await?;
-    let state = AppState { store, csrf };
+    let state = AppState {
+        store,
+        csrf,
+        jobs: jobs::Jobs::default(),
+    };
     Ok(Router::new()
         .merge(api::routes())
         .merge(pages::routes())

@@ -13,6 +13,7 @@ pub mod audit;
 pub mod leave;
 pub mod months;
 pub mod secrets;
+pub mod sources;
 pub mod swaps;
 pub mod users;
 

@@ -65,6 +65,9 @@ pub fn page(title: &str, user: &User, month: Option<&str>, csrf: &str, body: Mar
                         }
                         a href={ "/months/" (m) "/requests" } { "Requests 申请" }
                         a href={ "/months/" (m) "/charts" } { "Charts 图表" }
+                        @if user.role == crate::store::Role::Head {
+                            a href={ "/months/" (m) "/next" } id="next-month" { "Next month 下月排班" }
+                        }
                     }
                     span { (user.login) " (" (user.role.name()) ")" }
                     form method="post" action="/logout" {

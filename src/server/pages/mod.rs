@@ -5,6 +5,7 @@ pub mod downloads;
 pub mod grid;
 pub mod layout;
 pub mod leave;
+pub mod next;
 pub mod requests;
 
 use super::AppState;
@@ -41,6 +42,10 @@ pub fn routes() -> axum::Router<AppState> {
         .route("/months/{month}/requests", get(requests_page))
         .route("/months/{month}/charts", get(charts_page))
         .route("/months/{month}/download/{file}", get(downloads::download))
+        .route("/months/{month}/next", get(next::next_page).post(next::start_next))
+        .route("/months/{month}/solve", get(next::solve_page))
+        .route("/months/{month}/solve/events", get(next::solve_events))
+        .route("/months/{month}/publish", post(next::publish))
         .route("/swaps/{id}", get(swap_page))
         .route("/swaps/{id}/accept", post(accept_swap))
         .route("/swaps/{id}/approve", post(approve_swap))
