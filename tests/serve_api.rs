@@ -1050,3 +1050,37 @@ fn the_head_solves_the_next_month_with_streamed_progress_and_publishes_it() {
         assert_eq!(page_text(&app, &head, "/months/2026-12/solve/events").await.0, StatusCode::NOT_FOUND);
     });
 }
+
+#[test]
+fn the_planner_sees_the_charts_and_simulates_the_service_level_with_progress() {
+    rt().block_on(async {
+        let (_dir, _store, app) = tiny_world().await;
+        let planner = login(&app, "planner").await;
+        let (st, html) = page_text(&app, &planner, "/months/2026-12/charts").await;
+        assert_eq!(st, StatusCode::OK);
+        for id in ["chart-coverage", "chart-fairness", "chart-roster"] {
+            let at = html.find(&format!("id=\"{id}\"")).unwrap_or_else(|| panic!("{id}"));
+            assert!(html[at..].trim_start_matches(|c| c != '>').starts_with("><svg"), "{id} is inline SVG");
+        }
+        assert!(html.contains("id=\"simulate\"") && !html.contains("id=\"chart-service\""));
+        for user in ["S01", "S07"] {
+            let c = login(&app, user).await;
+            let (_, html) = page_text(&app, &c, "/months/2026-12/charts").await;
+            assert!(!html.contains("id=\"simulate\""), "{user} has no button");
+            let (st, _, html) = post_form_with(&app, &c, "/months/2026-12/simulate", "").await;
+            assert_eq!(st, StatusCode::FORBIDDEN, "{user}");
+            assert!(html.contains("only planners and the department head"));
+            assert_eq!(page_text(&app, &c, "/months/2026-12/simulate/events").await.0, StatusCode::FORBIDDEN);
+        }
+        let (st, loc, _) = post_form_with(&app, &planner, "/months/2026-12/simulate", "").await;
+        assert_eq!((st, loc.as_deref()), (StatusCode::SEE_OTHER, Some("/months/2026-12/charts")));
+        let (_, body) = page_text(&app, &planner, "/months/2026-12/simulate/events").await;
+        let events = sse_events(&body);
+        assert!(events.iter().any(|(e, d)| e == "progress" && d.contains("replications")), "{body}");
+        assert_eq!(events.last().unwrap().0, "done", "{body}");
+        let (_, html) = page_text(&app, &planner, "/months/2026-12/charts").await;
+        let at = html.find("id=\"chart-service\"").expect("the service chart");
+        assert!(html[at..].contains("<svg"));
+        assert!(!html.contains("id=\"simulate\""), "simulated for this version");
+    });
+}

@@ -29,7 +29,11 @@ pub struct JobLog {
 
 /// The jobs of this process, by key (`solve:2027-01`, `simulate:2026-12`).
 #[derive(Clone, Default)]
-pub struct Jobs(Arc<Mutex<HashMap<String, watch::Receiver<JobLog>>>>);
+pub struct Jobs {
+    running: Arc<Mutex<HashMap<String, watch::Receiver<JobLog>>>>,
+    /// What a finished job made that is not stored in the database (a service chart), by key.
+    results: Arc<Mutex<HashMap<String, String>>>,
+}
 
 /// The handle a job reports through.
 #[derive(Clone)]
@@ -47,7 +51,7 @@ impl Reporter {
 impl Jobs {
     /// Starts `key` unless it is running already; `false` when it was.
     pub fn start(&self, key: &str) -> Option<Reporter> {
-        let mut jobs = self.0.lock().expect("jobs lock");
+        let mut jobs = self.running.lock().expect("jobs lock");
         if jobs
             .get(key)
             .is_some_and(|rx| rx.borrow().outcome.is_none())
@@ -59,13 +63,24 @@ impl Jobs {
         Some(Reporter(Arc::new(tx)))
     }
 
+    pub fn keep_result(&self, key: &str, value: String) {
+        self.results
+            .lock()
+            .expect("jobs lock")
+            .insert(key.to_owned(), value);
+    }
+
+    pub fn result(&self, key: &str) -> Option<String> {
+        self.results.lock().expect("jobs lock").get(key).cloned()
+    }
+
     pub fn log(&self, key: &str) -> Option<JobLog> {
-        let jobs = self.0.lock().expect("jobs lock");
+        let jobs = self.running.lock().expect("jobs lock");
         jobs.get(key).map(|rx| rx.borrow().clone())
     }
 
     fn receiver(&self, key: &str) -> Option<watch::Receiver<JobLog>> {
-        self.0.lock().expect("jobs lock").get(key).cloned()
+        self.running.lock().expect("jobs lock").get(key).cloned()
     }
 
     /// The job's steps as SSE events (`progress`, JSON `{stage,best,bound}`), from the

@@ -1,6 +1,7 @@
 //! Pages rendered on the server (maud), plain HTML forms, no JavaScript. Each handler calls
 //! the same store operations as the API; refusals come back as the store's words.
 
+pub mod charts;
 pub mod downloads;
 pub mod grid;
 pub mod layout;
@@ -13,7 +14,6 @@ use super::auth::{PageUser, csrf_token, end_session, start_session};
 use axum_csrf::CsrfToken;
 use super::error::{ApiError, PageError};
 use crate::model::{Roster, Scenario};
-use crate::plot::{self, Format, Kind};
 use crate::solve::SolveOptions;
 use crate::store::months::month_key;
 use crate::store::{MonthState, SwapInput, User};
@@ -23,7 +23,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use maud::{Markup, PreEscaped, html};
+use maud::{Markup, html};
 use serde::Deserialize;
 use tower_sessions::Session;
 
@@ -40,7 +40,9 @@ pub fn routes() -> axum::Router<AppState> {
         .route("/months/{month}/swaps", post(propose_swap))
         .route("/months/{month}/leave", post(leave::propose_leave))
         .route("/months/{month}/requests", get(requests_page))
-        .route("/months/{month}/charts", get(charts_page))
+        .route("/months/{month}/charts", get(charts::charts_page))
+        .route("/months/{month}/simulate", post(charts::start_simulation))
+        .route("/months/{month}/simulate/events", get(charts::simulation_events))
         .route("/months/{month}/download/{file}", get(downloads::download))
         .route("/months/{month}/next", get(next::next_page).post(next::start_next))
         .route("/months/{month}/solve", get(next::solve_page))
@@ -369,39 +371,6 @@ async fn requests_page(
         token,
         &u,
         &format!("Requests 申请 · {month}"),
-        Some(&month),
-        body,
-    )
-}
-
-async fn charts_page(
-    State(st): State<AppState>,
-    PageUser(u): PageUser,
-    token: CsrfToken,
-    Path(month): Path<String>,
-) -> PageResult {
-    let month = month_key(&month)?;
-    let m = st.store.current(&month).await?;
-    let mut svgs = Vec::new();
-    for kind in [Kind::Coverage, Kind::Fairness, Kind::Roster] {
-        let bytes =
-            plot::plot(&m.scenario, &m.roster, kind, None, None, Format::Svg).map_err(|e| {
-                ApiError::new(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    format!("{} chart: {e}", kind.name()),
-                )
-            })?;
-        svgs.push((kind.name(), String::from_utf8_lossy(&bytes).into_owned()));
-    }
-    let body = html! {
-        div.charts {
-            @for (name, svg) in &svgs { h2 { (name) } (PreEscaped(svg)) }
-        }
-    };
-    render(
-        token,
-        &u,
-        &format!("Charts 图表 · {month}"),
         Some(&month),
         body,
     )

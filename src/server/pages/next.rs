@@ -167,12 +167,14 @@ pub(super) async fn solve_events(
     }
 }
 
-/// The small script that follows the stream; without JavaScript the page reloads itself.
-fn follow_script(month: &str) -> Markup {
+/// The small script that follows a job's stream into the page's `stage`, `best` and
+/// `bound` cells and reloads the page when the job is over; without JavaScript the page
+/// reloads itself every two seconds.
+pub(super) fn follow_script(events: &str) -> Markup {
     html! {
         noscript { meta http-equiv="refresh" content="2"; }
         script { (PreEscaped(format!(r#"
-const es = new EventSource("/months/{month}/solve/events");
+const es = new EventSource("{events}");
 es.addEventListener("progress", e => {{
   const p = JSON.parse(e.data);
   document.getElementById("stage").textContent = p.stage;
@@ -204,7 +206,7 @@ pub(super) async fn solve_page(
                     tr { th { "best 当前最优" } td id="best" { (fmt(last.and_then(|s| s.best))) } }
                     tr { th { "bound 下界" } td id="bound" { (fmt(last.and_then(|s| s.bound))) } }
                 }
-                (follow_script(&month))
+                (follow_script(&format!("/months/{month}/solve/events")))
             }
         }
         None => {
