@@ -152,18 +152,29 @@ async fn candidates(
     Query(q): Query<CandidatesQuery>,
 ) -> ApiResult {
     let m = st.store.current(&month_key(&month)?).await?;
+    let (_, d, list) = candidates_of(&m, &q.staff, &q.date)?;
+    Ok(Json(
+        json!({"staff": q.staff, "date": d, "version": m.version, "candidates": list}),
+    ))
+}
+
+/// Who could take `staff`'s shift on `date` (`roster swap --candidates`), least disruption
+/// first, with the person's index and the date parsed; the API and the cell page share it.
+pub(super) fn candidates_of(
+    m: &crate::store::MonthState,
+    staff: &str,
+    date: &str,
+) -> Result<(usize, chrono::NaiveDate, Vec<whatif::Candidate>), ApiError> {
     let bad = |e: whatif::BadRequest| {
         ApiError::new(
             StatusCode::BAD_REQUEST,
             format!("{}: {}", e.flag, e.message),
         )
     };
-    let a = whatif::staff_arg(&m.scenario, "staff", &q.staff).map_err(bad)?;
-    let d = whatif::date_in_month(&m.scenario, "date", &q.date).map_err(bad)?;
+    let a = whatif::staff_arg(&m.scenario, "staff", staff).map_err(bad)?;
+    let d = whatif::date_in_month(&m.scenario, "date", date).map_err(bad)?;
     let list = whatif::candidates(&m.scenario, &m.roster, a, d).map_err(bad)?;
-    Ok(Json(
-        json!({"staff": q.staff, "date": d, "version": m.version, "candidates": list}),
-    ))
+    Ok((a, d, list))
 }
 
 async fn list_swaps(

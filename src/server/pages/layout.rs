@@ -28,17 +28,23 @@ label { margin-right: 1em; }
 .charts svg { max-width: 100%; height: auto; display: block; margin-bottom: 1em; }
 "#;
 
+fn head(title: &str) -> Markup {
+    html! {
+        head {
+            meta charset="utf-8";
+            meta name="viewport" content="width=device-width, initial-scale=1";
+            title { (title) " · roster" }
+            style { (PreEscaped(STYLE)) }
+        }
+    }
+}
+
 /// A page with no user (login, errors).
 pub fn bare(title: &str, body: Markup) -> Markup {
     html! {
         (DOCTYPE)
         html lang="zh-CN" {
-            head {
-                meta charset="utf-8";
-                meta name="viewport" content="width=device-width, initial-scale=1";
-                title { (title) " · roster" }
-                style { (PreEscaped(STYLE)) }
-            }
+            (head(title))
             body { main { (body) } }
         }
     }
@@ -49,12 +55,7 @@ pub fn page(title: &str, user: &User, month: Option<&str>, csrf: &str, body: Mar
     html! {
         (DOCTYPE)
         html lang="zh-CN" {
-            head {
-                meta charset="utf-8";
-                meta name="viewport" content="width=device-width, initial-scale=1";
-                title { (title) " · roster" }
-                style { (PreEscaped(STYLE)) }
-            }
+            (head(title))
             body {
                 header {
                     strong { "排班 roster" }

@@ -250,15 +250,7 @@ async fn cell_page(
 ) -> PageResult {
     let month = month_key(&month)?;
     let m = st.store.current(&month).await?;
-    let bad = |e: whatif::BadRequest| {
-        ApiError::new(
-            StatusCode::BAD_REQUEST,
-            format!("{}: {}", e.flag, e.message),
-        )
-    };
-    let a = whatif::staff_arg(&m.scenario, "staff", &q.staff).map_err(bad)?;
-    let d = whatif::date_in_month(&m.scenario, "date", &q.date).map_err(bad)?;
-    let list = whatif::candidates(&m.scenario, &m.roster, a, d).map_err(bad)?;
+    let (a, d, list) = super::api::candidates_of(&m, &q.staff, &q.date)?;
     let csrf = csrf_token(&token)?;
     let body = requests::candidates(&m, &q.staff, d, &list, &csrf);
     render(
