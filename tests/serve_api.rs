@@ -85,7 +85,10 @@ async fn login(app: &Router, user: &str) -> Client {
             .iter()
             .find(|c| c.starts_with(name))
             .unwrap_or_else(|| panic!("no {name} cookie in {cookies:?}"));
-        assert!(c.contains("HttpOnly") && c.contains("SameSite=Strict"), "{c}");
+        assert!(
+            c.contains("HttpOnly") && c.contains("SameSite=Strict"),
+            "{c}"
+        );
     }
     Client {
         cookie: cookies
@@ -800,7 +803,11 @@ fn csrf_tokens_hold_across_a_restart_and_expired_sessions_are_deleted() {
 }
 
 async fn page_text(app: &Router, who: &Client, uri: &str) -> (StatusCode, String) {
-    let req = Request::builder().uri(uri).header(header::COOKIE, &who.cookie).body(Body::empty()).unwrap();
+    let req = Request::builder()
+        .uri(uri)
+        .header(header::COOKIE, &who.cookie)
+        .body(Body::empty())
+        .unwrap();
     let res = app.clone().oneshot(req).await.unwrap();
     let status = res.status();
     let bytes = res.into_body().collect().await.unwrap().to_bytes();
@@ -816,7 +823,10 @@ async fn post_form(app: &Router, who: &Client, uri: &str) -> (StatusCode, Option
         .body(Body::from(format!("csrf={}", urlencode(&who.csrf))))
         .unwrap();
     let res = app.clone().oneshot(req).await.unwrap();
-    let loc = res.headers().get(header::LOCATION).map(|v| v.to_str().unwrap().to_owned());
+    let loc = res
+        .headers()
+        .get(header::LOCATION)
+        .map(|v| v.to_str().unwrap().to_owned());
     (res.status(), loc)
 }
 
@@ -917,13 +927,28 @@ fn the_published_month_downloads_as_json_csv_and_the_html_report_for_every_role(
             let (_, month_page) = page_text(&w.app, &c, "/months/2026-12").await;
             for file in ["roster.json", "roster.csv", "report.html"] {
                 let uri = format!("/months/2026-12/download/{file}");
-                assert!(month_page.contains(&format!("href=\"{uri}\"")), "{user}: link to {file}");
-                let req = Request::builder().uri(&uri).header(header::COOKIE, &c.cookie).body(Body::empty()).unwrap();
+                assert!(
+                    month_page.contains(&format!("href=\"{uri}\"")),
+                    "{user}: link to {file}"
+                );
+                let req = Request::builder()
+                    .uri(&uri)
+                    .header(header::COOKIE, &c.cookie)
+                    .body(Body::empty())
+                    .unwrap();
                 let res = w.app.clone().oneshot(req).await.unwrap();
                 assert_eq!(res.status(), StatusCode::OK, "{user} {file}");
-                let disposition = res.headers()[header::CONTENT_DISPOSITION].to_str().unwrap().to_owned();
-                assert!(disposition.contains(&format!("-2026-12-v{}.", current.version)), "{disposition}");
-                let body = String::from_utf8(res.into_body().collect().await.unwrap().to_bytes().to_vec()).unwrap();
+                let disposition = res.headers()[header::CONTENT_DISPOSITION]
+                    .to_str()
+                    .unwrap()
+                    .to_owned();
+                assert!(
+                    disposition.contains(&format!("-2026-12-v{}.", current.version)),
+                    "{disposition}"
+                );
+                let body =
+                    String::from_utf8(res.into_body().collect().await.unwrap().to_bytes().to_vec())
+                        .unwrap();
                 match file {
                     "roster.json" => {
                         // The contract file: the CLI reads it back as the same roster.
@@ -944,26 +969,53 @@ fn the_published_month_downloads_as_json_csv_and_the_html_report_for_every_role(
             }
         }
         let c = login(&w.app, "S06").await;
-        assert_eq!(page_text(&w.app, &c, "/months/2026-12/download/roster.exe").await.0, StatusCode::NOT_FOUND);
-        assert_eq!(page_text(&w.app, &c, "/months/2099-01/download/roster.csv").await.0, StatusCode::NOT_FOUND);
-        let anon = Request::builder().uri("/months/2026-12/download/roster.csv").body(Body::empty()).unwrap();
-        assert_eq!(w.app.clone().oneshot(anon).await.unwrap().status(), StatusCode::SEE_OTHER);
+        assert_eq!(
+            page_text(&w.app, &c, "/months/2026-12/download/roster.exe")
+                .await
+                .0,
+            StatusCode::NOT_FOUND
+        );
+        assert_eq!(
+            page_text(&w.app, &c, "/months/2099-01/download/roster.csv")
+                .await
+                .0,
+            StatusCode::NOT_FOUND
+        );
+        let anon = Request::builder()
+            .uri("/months/2026-12/download/roster.csv")
+            .body(Body::empty())
+            .unwrap();
+        assert_eq!(
+            w.app.clone().oneshot(anon).await.unwrap().status(),
+            StatusCode::SEE_OTHER
+        );
         let (post, _) = post_form(&w.app, &c, "/months/2026-12/download/roster.csv").await;
         assert_eq!(post, StatusCode::METHOD_NOT_ALLOWED);
     });
 }
 
-async fn post_form_with(app: &Router, who: &Client, uri: &str, fields: &str) -> (StatusCode, Option<String>, String) {
+async fn post_form_with(
+    app: &Router,
+    who: &Client,
+    uri: &str,
+    fields: &str,
+) -> (StatusCode, Option<String>, String) {
     let req = Request::builder()
         .method(Method::POST)
         .uri(uri)
         .header(header::COOKIE, &who.cookie)
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .body(Body::from(format!("csrf={}&{fields}", urlencode(&who.csrf))))
+        .body(Body::from(format!(
+            "csrf={}&{fields}",
+            urlencode(&who.csrf)
+        )))
         .unwrap();
     let res = app.clone().oneshot(req).await.unwrap();
     let status = res.status();
-    let loc = res.headers().get(header::LOCATION).map(|v| v.to_str().unwrap().to_owned());
+    let loc = res
+        .headers()
+        .get(header::LOCATION)
+        .map(|v| v.to_str().unwrap().to_owned());
     let bytes = res.into_body().collect().await.unwrap().to_bytes();
     (status, loc, String::from_utf8_lossy(&bytes).into_owned())
 }
@@ -972,7 +1024,12 @@ async fn post_form_with(app: &Router, who: &Client, uri: &str, fields: &str) -> 
 fn sse_events(body: &str) -> Vec<(String, String)> {
     body.split("\n\n")
         .filter_map(|block| {
-            let field = |name: &str| block.lines().find_map(|l| l.strip_prefix(name)).map(str::to_owned);
+            let field = |name: &str| {
+                block
+                    .lines()
+                    .find_map(|l| l.strip_prefix(name))
+                    .map(str::to_owned)
+            };
             Some((field("event: ")?, field("data: ").unwrap_or_default()))
         })
         .collect()
@@ -991,42 +1048,90 @@ fn the_head_solves_the_next_month_with_streamed_progress_and_publishes_it() {
             assert_eq!(st, StatusCode::FORBIDDEN, "{user}");
             assert!(html.contains("only the department head"));
         }
-        assert_eq!(store.months().await.unwrap(), vec![MONTH.to_owned()], "nothing started by a refusal");
+        assert_eq!(
+            store.months().await.unwrap(),
+            vec![MONTH.to_owned()],
+            "nothing started by a refusal"
+        );
         let head = login(&app, "head").await;
         let (st, html) = page_text(&app, &head, "/months/2026-12/next").await;
         assert_eq!(st, StatusCode::OK);
         assert!(html.contains("start-solve") && html.contains("2027-01"));
         let (st, loc, _) = post_form_with(&app, &head, "/months/2026-12/next", "").await;
-        assert_eq!((st, loc.as_deref()), (StatusCode::SEE_OTHER, Some("/months/2027-01/solve")));
+        assert_eq!(
+            (st, loc.as_deref()),
+            (StatusCode::SEE_OTHER, Some("/months/2027-01/solve"))
+        );
         // The stream: progress events (stage, best, bound) and then `done`, and it ends.
         let lead = login(&app, "S01").await;
-        assert_eq!(page_text(&app, &lead, "/months/2027-01/solve/events").await.0, StatusCode::FORBIDDEN);
+        assert_eq!(
+            page_text(&app, &lead, "/months/2027-01/solve/events")
+                .await
+                .0,
+            StatusCode::FORBIDDEN
+        );
         let (st, body) = page_text(&app, &head, "/months/2027-01/solve/events").await;
         assert_eq!(st, StatusCode::OK);
         let events = sse_events(&body);
         let (last, text) = events.last().expect("events").clone();
         assert_eq!(last, "done", "{body}");
         assert!(text.starts_with("version "), "{text}");
-        let progress: Vec<Value> = events.iter().filter(|(e, _)| e == "progress").map(|(_, d)| serde_json::from_str(d).unwrap()).collect();
+        let progress: Vec<Value> = events
+            .iter()
+            .filter(|(e, _)| e == "progress")
+            .map(|(_, d)| serde_json::from_str(d).unwrap())
+            .collect();
         assert!(!progress.is_empty());
-        assert!(progress.iter().all(|p| p["stage"].as_str().is_some_and(|s| !s.is_empty())));
-        assert!(progress.iter().any(|p| p["best"].is_number()), "a best roster was reported");
+        assert!(
+            progress
+                .iter()
+                .all(|p| p["stage"].as_str().is_some_and(|s| !s.is_empty()))
+        );
+        assert!(
+            progress.iter().any(|p| p["best"].is_number()),
+            "a best roster was reported"
+        );
         // The page now shows the breakdown, the grid (Chinese names) and the Publish button.
         let (st, html) = page_text(&app, &head, "/months/2027-01/solve").await;
         assert_eq!(st, StatusCode::OK);
-        assert!(html.contains("id=\"breakdown\"") && html.contains("id=\"publish\"") && html.contains("id=\"grid\""));
-        let sc = roster::model::Scenario::load(std::path::Path::new("scenarios/tiny.toml")).unwrap();
+        assert!(
+            html.contains("id=\"breakdown\"")
+                && html.contains("id=\"publish\"")
+                && html.contains("id=\"grid\"")
+        );
+        let sc =
+            roster::model::Scenario::load(std::path::Path::new("scenarios/tiny.toml")).unwrap();
         assert!(sc.staff.iter().all(|p| html.contains(&p.name)));
         let v = store.versions("2027-01").await.unwrap()[0].version;
-        let (st, _, _) = post_form_with(&app, &lead, "/months/2027-01/publish", &format!("version={v}")).await;
+        let (st, _, _) = post_form_with(
+            &app,
+            &lead,
+            "/months/2027-01/publish",
+            &format!("version={v}"),
+        )
+        .await;
         assert_eq!(st, StatusCode::FORBIDDEN);
-        let (st, loc, _) = post_form_with(&app, &head, "/months/2027-01/publish", &format!("version={v}")).await;
-        assert_eq!((st, loc.as_deref()), (StatusCode::SEE_OTHER, Some("/months/2027-01")));
+        let (st, loc, _) = post_form_with(
+            &app,
+            &head,
+            "/months/2027-01/publish",
+            &format!("version={v}"),
+        )
+        .await;
+        assert_eq!(
+            (st, loc.as_deref()),
+            (StatusCode::SEE_OTHER, Some("/months/2027-01"))
+        );
         assert_eq!(store.current("2027-01").await.unwrap().version, v);
         let (_, html) = page_text(&app, &head, "/months/2027-01/solve").await;
         assert!(html.contains("published 已发布") && !html.contains("id=\"publish\""));
         // No job for a month nobody solved here.
-        assert_eq!(page_text(&app, &head, "/months/2026-12/solve/events").await.0, StatusCode::NOT_FOUND);
+        assert_eq!(
+            page_text(&app, &head, "/months/2026-12/solve/events")
+                .await
+                .0,
+            StatusCode::NOT_FOUND
+        );
     });
 }
 
@@ -1038,8 +1143,15 @@ fn the_planner_sees_the_charts_and_simulates_the_service_level_with_progress() {
         let (st, html) = page_text(&app, &planner, "/months/2026-12/charts").await;
         assert_eq!(st, StatusCode::OK);
         for id in ["chart-coverage", "chart-fairness", "chart-roster"] {
-            let at = html.find(&format!("id=\"{id}\"")).unwrap_or_else(|| panic!("{id}"));
-            assert!(html[at..].trim_start_matches(|c| c != '>').starts_with("><svg"), "{id} is inline SVG");
+            let at = html
+                .find(&format!("id=\"{id}\""))
+                .unwrap_or_else(|| panic!("{id}"));
+            assert!(
+                html[at..]
+                    .trim_start_matches(|c| c != '>')
+                    .starts_with("><svg"),
+                "{id} is inline SVG"
+            );
         }
         assert!(html.contains("id=\"simulate\"") && !html.contains("id=\"chart-service\""));
         for user in ["S01", "S07"] {
@@ -1049,17 +1161,35 @@ fn the_planner_sees_the_charts_and_simulates_the_service_level_with_progress() {
             let (st, _, html) = post_form_with(&app, &c, "/months/2026-12/simulate", "").await;
             assert_eq!(st, StatusCode::FORBIDDEN, "{user}");
             assert!(html.contains("only planners and the department head"));
-            assert_eq!(page_text(&app, &c, "/months/2026-12/simulate/events").await.0, StatusCode::FORBIDDEN);
+            assert_eq!(
+                page_text(&app, &c, "/months/2026-12/simulate/events")
+                    .await
+                    .0,
+                StatusCode::FORBIDDEN
+            );
         }
         let (st, loc, _) = post_form_with(&app, &planner, "/months/2026-12/simulate", "").await;
-        assert_eq!((st, loc.as_deref()), (StatusCode::SEE_OTHER, Some("/months/2026-12/charts")));
+        assert_eq!(
+            (st, loc.as_deref()),
+            (StatusCode::SEE_OTHER, Some("/months/2026-12/charts"))
+        );
         let (_, body) = page_text(&app, &planner, "/months/2026-12/simulate/events").await;
         let events = sse_events(&body);
-        assert!(events.iter().any(|(e, d)| e == "progress" && d.contains("replications")), "{body}");
+        assert!(
+            events
+                .iter()
+                .any(|(e, d)| e == "progress" && d.contains("replications")),
+            "{body}"
+        );
         assert_eq!(events.last().unwrap().0, "done", "{body}");
         let (_, html) = page_text(&app, &planner, "/months/2026-12/charts").await;
-        let at = html.find("id=\"chart-service\"").expect("the service chart");
+        let at = html
+            .find("id=\"chart-service\"")
+            .expect("the service chart");
         assert!(html[at..].contains("<svg"));
-        assert!(!html.contains("id=\"simulate\""), "simulated for this version");
+        assert!(
+            !html.contains("id=\"simulate\""),
+            "simulated for this version"
+        );
     });
 }

@@ -75,7 +75,9 @@ async fn login(
     let csrf = csrf_token(&token)?;
     Ok((
         token,
-        Json(json!({"user": user.login, "role": user.role, "staff_id": user.staff_id, "csrf": csrf})),
+        Json(
+            json!({"user": user.login, "role": user.role, "staff_id": user.staff_id, "csrf": csrf}),
+        ),
     ))
 }
 
@@ -272,15 +274,22 @@ async fn preview_leave(
         ))
         .into());
     }
-    let p = st.store.preview_leave(id, &super::pages::repair_options()).await?;
+    let p = st
+        .store
+        .preview_leave(id, &super::pages::repair_options())
+        .await?;
     let repair = match &p.repair {
-        Some(Ok(rep)) => json!({"ok": true, "status": rep.status, "changed_cells": rep.changed_cells,
-            "bound": rep.bound, "frozen_before": rep.frozen_before, "changes": rep.changes}),
+        Some(Ok(rep)) => {
+            json!({"ok": true, "status": rep.status, "changed_cells": rep.changed_cells,
+            "bound": rep.bound, "frozen_before": rep.frozen_before, "changes": rep.changes})
+        }
         Some(Err(e)) => json!({"ok": false, "message": e.to_string()}),
         None => Value::Null,
     };
-    Ok(Json(json!({"id": id, "version": p.state.version, "accepted": p.outcome.accepted,
-        "violations": p.outcome.violations, "repair": repair})))
+    Ok(Json(
+        json!({"id": id, "version": p.state.version, "accepted": p.outcome.accepted,
+        "violations": p.outcome.violations, "repair": repair}),
+    ))
 }
 
 #[derive(Deserialize)]

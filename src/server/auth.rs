@@ -6,12 +6,12 @@
 use super::AppState;
 use super::error::{ApiError, PageError};
 use crate::store::User;
-use axum_csrf::{CsrfConfig, CsrfToken, Key};
 use axum::body::{Body, to_bytes};
 use axum::extract::{FromRequestParts, Request};
 use axum::http::{Method, StatusCode, header, request::Parts};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use axum_csrf::{CsrfConfig, CsrfToken, Key};
 use tower_sessions::Session;
 
 const USER_KEY: &str = "user_id";
@@ -71,7 +71,9 @@ pub fn csrf_token(token: &CsrfToken) -> Result<String, ApiError> {
 
 /// The CSRF settings: the cookie `roster_csrf` (HttpOnly, SameSite=Strict, encrypted with a
 /// key kept in the database, so a restart or a second process accepts the same tokens).
-pub async fn csrf_config(store: &crate::store::Store) -> Result<CsrfConfig, crate::store::StoreError> {
+pub async fn csrf_config(
+    store: &crate::store::Store,
+) -> Result<CsrfConfig, crate::store::StoreError> {
     let key = store.server_secret("csrf_cookie_key", 64).await?;
     let salt = store.server_secret("csrf_hmac_salt", 32).await?;
     let salt: String = salt.iter().map(|b| format!("{b:02x}")).collect();
@@ -99,12 +101,7 @@ struct CsrfField {
 /// Refuses every request that could change state (anything but GET and HEAD) unless it
 /// carries this session's CSRF token. Logging in is the one exception: it has no session
 /// yet, and the SameSite=Strict cookie it sets cannot be ridden cross-site.
-pub async fn csrf_guard(
-    session: Session,
-    token: CsrfToken,
-    req: Request,
-    next: Next,
-) -> Response {
+pub async fn csrf_guard(session: Session, token: CsrfToken, req: Request, next: Next) -> Response {
     if matches!(*req.method(), Method::GET | Method::HEAD)
         || matches!(req.uri().path(), "/api/login" | "/login")
     {

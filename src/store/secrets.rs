@@ -16,11 +16,13 @@ impl Store {
         .await?;
         let mut fresh = vec![0u8; len];
         OsRng.fill_bytes(&mut fresh);
-        sqlx::query("INSERT INTO server_secrets (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING")
-            .bind(name)
-            .bind(&fresh)
-            .execute(&self.pool)
-            .await?;
+        sqlx::query(
+            "INSERT INTO server_secrets (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING",
+        )
+        .bind(name)
+        .bind(&fresh)
+        .execute(&self.pool)
+        .await?;
         let value: Vec<u8> = sqlx::query_scalar("SELECT value FROM server_secrets WHERE name = ?")
             .bind(name)
             .fetch_one(&self.pool)

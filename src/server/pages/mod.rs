@@ -11,7 +11,6 @@ pub mod requests;
 
 use super::AppState;
 use super::auth::{PageUser, csrf_token, end_session, start_session};
-use axum_csrf::CsrfToken;
 use super::error::{ApiError, PageError};
 use crate::model::{Roster, Scenario};
 use crate::solve::SolveOptions;
@@ -23,6 +22,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
+use axum_csrf::CsrfToken;
 use maud::{Markup, html};
 use serde::Deserialize;
 use tower_sessions::Session;
@@ -42,9 +42,15 @@ pub fn routes() -> axum::Router<AppState> {
         .route("/months/{month}/requests", get(requests_page))
         .route("/months/{month}/charts", get(charts::charts_page))
         .route("/months/{month}/simulate", post(charts::start_simulation))
-        .route("/months/{month}/simulate/events", get(charts::simulation_events))
+        .route(
+            "/months/{month}/simulate/events",
+            get(charts::simulation_events),
+        )
         .route("/months/{month}/download/{file}", get(downloads::download))
-        .route("/months/{month}/next", get(next::next_page).post(next::start_next))
+        .route(
+            "/months/{month}/next",
+            get(next::next_page).post(next::start_next),
+        )
         .route("/months/{month}/solve", get(next::solve_page))
         .route("/months/{month}/solve/events", get(next::solve_events))
         .route("/months/{month}/publish", post(next::publish))
@@ -76,7 +82,11 @@ fn render(
     body: Markup,
 ) -> PageResult {
     let csrf = csrf_token(&token)?;
-    Ok((token, html_page(layout::page(title, user, month, &csrf, body))).into_response())
+    Ok((
+        token,
+        html_page(layout::page(title, user, month, &csrf, body)),
+    )
+        .into_response())
 }
 
 async fn home(State(st): State<AppState>, session: Session) -> PageResult {
