@@ -314,12 +314,7 @@ impl Store {
         opts: &SolveOptions,
     ) -> Result<LeaveRecord> {
         for _ in 0..3 {
-            let (r, state) = {
-                let mut conn = self.pool.acquire().await?;
-                let r = load(&mut conn, id).await?;
-                let state = current_in(&mut conn, &r.month).await?;
-                (r, state)
-            };
+            let (r, state) = self.with_current_month(id).await?;
             let approver = may_decide(&r, actor)?;
             let req = request_of(&state, &r.input(), &r.filed_by, approver)?;
             let outcome = whatif::check_leave(&state.scenario, &state.roster, &req);
@@ -343,6 +338,15 @@ impl Store {
         Err(StoreError::Conflict(format!(
             "leave #{id}: the roster kept changing during the repair; try again"
         )))
+    }
+
+    /// The request and its month's current version, as both the preview and the approval
+    /// judge it.
+    async fn with_current_month(&self, id: i64) -> Result<(LeaveRecord, MonthState)> {
+        let mut conn = self.pool.acquire().await?;
+        let r = load(&mut conn, id).await?;
+        let state = current_in(&mut conn, &r.month).await?;
+        Ok((r, state))
     }
 
     pub async fn leave_request(&self, id: i64) -> Result<LeaveRecord> {
@@ -487,4 +491,33 @@ async fn decide(
     .await?;
     let conflict = refused.map(|why| format!("leave #{id} cannot be granted: {why}"));
     Ok((done, conflict))
+}
+
+/// What approving a leave request would do now, for the approver's page: the LEAVE-* verdict on the current version and, when it passes, the repaired
+/// roster. Nothing is stored; approval solves again on whatever version is current then.
+pub struct LeavePreview {
+    pub state: MonthState,
+    pub outcome: LeaveOutcome,
+    /// None when a LEAVE-* rule rejects the leave (no repair is tried).
+    pub repair: Option<std::result::Result<whatif::Repair, RepairError>>,
+}
+
+impl Store {
+    pub async fn preview_leave(&self, id: i64, opts: &SolveOptions) -> Result<LeavePreview> {
+        let (r, state) = self.with_current_month(id).await?;
+        let approver = Approver::parse(&r.approver)
+            .ok_or_else(|| super::corrupt("leave approver", &r.approver))?;
+        let req = request_of(&state, &r.input(), &r.filed_by, approver)?;
+        let outcome = whatif::check_leave(&state.scenario, &state.roster, &req);
+        let repair = if outcome.accepted {
+            Some(repair(&state, &req, opts).await?)
+        } else {
+            None
+        };
+        Ok(LeavePreview {
+            state,
+            outcome,
+            repair,
+        })
+    }
 }
