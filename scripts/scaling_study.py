@@ -70,7 +70,7 @@ def solve(roster: str, scenario: pathlib.Path, out: pathlib.Path, limit: float) 
     peak_kb = int(pathlib.Path(mem.name).read_text().split()[-1] or 0)
     pathlib.Path(mem.name).unlink()
     return {"exit": proc.returncode, "doc": doc, "lines": lines, "wall": wall, "peak_mb": peak_kb / 1024,
-            "command": " ".join(cmd[4:])}
+            "command": " ".join(cmd[5:])}
 
 
 def timeline(run: dict) -> dict:
@@ -89,7 +89,8 @@ def timeline(run: dict) -> dict:
     stage = lines[-1][1]["stage"] if lines else ""
     for n, (_, p) in enumerate(lines):
         if p["best"] is not None and obj is not None and abs(float(p["best"]) - obj) < 1e-9:
-            stage = lines[n - 1][1]["stage"] if n else p["stage"]
+            # The first line's roster is the greedy start, reported before the root node runs.
+            stage = lines[n - 1][1]["stage"] if n else "greedy start (before the root node)"
             break
     return {"status": doc.get("status", f"exit {run['exit']}"), "objective": obj, "bound": bound,
             "gap": doc.get("gap"), "first_roster_s": first, "within_1pct_s": within,
@@ -162,7 +163,12 @@ def main() -> None:
             limit = args.limit_small if staff <= 300 else args.limit_large
             out = args.dir / f"gen-{staff}-{seed}.roster.json"
             out.unlink(missing_ok=True)
-            row = {"staff": staff, "seed": seed, "limit_s": limit, **timeline(solve(args.roster, scenario, out, limit))}
+            run = solve(args.roster, scenario, out, limit)
+            # The solve's own account and its stamped progress lines, for reading a row later.
+            trace = {"summary": {k: v for k, v in run["doc"].items() if k != "roster"}, "exit": run["exit"],
+                     "progress": [{"t": round(t, 2), **p} for t, p in run["lines"]]}
+            (args.dir / f"gen-{staff}-{seed}.trace.json").write_text(json.dumps(trace, ensure_ascii=False, indent=1))
+            row = {"staff": staff, "seed": seed, "limit_s": limit, **timeline(run)}
             row["check"] = check(args.roster, scenario, out) if out.exists() else "no roster"
             if args.cpsat:
                 cp_out = args.dir / f"gen-{staff}-{seed}.cpsat.json"

@@ -240,10 +240,15 @@ def objective(m: Month, model, x):
                                          ("w", weekend_days, range(shifts), m.w["fair_weekends"], 1)):
             top = days + max(m.prior.get(i, (0, 0))[p] for i in members)
             hi, lo = model.NewIntVar(0, top, f"{job}{which}max"), model.NewIntVar(0, top, f"{job}{which}min")
+            counts = []
             for i in members:
-                count = sum(x[i, d, k] for d in ds for k in ks if (i, d, k) in x) + m.prior.get(i, (0, 0))[p]
-                model.Add(count <= hi)
-                model.Add(count >= lo)
+                count = model.NewIntVar(0, top, f"{job}{which}{i}")
+                model.Add(count == sum(x[i, d, k] for d in ds for k in ks if (i, d, k) in x) + m.prior.get(i, (0, 0))[p])
+                counts.append(count)
+            # Exactly the max and min, not just bounds on them: a roster found before the end
+            # (time limit) would otherwise report a spread above its own.
+            model.AddMaxEquality(hi, counts)
+            model.AddMinEquality(lo, counts)
             terms.append(round(weight * scale) * (hi - lo))
     for d in range(days):
         for k in range(shifts):
