@@ -17,7 +17,8 @@ is the first line carrying a roster; "within 1 %" is the first moment the best r
 within 1 % of the final bound (so, for a proven month, of the optimum; the solve's end if
 only its last stage got there); "proof" is the solve's time when it ends optimal.  "stage"
 is the stage during which the final roster was found (the line before the one that first
-reports it; the last stage if none does).  Peak memory is /usr/bin/time's %M.
+reports it; the last stage if none does), "last stage" the one the solve ended in (for a
+proven month, the stage that closed the proof).  Peak memory is /usr/bin/time's %M.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 SIZES = [45, 90, 150, 300, 600, 1000]
 PROGRESS = re.compile(r"^progress: (?P<stage>.*?)(?: · best (?P<best>[-0-9.]+))?(?:, bound (?P<bound>[-0-9.]+))?$")
 FIELDS = ["staff", "seed", "limit_s", "status", "objective", "bound", "gap", "first_roster_s", "within_1pct_s",
-          "proof_s", "seconds", "peak_mb", "stage", "check", "cpsat_status", "cpsat_objective", "cpsat_bound",
+          "proof_s", "seconds", "user_s", "peak_mb", "stage", "ended_in", "check", "cpsat_status", "cpsat_objective", "cpsat_bound",
           "cpsat_seconds", "cpsat_check", "command"]
 
 
@@ -48,7 +49,7 @@ def generate(staff: int, seed: int, out: pathlib.Path) -> None:
 
 def solve(roster: str, scenario: pathlib.Path, out: pathlib.Path, limit: float) -> dict:
     mem = tempfile.NamedTemporaryFile(suffix=".mem", delete=False)
-    cmd = ["/usr/bin/time", "-f", "%M", "-o", mem.name, roster, "solve", str(scenario), "--progress", "--json",
+    cmd = ["/usr/bin/time", "-f", "%M %U", "-o", mem.name, roster, "solve", str(scenario), "--progress", "--json",
            "--time-limit", str(limit), "--out", str(out)]
     t0 = time.monotonic()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -67,9 +68,11 @@ def solve(roster: str, scenario: pathlib.Path, out: pathlib.Path, limit: float) 
     reader.join()
     wall = time.monotonic() - t0
     doc = json.loads(stdout) if stdout.strip() else {}
-    peak_kb = int(pathlib.Path(mem.name).read_text().split()[-1] or 0)
+    # /usr/bin/time's last line: peak resident KB and user CPU seconds (the steadier figure
+    # on a shared machine, where wall time grows with everyone else's load).
+    peak_kb, user = pathlib.Path(mem.name).read_text().splitlines()[-1].split()
     pathlib.Path(mem.name).unlink()
-    return {"exit": proc.returncode, "doc": doc, "lines": lines, "wall": wall, "peak_mb": peak_kb / 1024,
+    return {"exit": proc.returncode, "doc": doc, "lines": lines, "wall": wall, "peak_mb": int(peak_kb) / 1024, "user_s": float(user),
             "command": " ".join(cmd[5:])}
 
 
@@ -95,7 +98,8 @@ def timeline(run: dict) -> dict:
     return {"status": doc.get("status", f"exit {run['exit']}"), "objective": obj, "bound": bound,
             "gap": doc.get("gap"), "first_roster_s": first, "within_1pct_s": within,
             "proof_s": seconds if doc.get("status") == "optimal" else None, "seconds": seconds,
-            "peak_mb": round(run["peak_mb"]), "stage": stage, "command": run["command"]}
+            "user_s": run["user_s"], "peak_mb": round(run["peak_mb"]), "stage": stage,
+            "ended_in": lines[-1][1]["stage"] if lines else "", "command": run["command"]}
 
 
 def check(roster: str, scenario: pathlib.Path, out: pathlib.Path) -> str:
@@ -121,13 +125,13 @@ def fmt(v) -> str:
 
 def markdown(rows: list[dict]) -> str:
     head = ("| staff | seed | limit | status | objective | bound | gap | first roster | within 1 % | proof "
-            "| peak memory | stage that found it | check |")
-    out = [head, "|" + "---|" * 13]
+            "| user CPU | peak memory | stage that found it | last stage | check |")
+    out = [head, "|" + "---|" * 15]
     for r in rows:
         gap = "–" if r["gap"] is None else f"{r['gap']:.1%}"
         out.append(f"| {r['staff']} | {r['seed']} | {r['limit_s']:g} s | {r['status']} | {fmt(r['objective'])} | "
                    f"{fmt(r['bound'])} | {gap} | {fmt(r['first_roster_s'])} s | {fmt(r['within_1pct_s'])} s | "
-                   f"{fmt(r['proof_s'])} s | {r['peak_mb']} MB | {r['stage']} | {r['check']} |")
+                   f"{fmt(r['proof_s'])} s | {fmt(r['user_s'])} s | {r['peak_mb']} MB | {r['stage']} | {r['ended_in']} | {r['check']} |")
     if any(r.get("cpsat_status") for r in rows):
         out += ["", "| staff | seed | roster | CP-SAT | CP-SAT check | time ratio (CP-SAT / roster) |",
                 "|---|---|---|---|---|---|"]
