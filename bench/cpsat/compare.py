@@ -59,7 +59,8 @@ def main() -> None:
         print(f"cp-sat : {c.get('status')} objective {c.get('objective')} bound {c.get('bound')} "
               f"in {c.get('seconds')} s wall ({c.get('workers')} workers; first roster {c.get('first_roster_seconds')} s, "
               f"within 1 % {c.get('within_1pct_seconds')} s); check {'ok' if c_ok else 'FAILED'}, "
-              f"roster evaluates it to {c_eval} ({'equal' if agrees else 'DIFFERENT'})")
+              f"roster evaluates it to {c_eval} ({'equal' if agrees else 'DIFFERENT'}; "
+              f"the model's own evaluation of its roster: {c.get('roster_objective')})")
         ok &= c_ok and agrees
         if r.get("status") == "optimal" and c.get("status") == "optimal":
             print(f"ratio  : CP-SAT / roster wall time = {c['seconds'] / wall:.2f}")
