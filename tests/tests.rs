@@ -18,6 +18,7 @@ mod plot_cli;
 mod report_truth;
 mod rules_mutation;
 mod rules_unit;
+mod scale_generated;
 mod scenario_inputs;
 mod serve_api;
 mod serve_browser;
