@@ -930,6 +930,181 @@ def make_xmas(tiny: dict) -> dict:
                             "approved_by": "dept_head", "certificate": False, "emergency": False})
     return sc
 
+# --------------------------------------------------------------------------- 6. generated months (issue 14)
+
+
+GENERATED_MONTHS = {"2026-12": ["2027-01-01"], "2027-01": ["2027-01-01"], "2027-03": []}
+
+GENERATED_HEADER = """
+Generated centre of {n} staff, seed {seed}: `python3 scripts/make_scenarios.py --staff {n}
+--seed {seed} --out FILE` (issue 14's scaling study).  A month of the seed's kind: three
+8-hour shifts D/E/N, seat types 189/180/96123, {teams} teams each with a senior lead (some
+with a deputy lead), grades about 1/5 senior, 1/3 intermediate, the rest junior; job types
+agent, qa (quality inspectors) and, from 90 staff, trainer; a few part-timers with their
+own min/max shifts; approved leave, requests, team-lead meetings, an all-agent meeting, a
+training and the previous month's last shifts.  Demand is the seed's shape scaled to
+{load:.0%} of the staff's minimum shifts, so over-cover is forced, as in the seed month.
+Feasible by the arithmetic of check() (necessary conditions), re-drawn if not.
+Deterministic: the same size and seed give the same bytes.
+"""
+
+
+def make_generated(n: int, seed: int) -> dict:
+    """A month of the seed's kind for n staff; draws from its own Random, so the fixed
+    scenarios above never change.  Re-drawn (attempt 1, 2, ...) until check() passes."""
+    for attempt in range(20):
+        rng = random.Random(f"roster-generated/{n}/{seed}/{attempt}")
+        sc = draw_generated(n, seed, rng)
+        try:
+            check(sc)
+        except Infeasible:
+            continue
+        return sc
+    raise Infeasible(f"no feasible draw for {n} staff, seed {seed} in 20 attempts")
+
+
+def generated_names(n: int, rng: random.Random) -> list[str]:
+    names: list[str] = []
+    seen: set[str] = set()
+    while len(names) < n:
+        nm = rng.choice(SURNAMES) + rng.choice(GIVEN)
+        if nm in seen:
+            # two-character given names run out past ~9,000 staff; a numbered name keeps them unique
+            nm = f"{nm}{len(names)}"
+        seen.add(nm)
+        names.append(nm)
+    return names
+
+
+def generated_staff(n: int, rng: random.Random) -> tuple[list, list]:
+    n_teams = max(4, round(n / rng.uniform(9.0, 12.0)))
+    sizes = [n // n_teams + (1 if t < n % n_teams else 0) for t in range(n_teams)]
+    senior_share, inter_share = rng.uniform(0.17, 0.23), rng.uniform(0.30, 0.36)
+    names = generated_names(n, rng)
+    width = len(str(n))
+    teams, staff = [], []
+    for t, size in enumerate(sizes):
+        code = "".join(chr(ord("A") + c) for c in divmod(t, 26)) if n_teams > 26 else chr(ord("A") + t)
+        deputy = rng.random() < 0.35
+        seniors = max(2 if deputy else 1, round(size * senior_share))
+        inters = max(1, round(size * inter_share))
+        for k in range(size):
+            sid = f"G{len(staff) + 1:0{width}d}"
+            grade = "senior" if k < seniors else "intermediate" if k < seniors + inters else "junior"
+            row = {"id": sid, "name": names[len(staff)], "grade": grade, "team": code, "job": "agent"}
+            if k == 0:
+                row["lead"] = True
+                teams.append({"code": code, "name": f"{code}班", "lead": sid})
+            elif k == 1 and deputy:
+                row["lead"] = True
+            staff.append(row)
+    # Job types: quality inspectors among intermediates, trainers among non-lead seniors.
+    inters = [s for s in staff if s["grade"] == "intermediate"]
+    for s in rng.sample(inters, max(1, round(len(inters) * 0.08))):
+        s["job"] = "qa"
+    plain_seniors = [s for s in staff if s["grade"] == "senior" and not s.get("lead")]
+    if n >= 90 and plain_seniors:
+        for s in rng.sample(plain_seniors, max(1, round(len(plain_seniors) * 0.1))):
+            s["job"] = "trainer"
+    # Part-timers: a few agents with their own, lower, load.
+    agents = [s for s in staff if s["job"] == "agent" and not s.get("lead")]
+    for s in rng.sample(agents, round(len(agents) * 0.05)):
+        s["min_shifts"] = rng.randint(8, 10)
+        s["max_shifts"] = s["min_shifts"] + rng.randint(3, 5)
+    return teams, staff
+
+
+def draw_generated(n: int, seed: int, rng: random.Random) -> dict:
+    month = rng.choice(sorted(GENERATED_MONTHS))
+    dates = month_dates(month)
+    teams, staff = generated_staff(n, rng)
+    ids = [s["id"] for s in staff]
+    leads = [s["id"] for s in staff if s.get("lead")]
+    team_leads = [t["lead"] for t in teams]
+    agents = [s["id"] for s in staff if not s.get("lead")]
+    min_shifts = rng.randint(14, 16)
+    sc = {
+        "name": f"客服中心 {month} ({n}人, 生成 {seed})",
+        "month": month,
+        "rules": {"min_shifts": min_shifts, "max_shifts": min_shifts + rng.randint(6, 8),
+                  "leads_per_shift": max(1, n // 300)},
+        "calendar": {"holidays": GENERATED_MONTHS[month], "workdays": []},
+        "shift": SHIFTS3, "seat": SEATS3, "team": teams, "staff": staff,
+    }
+    sc["leave"] = []
+    for k, sid in enumerate(rng.sample(ids, round(n * rng.uniform(0.08, 0.14)))):
+        kind = rng.choice(["personal", "annual", "annual", "sick"])
+        length = {"personal": 1, "annual": rng.randint(2, 5), "sick": rng.randint(1, 3)}[kind]
+        start = rng.randint(0, len(dates) - length)
+        filed = sid if kind != "sick" or rng.random() < 0.5 else lead_of(teams, staff, sid)
+        sc["leave"].append({
+            "id": f"L{k + 1:04d}", "staff": sid, "from": dates[start].isoformat(),
+            "to": dates[start + length - 1].isoformat(), "kind": kind,
+            "requested_at": f"{(dates[0] - dt.timedelta(days=rng.randint(3, 25))).isoformat()}T{rng.randint(8, 17):02d}:00",
+            "filed_by": filed, "approved_by": "centre_director" if length > 1 else "dept_head",
+            "certificate": kind == "sick", "emergency": False})
+    leave_days = {}
+    for lv in sc["leave"]:
+        days = (dt.date.fromisoformat(lv["to"]) - dt.date.fromisoformat(lv["from"])).days + 1
+        leave_days[lv["staff"]] = leave_days.get(lv["staff"], 0) + days
+    due = sum(max(0, s.get("min_shifts", min_shifts) - leave_days.get(s["id"], 0)) for s in staff)
+    # Demand: the seed's shape scaled so the month needs `load` of the staff's minimum shifts.
+    load = rng.uniform(0.88, 0.98)
+    counts = {"weekday": 0, "weekend": 0, "holiday": 0}
+    for d in dates:
+        counts[day_type(d, sc)] += 1
+    base = sum(v[0] * counts["weekday"] + v[1] * counts["weekend"] + v[2] * counts["holiday"]
+               for v in SEED_DEMAND.values())
+    f = load * due / base
+    demand = {k: tuple(round(f * x) for x in v) for k, v in SEED_DEMAND.items()}
+    sc["demand"] = demand_rows(demand)
+    busy = rng.choice(dates[1:])
+    sc["demand_override"] = [{"date": busy.isoformat(), "shift": "D", "seat": "189",
+                              "heads": demand[("D", "189")][0] + max(1, round(f))}]
+    sc["mix"] = [{"shift": "*", "grade": "senior", "min": max(1, round(n / 75))},
+                 {"shift": "D", "grade": "intermediate", "min": max(3, round(n / 15))}]
+    on_leave = {l["staff"] for l in sc["leave"]}
+    sc["request"] = []
+    for sid in rng.sample([a for a in agents if a not in on_leave], round(len(agents) * rng.uniform(0.15, 0.25))):
+        d = rng.choice(dates)
+        if rng.random() < 0.7:
+            sc["request"].append({"staff": sid, "date": d.isoformat(), "off": True, "weight": rng.randint(1, 5)})
+        else:
+            sc["request"].append({"staff": sid, "date": d.isoformat(), "shift": rng.choice(["D", "E"]),
+                                  "weight": rng.randint(1, 5)})
+    fridays = [d for d in dates if d.weekday() == 4 and d.day >= 14]
+    present = [a for a in agents if a not in on_leave]
+    sc["event"] = [{"name": "全员业务代表会议", "date": rng.choice(fridays).isoformat(), "start": "14:00",
+                    "end": "16:00", "attendees": sorted(rng.sample(present, max(2, round(len(present) * 0.08))))},
+                   {"name": "新业务培训", "date": rng.choice(dates[2:-2]).isoformat(), "start": "09:00",
+                    "end": "12:00", "attendees": sorted(rng.sample(present, max(2, round(len(present) * 0.05))))}]
+    for k, day in enumerate(d for d in dates if d.weekday() == 0):
+        third = max(1, len(team_leads) // 3)
+        sc["event"].append({"name": "班务会", "date": day.isoformat(), "start": "10:00", "end": "11:00",
+                            "attendees": [team_leads[(third * k + m) % len(team_leads)] for m in range(third)]})
+    people = rng.sample(leads, max(1, len(leads) // 3)) + rng.sample(agents, round(len(agents) * 0.25))
+    pats = [rng.choice(HIST_PATTERNS) for _ in people]
+    sc["history"] = history_rows(people, dates[0] - dt.timedelta(days=1), pats)
+    sc["weights"] = dict(WEIGHTS)
+    sc["traffic"] = traffic_for({k: tuple(round(f * x) for x in v) for k, v in SEED_CALLS.items()})
+    sc["_load"] = load
+    return sc
+
+
+def write_generated(n: int, seed: int, out: pathlib.Path) -> None:
+    sc = make_generated(n, seed)
+    header = GENERATED_HEADER.format(n=n, seed=seed, teams=len(sc["team"]), load=sc.pop("_load"))
+    text = to_toml(sc, header)
+    parsed = tomllib.loads(text)
+    assert parsed["month"] == sc["month"] and len(parsed["staff"]) == n
+    tmp = out.with_name(out.name + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(out)
+    leads = sum(1 for s in sc["staff"] if s.get("lead"))
+    jobs = sorted({s["job"] for s in sc["staff"]})
+    print(f"{out}: {n} staff, {len(sc['team'])} teams, {leads} leads, jobs {jobs}, month {sc['month']}, "
+          f"{len(sc['leave'])} leave, {len(sc['request'])} requests, {len(sc['event'])} events")
+
 
 # --------------------------------------------------------------------------- main
 
@@ -951,6 +1126,18 @@ def write(name: str, sc: dict, header: str, expect_infeasible: bool = False) -> 
 
 
 def main() -> None:
+    import argparse
+
+    ap = argparse.ArgumentParser(description="Write scenarios/*.toml, or one generated month.")
+    ap.add_argument("--staff", type=int, help="generate one month of this many staff (with --seed, --out)")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--out", type=pathlib.Path)
+    args = ap.parse_args()
+    if args.staff is not None or args.out is not None:
+        if args.staff is None or args.out is None or args.staff < 20:
+            ap.error("--staff N (at least 20) and --out FILE go together")
+        write_generated(args.staff, args.seed, args.out)
+        return
     OUT.mkdir(exist_ok=True)
     seed, teams, staff = make_seed()
     holiday = make_holiday(teams, staff)

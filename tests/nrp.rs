@@ -269,6 +269,24 @@ fn nrp_solves_instance1_to_its_optimum_and_the_evaluator_agrees() {
     assert!(v["size"]["shift_variables"].as_u64().unwrap() > 0);
 }
 
+/// Instance 2 through every stage (its neighbourhoods are smaller than the instance): the
+/// published optimum, proven, and a roster the evaluator accepts at the value printed.
+#[test]
+fn nrp_staged_search_proves_instance2_optimum() {
+    let inst = instance(2);
+    let opts = SolveOptions {
+        time_limit: 600.0,
+        ..SolveOptions::default()
+    };
+    let s = solve(&inst, &opts).expect("a roster");
+    assert_eq!(s.status, Status::Optimal);
+    assert_eq!(s.objective, 828);
+    assert_eq!(s.bound, 828.0);
+    assert!(check(&inst, &s.roster).is_empty());
+    assert_eq!(objective(&inst, &s.roster).total(), 828);
+    assert!(s.seconds_to_best <= s.seconds);
+}
+
 #[test]
 fn nrp_text_output_names_every_figure() {
     let run = roster_cmd()

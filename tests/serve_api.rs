@@ -73,19 +73,29 @@ async fn login(app: &Router, user: &str) -> Client {
     )
     .await;
     assert_eq!(a.status, StatusCode::OK, "{}", a.text);
-    let cookie = a
+    // Two cookies: the session and the CSRF secret (encrypted); both HttpOnly and Strict.
+    let cookies: Vec<&str> = a
         .headers
-        .get(header::SET_COOKIE)
-        .expect("a session cookie")
-        .to_str()
-        .unwrap()
-        .to_owned();
-    assert!(
-        cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"),
-        "{cookie}"
-    );
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .map(|v| v.to_str().unwrap())
+        .collect();
+    for name in ["roster_session=", "roster_csrf="] {
+        let c = cookies
+            .iter()
+            .find(|c| c.starts_with(name))
+            .unwrap_or_else(|| panic!("no {name} cookie in {cookies:?}"));
+        assert!(
+            c.contains("HttpOnly") && c.contains("SameSite=Strict"),
+            "{c}"
+        );
+    }
     Client {
-        cookie: cookie.split(';').next().unwrap().to_owned(),
+        cookie: cookies
+            .iter()
+            .map(|c| c.split(';').next().unwrap())
+            .collect::<Vec<_>>()
+            .join("; "),
         csrf: a.json()["csrf"].as_str().unwrap().to_owned(),
     }
 }
@@ -744,7 +754,7 @@ fn pages_need_a_login_show_the_month_and_refuse_with_a_403_page() {
             .uri(format!("/swaps/{}/approve", r.id))
             .header(header::COOKIE, &agent.cookie)
             .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .body(Body::from(format!("csrf={}", agent.csrf)))
+            .body(Body::from(format!("csrf={}", urlencode(&agent.csrf))))
             .unwrap();
         let res = w.app.clone().oneshot(form).await.unwrap();
         assert_eq!(res.status(), StatusCode::FORBIDDEN);
@@ -754,5 +764,432 @@ fn pages_need_a_login_show_the_month_and_refuse_with_a_403_page() {
         let (st, _, swap_html) = page(Some(&agent), &format!("/swaps/{}", r.id)).await;
         assert_eq!(st, StatusCode::OK);
         assert!(swap_html.contains("SWAP-SKILL") && !swap_html.contains("id=\"approve\""));
+    });
+}
+
+#[test]
+fn csrf_tokens_hold_across_a_restart_and_expired_sessions_are_deleted() {
+    rt().block_on(async {
+        let w = world().await;
+        let lead = login(&w.app, "S01").await;
+        // A second process on the same database (a restart, or a second server behind a
+        // proxy) accepts the token: the CSRF key lives in the database, not in memory.
+        let again = roster::server::app(w.s.store.clone()).await.unwrap();
+        let ((a, d, b), _) = team_a_swaps();
+        let body = json!({"staff": a, "date": d, "with": b});
+        let ok = call(&again, Method::POST, "/api/months/2026-12/swaps", Some(&lead), true, Some(body.clone())).await;
+        assert_eq!(ok.status, StatusCode::OK, "{}", ok.text);
+        // The token alone, with a CSRF cookie of another browser, is refused.
+        let other = login(&w.app, "S10").await;
+        let session_only = lead.cookie.split("; ").find(|c| c.starts_with("roster_session=")).unwrap();
+        let csrf_other = other.cookie.split("; ").find(|c| c.starts_with("roster_csrf=")).unwrap();
+        let mixed = Client { cookie: format!("{session_only}; {csrf_other}"), csrf: lead.csrf.clone() };
+        let refused = call(&again, Method::POST, "/api/months/2026-12/swaps", Some(&mixed), true, Some(body)).await;
+        assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.text);
+        // Sessions past their expiry are swept when the server starts.
+        let pool = w.s.store.pool();
+        let count = || async {
+            sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM tower_sessions").fetch_one(pool).await.unwrap()
+        };
+        let live = count().await;
+        assert!(live >= 2);
+        sqlx::query("UPDATE tower_sessions SET expiry_date = 0 WHERE id IN (SELECT id FROM tower_sessions LIMIT 1)")
+            .execute(pool)
+            .await
+            .unwrap();
+        let _restarted = roster::server::app(w.s.store.clone()).await.unwrap();
+        assert_eq!(count().await, live - 1);
+    });
+}
+
+async fn page_text(app: &Router, who: &Client, uri: &str) -> (StatusCode, String) {
+    let req = Request::builder()
+        .uri(uri)
+        .header(header::COOKIE, &who.cookie)
+        .body(Body::empty())
+        .unwrap();
+    let res = app.clone().oneshot(req).await.unwrap();
+    let status = res.status();
+    let bytes = res.into_body().collect().await.unwrap().to_bytes();
+    (status, String::from_utf8_lossy(&bytes).into_owned())
+}
+
+async fn post_form(app: &Router, who: &Client, uri: &str) -> (StatusCode, Option<String>) {
+    let req = Request::builder()
+        .method(Method::POST)
+        .uri(uri)
+        .header(header::COOKIE, &who.cookie)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(format!("csrf={}", urlencode(&who.csrf))))
+        .unwrap();
+    let res = app.clone().oneshot(req).await.unwrap();
+    let loc = res
+        .headers()
+        .get(header::LOCATION)
+        .map(|v| v.to_str().unwrap().to_owned());
+    (res.status(), loc)
+}
+
+/// The form encoding of a token (base64 has `+`, `/` and `=`).
+fn urlencode(s: &str) -> String {
+    serde_urlencoded::to_string([("v", s)]).unwrap()[2..].to_owned()
+}
+
+/// S06's rostered days from the 20th on (the past is frozen, so later days can be repaired).
+fn late_days_of_s06() -> Vec<String> {
+    let sc = scenario();
+    let mut days: Vec<String> = seed_roster(&sc)
+        .assignments
+        .iter()
+        .filter(|x| x.staff == "S06" && *x.date.to_string() >= *"2026-12-20")
+        .map(|x| x.date.to_string())
+        .collect();
+    days.dedup();
+    days
+}
+
+#[test]
+fn the_leave_approver_sees_the_repair_preview_and_approving_applies_it() {
+    rt().block_on(async {
+        let w = world().await;
+        let (head, lead, agent) = (login(&w.app, "head").await, login(&w.app, "S01").await, login(&w.app, "S06").await);
+        let days = late_days_of_s06();
+        let file = |day: String| {
+            let (app, agent) = (w.app.clone(), &agent);
+            async move {
+                let a = call(&app, Method::POST, "/api/months/2026-12/leave", Some(agent), true,
+                    Some(json!({"staff": "S06", "from": day, "to": day, "kind": "annual", "requested_at": "2026-12-01T09:00"}))).await;
+                assert_eq!(a.status, StatusCode::OK, "{}", a.text);
+                assert_eq!(a.json()["approver"], "dept_head");
+                a.json()["id"].as_i64().unwrap()
+            }
+        };
+        let id = file(days[0].clone()).await;
+        let uri = format!("/api/leave/{id}/preview");
+        for who in [&agent, &lead] {
+            let no = call(&w.app, Method::GET, &uri, Some(who), false, None).await;
+            assert_eq!(no.status, StatusCode::FORBIDDEN, "{}", no.text);
+            assert!(no.json()["message"].as_str().unwrap().contains("approver"));
+        }
+        let p = call(&w.app, Method::GET, &uri, Some(&head), false, None).await;
+        assert_eq!(p.status, StatusCode::OK, "{}", p.text);
+        let p = p.json();
+        assert_eq!(p["accepted"], true);
+        assert_eq!(p["repair"]["ok"], true, "{p}");
+        let changes = p["repair"]["changes"].as_array().unwrap().clone();
+        // The person on leave loses the day; nothing before the request is touched.
+        assert!(changes.iter().any(|c| c["staff"] == "S06" && c["date"] == days[0].as_str() && c["to"].as_array().unwrap().is_empty()), "{changes:?}");
+        assert!(changes.iter().all(|c| c["date"].as_str().unwrap() >= "2026-12-01"));
+        // The approver's page: verdict, the preview with each changed cell marked, the button.
+        let (st, html) = page_text(&w.app, &head, &format!("/leave/{id}")).await;
+        assert_eq!(st, StatusCode::OK);
+        assert!(html.contains("id=\"verdict\"") && html.contains("LEAVE-APPROVER") && html.contains("调整预览"));
+        assert_eq!(html.matches("data-marked").count(), changes.len(), "one mark per changed cell");
+        assert!(html.contains("id=\"approve-leave\""));
+        let (_, agents_view) = page_text(&w.app, &agent, &format!("/leave/{id}")).await;
+        assert!(!agents_view.contains("repair-summary") && !agents_view.contains("approve-leave"));
+        // Approving through the API applies exactly the previewed roster as the next version.
+        let before = call(&w.app, Method::GET, "/api/months/2026-12/roster", Some(&head), false, None).await.json();
+        let done = call(&w.app, Method::POST, &format!("/api/leave/{id}/approve"), Some(&head), true, None).await;
+        assert_eq!(done.status, StatusCode::OK, "{}", done.text);
+        assert_eq!(done.json()["state"], "applied");
+        let v = before["version"].as_i64().unwrap();
+        assert_eq!(done.json()["applied_version"], v + 1);
+        let sc = scenario();
+        let after = w.s.store.current(MONTH).await.unwrap();
+        let old = w.s.store.roster_version(MONTH, v).await.unwrap();
+        let applied: Vec<(String, String)> = roster::whatif::repair::changes_between(&sc, &old, &after.roster)
+            .into_iter().map(|c| (c.staff, c.date.to_string())).collect();
+        let previewed: Vec<(String, String)> = changes.iter()
+            .map(|c| (c["staff"].as_str().unwrap().to_owned(), c["date"].as_str().unwrap().to_owned())).collect();
+        assert_eq!(applied, previewed);
+        assert!(after.roster.leave.iter().any(|l| l.staff == "S06"));
+        // Once applied, no preview and no second approval.
+        assert_eq!(call(&w.app, Method::GET, &uri, Some(&head), false, None).await.status, StatusCode::FORBIDDEN);
+        // The same through the page's form: the head signs, the page shows it applied.
+        let id2 = file(days[days.len() - 1].clone()).await;
+        let (st, loc) = post_form(&w.app, &head, &format!("/leave/{id2}/approve")).await;
+        assert_eq!((st, loc.as_deref()), (StatusCode::SEE_OTHER, Some(format!("/leave/{id2}").as_str())));
+        let (_, html) = page_text(&w.app, &head, &format!("/leave/{id2}")).await;
+        assert!(html.contains("applied as version"), "{html}");
+        assert_eq!(w.s.store.current(MONTH).await.unwrap().version, v + 2);
+    });
+}
+
+#[test]
+fn the_published_month_downloads_as_json_csv_and_the_html_report_for_every_role() {
+    rt().block_on(async {
+        let w = world().await;
+        let sc = scenario();
+        let current = w.s.store.current(MONTH).await.unwrap();
+        for user in ["head", "S01", "S06", "planner"] {
+            let c = login(&w.app, user).await;
+            let (_, month_page) = page_text(&w.app, &c, "/months/2026-12").await;
+            for file in ["roster.json", "roster.csv", "report.html"] {
+                let uri = format!("/months/2026-12/download/{file}");
+                assert!(
+                    month_page.contains(&format!("href=\"{uri}\"")),
+                    "{user}: link to {file}"
+                );
+                let req = Request::builder()
+                    .uri(&uri)
+                    .header(header::COOKIE, &c.cookie)
+                    .body(Body::empty())
+                    .unwrap();
+                let res = w.app.clone().oneshot(req).await.unwrap();
+                assert_eq!(res.status(), StatusCode::OK, "{user} {file}");
+                let disposition = res.headers()[header::CONTENT_DISPOSITION]
+                    .to_str()
+                    .unwrap()
+                    .to_owned();
+                assert!(
+                    disposition.contains(&format!("-2026-12-v{}.", current.version)),
+                    "{disposition}"
+                );
+                let body =
+                    String::from_utf8(res.into_body().collect().await.unwrap().to_bytes().to_vec())
+                        .unwrap();
+                match file {
+                    "roster.json" => {
+                        // The contract file: the CLI reads it back as the same roster.
+                        let path = w.s.dir.path().join("download.json");
+                        std::fs::write(&path, &body).unwrap();
+                        let back = roster::model::Roster::load(&path, &sc).unwrap();
+                        assert_eq!(back.assignments, current.roster.assignments);
+                    }
+                    "roster.csv" => {
+                        let lines: Vec<&str> = body.lines().collect();
+                        assert_eq!(lines[0], "staff,name,date,shift,seat");
+                        assert_eq!(lines.len(), current.roster.assignments.len() + 1);
+                        let s06 = &sc.staff[sc.staff_by_id("S06").unwrap()].name;
+                        assert!(body.contains(&format!("S06,{s06},")));
+                    }
+                    _ => assert!(body.contains("<html") && body.contains(&sc.name), "report"),
+                }
+            }
+        }
+        let c = login(&w.app, "S06").await;
+        assert_eq!(
+            page_text(&w.app, &c, "/months/2026-12/download/roster.exe")
+                .await
+                .0,
+            StatusCode::NOT_FOUND
+        );
+        assert_eq!(
+            page_text(&w.app, &c, "/months/2099-01/download/roster.csv")
+                .await
+                .0,
+            StatusCode::NOT_FOUND
+        );
+        let anon = Request::builder()
+            .uri("/months/2026-12/download/roster.csv")
+            .body(Body::empty())
+            .unwrap();
+        assert_eq!(
+            w.app.clone().oneshot(anon).await.unwrap().status(),
+            StatusCode::SEE_OTHER
+        );
+        let (post, _) = post_form(&w.app, &c, "/months/2026-12/download/roster.csv").await;
+        assert_eq!(post, StatusCode::METHOD_NOT_ALLOWED);
+    });
+}
+
+async fn post_form_with(
+    app: &Router,
+    who: &Client,
+    uri: &str,
+    fields: &str,
+) -> (StatusCode, Option<String>, String) {
+    let req = Request::builder()
+        .method(Method::POST)
+        .uri(uri)
+        .header(header::COOKIE, &who.cookie)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(format!(
+            "csrf={}&{fields}",
+            urlencode(&who.csrf)
+        )))
+        .unwrap();
+    let res = app.clone().oneshot(req).await.unwrap();
+    let status = res.status();
+    let loc = res
+        .headers()
+        .get(header::LOCATION)
+        .map(|v| v.to_str().unwrap().to_owned());
+    let bytes = res.into_body().collect().await.unwrap().to_bytes();
+    (status, loc, String::from_utf8_lossy(&bytes).into_owned())
+}
+
+/// The SSE body as (event, data) pairs.
+fn sse_events(body: &str) -> Vec<(String, String)> {
+    body.split("\n\n")
+        .filter_map(|block| {
+            let field = |name: &str| {
+                block
+                    .lines()
+                    .find_map(|l| l.strip_prefix(name))
+                    .map(str::to_owned)
+            };
+            Some((field("event: ")?, field("data: ").unwrap_or_default()))
+        })
+        .collect()
+}
+
+#[test]
+fn the_head_solves_the_next_month_with_streamed_progress_and_publishes_it() {
+    rt().block_on(async {
+        let (_dir, store, app) = tiny_world().await;
+        for user in ["S01", "S07", "planner"] {
+            let c = login(&app, user).await;
+            let (st, html) = page_text(&app, &c, "/months/2026-12/next").await;
+            assert_eq!(st, StatusCode::FORBIDDEN, "{user}");
+            assert!(html.contains("only the department head"), "{html}");
+            let (st, _, html) = post_form_with(&app, &c, "/months/2026-12/next", "").await;
+            assert_eq!(st, StatusCode::FORBIDDEN, "{user}");
+            assert!(html.contains("only the department head"));
+        }
+        assert_eq!(
+            store.months().await.unwrap(),
+            vec![MONTH.to_owned()],
+            "nothing started by a refusal"
+        );
+        let head = login(&app, "head").await;
+        let (st, html) = page_text(&app, &head, "/months/2026-12/next").await;
+        assert_eq!(st, StatusCode::OK);
+        assert!(html.contains("start-solve") && html.contains("2027-01"));
+        let (st, loc, _) = post_form_with(&app, &head, "/months/2026-12/next", "").await;
+        assert_eq!(
+            (st, loc.as_deref()),
+            (StatusCode::SEE_OTHER, Some("/months/2027-01/solve"))
+        );
+        // The stream: progress events (stage, best, bound) and then `done`, and it ends.
+        let lead = login(&app, "S01").await;
+        assert_eq!(
+            page_text(&app, &lead, "/months/2027-01/solve/events")
+                .await
+                .0,
+            StatusCode::FORBIDDEN
+        );
+        let (st, body) = page_text(&app, &head, "/months/2027-01/solve/events").await;
+        assert_eq!(st, StatusCode::OK);
+        let events = sse_events(&body);
+        let (last, text) = events.last().expect("events").clone();
+        assert_eq!(last, "done", "{body}");
+        assert!(text.starts_with("version "), "{text}");
+        let progress: Vec<Value> = events
+            .iter()
+            .filter(|(e, _)| e == "progress")
+            .map(|(_, d)| serde_json::from_str(d).unwrap())
+            .collect();
+        assert!(!progress.is_empty());
+        assert!(
+            progress
+                .iter()
+                .all(|p| p["stage"].as_str().is_some_and(|s| !s.is_empty()))
+        );
+        assert!(
+            progress.iter().any(|p| p["best"].is_number()),
+            "a best roster was reported"
+        );
+        // The page now shows the breakdown, the grid (Chinese names) and the Publish button.
+        let (st, html) = page_text(&app, &head, "/months/2027-01/solve").await;
+        assert_eq!(st, StatusCode::OK);
+        assert!(
+            html.contains("id=\"breakdown\"")
+                && html.contains("id=\"publish\"")
+                && html.contains("id=\"grid\"")
+        );
+        let sc =
+            roster::model::Scenario::load(std::path::Path::new("scenarios/tiny.toml")).unwrap();
+        assert!(sc.staff.iter().all(|p| html.contains(&p.name)));
+        let v = store.versions("2027-01").await.unwrap()[0].version;
+        let (st, _, _) = post_form_with(
+            &app,
+            &lead,
+            "/months/2027-01/publish",
+            &format!("version={v}"),
+        )
+        .await;
+        assert_eq!(st, StatusCode::FORBIDDEN);
+        let (st, loc, _) = post_form_with(
+            &app,
+            &head,
+            "/months/2027-01/publish",
+            &format!("version={v}"),
+        )
+        .await;
+        assert_eq!(
+            (st, loc.as_deref()),
+            (StatusCode::SEE_OTHER, Some("/months/2027-01"))
+        );
+        assert_eq!(store.current("2027-01").await.unwrap().version, v);
+        let (_, html) = page_text(&app, &head, "/months/2027-01/solve").await;
+        assert!(html.contains("published 已发布") && !html.contains("id=\"publish\""));
+        // No job for a month nobody solved here.
+        assert_eq!(
+            page_text(&app, &head, "/months/2026-12/solve/events")
+                .await
+                .0,
+            StatusCode::NOT_FOUND
+        );
+    });
+}
+
+#[test]
+fn the_planner_sees_the_charts_and_simulates_the_service_level_with_progress() {
+    rt().block_on(async {
+        let (_dir, _store, app) = tiny_world().await;
+        let planner = login(&app, "planner").await;
+        let (st, html) = page_text(&app, &planner, "/months/2026-12/charts").await;
+        assert_eq!(st, StatusCode::OK);
+        for id in ["chart-coverage", "chart-fairness", "chart-roster"] {
+            let at = html
+                .find(&format!("id=\"{id}\""))
+                .unwrap_or_else(|| panic!("{id}"));
+            assert!(
+                html[at..]
+                    .trim_start_matches(|c| c != '>')
+                    .starts_with("><svg"),
+                "{id} is inline SVG"
+            );
+        }
+        assert!(html.contains("id=\"simulate\"") && !html.contains("id=\"chart-service\""));
+        for user in ["S01", "S07"] {
+            let c = login(&app, user).await;
+            let (_, html) = page_text(&app, &c, "/months/2026-12/charts").await;
+            assert!(!html.contains("id=\"simulate\""), "{user} has no button");
+            let (st, _, html) = post_form_with(&app, &c, "/months/2026-12/simulate", "").await;
+            assert_eq!(st, StatusCode::FORBIDDEN, "{user}");
+            assert!(html.contains("only planners and the department head"));
+            assert_eq!(
+                page_text(&app, &c, "/months/2026-12/simulate/events")
+                    .await
+                    .0,
+                StatusCode::FORBIDDEN
+            );
+        }
+        let (st, loc, _) = post_form_with(&app, &planner, "/months/2026-12/simulate", "").await;
+        assert_eq!(
+            (st, loc.as_deref()),
+            (StatusCode::SEE_OTHER, Some("/months/2026-12/charts"))
+        );
+        let (_, body) = page_text(&app, &planner, "/months/2026-12/simulate/events").await;
+        let events = sse_events(&body);
+        assert!(
+            events
+                .iter()
+                .any(|(e, d)| e == "progress" && d.contains("replications")),
+            "{body}"
+        );
+        assert_eq!(events.last().unwrap().0, "done", "{body}");
+        let (_, html) = page_text(&app, &planner, "/months/2026-12/charts").await;
+        let at = html
+            .find("id=\"chart-service\"")
+            .expect("the service chart");
+        assert!(html[at..].contains("<svg"));
+        assert!(
+            !html.contains("id=\"simulate\""),
+            "simulated for this version"
+        );
     });
 }

@@ -267,3 +267,179 @@ fn a_lead_proposes_sees_the_rule_approves_and_sees_the_grid_change() {
         c.close().await.unwrap();
     });
 }
+
+async fn log_in(c: &Client, base: &str, user: &str) {
+    c.delete_all_cookies().await.unwrap();
+    c.goto(&format!("{base}/login")).await.unwrap();
+    c.find(Locator::Id("user"))
+        .await
+        .unwrap()
+        .send_keys(user)
+        .await
+        .unwrap();
+    c.find(Locator::Id("password"))
+        .await
+        .unwrap()
+        .send_keys(PASSWORD)
+        .await
+        .unwrap();
+    c.find(Locator::Id("login-submit"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_path(c, "/months/").await;
+}
+
+/// Waits until the element `css` names says `needle` (the page after a form's POST has the
+/// same path as the one before, so only its text tells it has come).
+async fn wait_text(c: &Client, css: &str, needle: &str) {
+    let mut last = String::new();
+    for _ in 0..300 {
+        if let Ok(e) = c.find(Locator::Css(css)).await {
+            last = e.text().await.unwrap_or_default();
+            if last.contains(needle) {
+                return;
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("{css} never said `{needle}`: {last}");
+}
+
+async fn click(c: &Client, id: &str) {
+    c.find(Locator::Id(id))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+}
+
+/// Every other page, on the tiny centre (8 staff, a next month that solves in seconds):
+/// the head's month, a person, the requests, leave with its repair preview, the next
+/// month solved to done with the SSE stream followed by the page's own script, and the
+/// planner's charts with a simulation. One screenshot of each, all with Chinese text.
+#[test]
+fn the_head_and_the_planner_visit_every_page() {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let (_dir, store, app) = tiny_world().await;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+        let port = free_port();
+        let _driver = start_driver(port);
+        let profile = tempfile::tempdir().unwrap();
+        let c = connect(port, profile.path()).await;
+        let sc =
+            roster::model::Scenario::load(std::path::Path::new("scenarios/tiny.toml")).unwrap();
+        let name = |id: &str| sc.staff[sc.staff_by_id(id).unwrap()].name.clone();
+
+        // An agent's leave late in the month, waiting for the head.
+        let agent = store.login("S07", PASSWORD).await.unwrap().unwrap();
+        let cur = store.current(MONTH).await.unwrap();
+        // A day shift late in the month that the LEAVE-* rules allow (nights need special leave).
+        let mut days: Vec<_> = cur
+            .roster
+            .assignments
+            .iter()
+            .filter(|a| a.staff == "S07" && a.shift == "D")
+            .map(|a| a.date)
+            .collect();
+        days.sort();
+        let mut leave = None;
+        for day in days.into_iter().rev() {
+            let input = roster::store::LeaveInput {
+                staff: "S07".into(),
+                from: day.to_string(),
+                to: day.to_string(),
+                kind: "annual".into(),
+                requested_at: Some("2026-12-01T09:00".into()),
+                certificate: false,
+                emergency: false,
+            };
+            let (r, _) = store.propose_leave(MONTH, &agent, &input).await.unwrap();
+            if r.state == roster::store::LeaveState::Proposed {
+                leave = Some(r);
+                break;
+            }
+        }
+        let leave = leave.expect("a day S07 may take off");
+
+        log_in(&c, &base, "head").await;
+        assert!(text_of(&c, "#grid").await.contains(&name("S01")));
+        shot(&c, "head-month.png").await;
+        c.goto(&format!("{base}/months/2026-12/people/S07"))
+            .await
+            .unwrap();
+        assert!(text_of(&c, "main").await.contains(&name("S07")));
+        shot(&c, "person.png").await;
+        c.goto(&format!("{base}/months/2026-12/requests"))
+            .await
+            .unwrap();
+        assert!(text_of(&c, "main").await.contains("请假"));
+        shot(&c, "requests.png").await;
+
+        c.goto(&format!("{base}/leave/{}", leave.id)).await.unwrap();
+        let page = text_of(&c, "main").await;
+        assert!(page.contains("changed cells"), "{page}");
+        let marked = c
+            .find_all(Locator::Css("td[data-marked]"))
+            .await
+            .unwrap()
+            .len();
+        assert!(marked >= 1, "the changed cells are marked");
+        shot(&c, "leave-preview.png").await;
+        click(&c, "approve-leave").await;
+        wait_text(&c, "#leave-state", "applied").await;
+
+        c.goto(&format!("{base}/months/2026-12")).await.unwrap();
+        click(&c, "next-month").await;
+        wait_path(&c, "/next").await;
+        shot(&c, "next-month.png").await;
+        click(&c, "start-solve").await;
+        wait_path(&c, "/months/2027-01/solve").await;
+        // The page's script follows the stream and reloads when the solve is done.
+        let mut done = false;
+        for _ in 0..600 {
+            if c.find(Locator::Id("breakdown")).await.is_ok() {
+                done = true;
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        assert!(
+            done,
+            "the solve page reached its breakdown: {}",
+            text_of(&c, "main").await
+        );
+        assert!(text_of(&c, "#grid").await.contains(&name("S01")));
+        shot(&c, "next-month-solved.png").await;
+        click(&c, "publish").await;
+        wait_path(&c, "/months/2027-01").await;
+        assert!(store.current("2027-01").await.is_ok(), "published");
+
+        log_in(&c, &base, "planner").await;
+        c.goto(&format!("{base}/months/2026-12/charts"))
+            .await
+            .unwrap();
+        click(&c, "simulate").await;
+        let mut shown = false;
+        for _ in 0..600 {
+            if c.find(Locator::Css("#chart-service svg")).await.is_ok() {
+                shown = true;
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        assert!(shown, "the service chart after the simulation");
+        shot(&c, "charts-service.png").await;
+        c.close().await.unwrap();
+    });
+}

@@ -45,12 +45,25 @@ pub struct NewArgs {
     out: PathBuf,
 }
 
+/// One command, two sources: a scenario and its roster (files), or a month of the server's
+/// database (its current published version), so the command line and the server agree.
 #[derive(clap::Args)]
 pub struct ExportArgs {
-    /// The scenario (TOML).
-    scenario: PathBuf,
+    /// The scenario (TOML); with ROSTER, the file source.
+    #[arg(
+        required_unless_present = "month",
+        conflicts_with = "month",
+        requires = "roster"
+    )]
+    scenario: Option<PathBuf>,
     /// Its roster (JSON).
-    roster: PathBuf,
+    roster: Option<PathBuf>,
+    /// The database source: this month's (YYYY-MM) current published roster in --db.
+    #[arg(long)]
+    month: Option<String>,
+    /// The server's database, read with --month.
+    #[arg(long, default_value = "roster.db")]
+    db: PathBuf,
     /// The roster JSON, as `solve` writes it.
     #[arg(long)]
     json: Option<PathBuf>,
@@ -180,10 +193,23 @@ pub fn run_export(a: ExportArgs) -> Result<ExitStatus, CliError> {
             "export: name at least one output (--json, --csv, --xlsx or --ics DIR)".into(),
         ));
     }
-    let mut sc = load_scenario(&a.scenario, false)?;
-    let roster = Roster::load(&a.roster, &sc)?;
-    roster.grant_leave_to(&mut sc);
-    let inputs: [&Path; 2] = [&a.scenario, &a.roster];
+    let (sc, roster, inputs): (_, _, Vec<&Path>) = match (&a.scenario, &a.roster, &a.month) {
+        (Some(scenario), Some(roster_file), _) => {
+            let mut sc = load_scenario(scenario, false)?;
+            let roster = Roster::load(roster_file, &sc)?;
+            roster.grant_leave_to(&mut sc);
+            (sc, roster, vec![scenario, roster_file])
+        }
+        (_, _, Some(month)) => {
+            let (sc, roster) = super::serve::published_month(&a.db, month)?;
+            (sc, roster, vec![&a.db])
+        }
+        _ => {
+            return Err(CliError::Flag(
+                "export: give SCENARIO ROSTER, or --month YYYY-MM (with --db)".into(),
+            ));
+        }
+    };
     let mut targets = Vec::new();
     for (flag, path) in [("--json", &a.json), ("--csv", &a.csv), ("--xlsx", &a.xlsx)] {
         if let Some(p) = path {

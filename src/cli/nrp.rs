@@ -36,6 +36,7 @@ struct NrpDoc<'a> {
     bound: f64,
     gap: f64,
     seconds: f64,
+    seconds_to_best: f64,
     size: &'a ModelSize,
     out: Option<&'a Path>,
 }
@@ -49,6 +50,7 @@ impl<'a> NrpDoc<'a> {
             bound: s.bound,
             gap: s.gap,
             seconds: s.seconds,
+            seconds_to_best: s.seconds_to_best,
             size: &s.size,
             out,
         }

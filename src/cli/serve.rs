@@ -2,11 +2,12 @@
 //! Self-contained: each command prints its own one-line error and returns its exit status.
 
 use super::{CliError, ExitStatus};
+use roster::model::{Roster, Scenario};
 use roster::server;
-use roster::store::{Role, Store, StoreError};
+use roster::store::{Role, Store, StoreError, months::month_key};
 use std::io::BufRead;
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 #[derive(clap::Args)]
 pub struct ServeArgs {
@@ -62,6 +63,21 @@ fn fail(status: ExitStatus, message: impl std::fmt::Display) -> ExitStatus {
     status
 }
 
+/// Runs `work` on the database `db` (created if missing) in a fresh runtime; a runtime
+/// that will not start fails (4), a database that will not open is the user's to fix (2).
+fn on_store(db: &Path, work: impl AsyncFnOnce(Store) -> ExitStatus) -> ExitStatus {
+    let rt = match runtime() {
+        Ok(rt) => rt,
+        Err(m) => return fail(ExitStatus::NoResult, m),
+    };
+    rt.block_on(async {
+        match Store::open(db).await {
+            Ok(store) => work(store).await,
+            Err(e) => fail(ExitStatus::BadInput, format!("--db {}: {e}", db.display())),
+        }
+    })
+}
+
 fn store_code(e: &StoreError) -> ExitStatus {
     match e {
         StoreError::Db(_)
@@ -89,19 +105,13 @@ fn serve(a: ServeArgs) -> ExitStatus {
             );
         }
     };
-    let rt = match runtime() {
-        Ok(rt) => rt,
-        Err(m) => return fail(ExitStatus::NoResult, m),
-    };
-    rt.block_on(async {
-        let store = match Store::open(&a.db).await {
-            Ok(s) => s,
-            Err(e) => return fail(ExitStatus::BadInput, format!("--db {}: {e}", a.db.display())),
-        };
+    on_store(&a.db, async |store| {
         if a.demo {
             match server::demo::seed(&store, &a.demo_scenario).await {
                 Ok(Some(logins)) => {
-                    println!("demo accounts (passwords shown once; the database keeps only argon2 hashes):");
+                    println!(
+                        "demo accounts (passwords shown once; the database keeps only argon2 hashes):"
+                    );
                     for l in &logins {
                         println!(
                             "  {:<8} {:<10} {:<8} password {}",
@@ -112,7 +122,10 @@ fn serve(a: ServeArgs) -> ExitStatus {
                         );
                     }
                 }
-                Ok(None) => eprintln!("demo: {} has data already; --demo leaves it as it is", a.db.display()),
+                Ok(None) => eprintln!(
+                    "demo: {} has data already; --demo leaves it as it is",
+                    a.db.display()
+                ),
                 Err(e) => return fail(ExitStatus::BadInput, format!("--demo: {e:#}")),
             }
         }
@@ -152,20 +165,7 @@ fn user(a: UserArgs) -> ExitStatus {
             "standard input: no password (give it on the first line)",
         );
     }
-    let rt = match runtime() {
-        Ok(rt) => rt,
-        Err(m) => return fail(ExitStatus::NoResult, m),
-    };
-    rt.block_on(async {
-        let store = match Store::open(&a.db).await {
-            Ok(s) => s,
-            Err(e) => {
-                return fail(
-                    ExitStatus::BadInput,
-                    format!("--db {}: {e}", a.db.display()),
-                );
-            }
-        };
+    on_store(&a.db, async |store| {
         let staff = match staff_of(&store, &a.id).await {
             Ok(s) => s,
             Err(e) => return fail(store_code(&e), format!("--db {}: {e}", a.db.display())),
@@ -209,4 +209,28 @@ async fn staff_of(store: &Store, id: &str) -> Result<Option<String>, StoreError>
         }
     }
     Ok(None)
+}
+
+/// The month's current published roster in `db`, with the scenario its leave is granted in:
+/// `roster export --db DB --month M`. A database that is not there is refused rather than
+/// created, so a mistyped path says so instead of exporting nothing.
+pub(super) fn published_month(db: &Path, month: &str) -> Result<(Scenario, Roster), CliError> {
+    let month = month_key(month).map_err(|e| CliError::Flag(format!("--month: {e}")))?;
+    if !db.is_file() {
+        return Err(CliError::Flag(format!(
+            "--db {}: no such database (`roster serve --db` creates one)",
+            db.display()
+        )));
+    }
+    let rt = runtime().map_err(CliError::Flag)?;
+    rt.block_on(async {
+        let store = Store::open(db)
+            .await
+            .map_err(|e| CliError::Flag(format!("--db {}: {e}", db.display())))?;
+        let state = store
+            .current(&month)
+            .await
+            .map_err(|e| CliError::Flag(format!("--db {} --month {month}: {e}", db.display())))?;
+        Ok((state.scenario, state.roster))
+    })
 }

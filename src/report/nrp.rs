@@ -14,7 +14,10 @@ pub fn nrp_summary(solved: &NrpSolved) -> String {
         format!("  over-cover          {}", b.over_cover),
         format!("bound       {}", solved.bound),
         format!("gap         {:.2} %", solved.gap * 100.0),
-        format!("seconds     {:.2}", solved.seconds),
+        format!(
+            "seconds     {:.2} (best roster at {:.2})",
+            solved.seconds, solved.seconds_to_best
+        ),
         format!(
             "model       {} variables ({} shift), {} constraints",
             solved.size.variables, solved.size.shift_variables, solved.size.constraints

@@ -11,6 +11,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
+use axum_csrf::CsrfToken;
 use serde::Deserialize;
 use serde_json::{Value, json};
 use tower_sessions::Session;
@@ -38,6 +39,7 @@ pub fn routes() -> Router<AppState> {
             "/api/months/{month}/leave",
             get(list_leave).post(propose_leave),
         )
+        .route("/api/leave/{id}/preview", get(preview_leave))
         .route("/api/leave/{id}/approve", post(approve_leave))
         .route("/api/audit", get(audit))
 }
@@ -61,16 +63,21 @@ struct Login {
 async fn login(
     State(st): State<AppState>,
     session: Session,
+    token: CsrfToken,
     b: Result<Json<Login>, axum::extract::rejection::JsonRejection>,
-) -> ApiResult {
+) -> Result<(CsrfToken, Json<Value>), ApiError> {
     let b = body(b)?;
     let user =
         st.store.login(&b.user, &b.password).await?.ok_or_else(|| {
             ApiError::new(StatusCode::UNAUTHORIZED, "unknown user or wrong password")
         })?;
-    let csrf = start_session(&session, &user).await?;
-    Ok(Json(
-        json!({"user": user.login, "role": user.role, "staff_id": user.staff_id, "csrf": csrf}),
+    start_session(&session, &user).await?;
+    let csrf = csrf_token(&token)?;
+    Ok((
+        token,
+        Json(
+            json!({"user": user.login, "role": user.role, "staff_id": user.staff_id, "csrf": csrf}),
+        ),
     ))
 }
 
@@ -79,10 +86,14 @@ async fn logout(CurrentUser(_): CurrentUser, session: Session) -> ApiResult {
     Ok(Json(json!({"message": "logged out"})))
 }
 
-async fn session_info(CurrentUser(u): CurrentUser, session: Session) -> ApiResult {
-    let csrf = csrf_token(&session).await?;
-    Ok(Json(
-        json!({"user": u.login, "role": u.role, "staff_id": u.staff_id, "csrf": csrf}),
+async fn session_info(
+    CurrentUser(u): CurrentUser,
+    token: CsrfToken,
+) -> Result<(CsrfToken, Json<Value>), ApiError> {
+    let csrf = csrf_token(&token)?;
+    Ok((
+        token,
+        Json(json!({"user": u.login, "role": u.role, "staff_id": u.staff_id, "csrf": csrf})),
     ))
 }
 
@@ -143,18 +154,29 @@ async fn candidates(
     Query(q): Query<CandidatesQuery>,
 ) -> ApiResult {
     let m = st.store.current(&month_key(&month)?).await?;
+    let (_, d, list) = candidates_of(&m, &q.staff, &q.date)?;
+    Ok(Json(
+        json!({"staff": q.staff, "date": d, "version": m.version, "candidates": list}),
+    ))
+}
+
+/// Who could take `staff`'s shift on `date` (`roster swap --candidates`), least disruption
+/// first, with the person's index and the date parsed; the API and the cell page share it.
+pub(super) fn candidates_of(
+    m: &crate::store::MonthState,
+    staff: &str,
+    date: &str,
+) -> Result<(usize, chrono::NaiveDate, Vec<whatif::Candidate>), ApiError> {
     let bad = |e: whatif::BadRequest| {
         ApiError::new(
             StatusCode::BAD_REQUEST,
             format!("{}: {}", e.flag, e.message),
         )
     };
-    let a = whatif::staff_arg(&m.scenario, "staff", &q.staff).map_err(bad)?;
-    let d = whatif::date_in_month(&m.scenario, "date", &q.date).map_err(bad)?;
+    let a = whatif::staff_arg(&m.scenario, "staff", staff).map_err(bad)?;
+    let d = whatif::date_in_month(&m.scenario, "date", date).map_err(bad)?;
     let list = whatif::candidates(&m.scenario, &m.roster, a, d).map_err(bad)?;
-    Ok(Json(
-        json!({"staff": q.staff, "date": d, "version": m.version, "candidates": list}),
-    ))
+    Ok((a, d, list))
 }
 
 async fn list_swaps(
@@ -232,6 +254,42 @@ async fn approve_leave(
 ) -> ApiResult {
     let opts = super::pages::repair_options();
     Ok(Json(to_json(&st.store.approve_leave(id, &u, &opts).await?)))
+}
+
+/// What approving would do now: the verdict on the current version and the repaired
+/// roster's changes. For the approver only (it is a solve, and only they act on it).
+async fn preview_leave(
+    State(st): State<AppState>,
+    CurrentUser(u): CurrentUser,
+    Path(id): Path<i64>,
+) -> ApiResult {
+    let r = st.store.leave_request(id).await?;
+    if !super::pages::leave::signs(&r, &u) {
+        return Err(StoreError::Forbidden(format!(
+            "the repair preview of leave #{id} is for its approver ({}) while it is proposed; {} is a {} and the leave is {}",
+            r.approver,
+            u.login,
+            u.role.name(),
+            r.state.name()
+        ))
+        .into());
+    }
+    let p = st
+        .store
+        .preview_leave(id, &super::pages::repair_options())
+        .await?;
+    let repair = match &p.repair {
+        Some(Ok(rep)) => {
+            json!({"ok": true, "status": rep.status, "changed_cells": rep.changed_cells,
+            "bound": rep.bound, "frozen_before": rep.frozen_before, "changes": rep.changes})
+        }
+        Some(Err(e)) => json!({"ok": false, "message": e.to_string()}),
+        None => Value::Null,
+    };
+    Ok(Json(
+        json!({"id": id, "version": p.state.version, "accepted": p.outcome.accepted,
+        "violations": p.outcome.violations, "repair": repair}),
+    ))
 }
 
 #[derive(Deserialize)]

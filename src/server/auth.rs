@@ -1,21 +1,20 @@
 //! Who is asking: the session (a cookie, HttpOnly and SameSite=Strict, kept by
 //! tower-sessions in the database) names the account; every state-changing request must
-//! also carry the session's CSRF token, in the `X-CSRF-Token` header or a `csrf` form field.
+//! also carry the CSRF token (axum_csrf, signed double-submit: the secret in the encrypted
+//! `roster_csrf` cookie, its HMAC in the `X-CSRF-Token` header or a `csrf` form field).
 
 use super::AppState;
 use super::error::{ApiError, PageError};
 use crate::store::User;
-use argon2::password_hash::rand_core::{OsRng, RngCore};
 use axum::body::{Body, to_bytes};
 use axum::extract::{FromRequestParts, Request};
 use axum::http::{Method, StatusCode, header, request::Parts};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use subtle::ConstantTimeEq;
+use axum_csrf::{CsrfConfig, CsrfToken, Key};
 use tower_sessions::Session;
 
 const USER_KEY: &str = "user_id";
-const CSRF_KEY: &str = "csrf";
 /// The form fields of a page are small; a larger body is not a form of ours.
 const FORM_LIMIT: usize = 64 * 1024;
 
@@ -53,25 +52,40 @@ impl FromRequestParts<AppState> for PageUser {
     }
 }
 
-fn new_token() -> String {
-    let mut bytes = [0u8; 32];
-    OsRng.fill_bytes(&mut bytes);
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// Logs `user` in on this session: a fresh session ID (no fixation) and a fresh CSRF
-/// token, which is returned.
-pub async fn start_session(session: &Session, user: &User) -> Result<String, ApiError> {
+/// Logs `user` in on this session: a fresh session ID, so a session fixed before login
+/// is not the one that carries the account.
+pub async fn start_session(session: &Session, user: &User) -> Result<(), ApiError> {
     session.cycle_id().await?;
     session.insert(USER_KEY, user.id).await?;
-    let token = new_token();
-    session.insert(CSRF_KEY, &token).await?;
-    Ok(token)
+    Ok(())
 }
 
-/// The session's CSRF token, for pages to put in their forms.
-pub async fn csrf_token(session: &Session) -> Result<String, ApiError> {
-    Ok(session.get::<String>(CSRF_KEY).await?.unwrap_or_default())
+/// The token a page puts in its forms and the API returns at login: axum_csrf's HMAC of
+/// the secret held in the browser's encrypted CSRF cookie.
+pub fn csrf_token(token: &CsrfToken) -> Result<String, ApiError> {
+    token.authenticity_token().map_err(|e| {
+        eprintln!("roster serve: csrf: {e}");
+        ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "CSRF token failed")
+    })
+}
+
+/// The CSRF settings: the cookie `roster_csrf` (HttpOnly, SameSite=Strict, encrypted with a
+/// key kept in the database, so a restart or a second process accepts the same tokens).
+pub async fn csrf_config(
+    store: &crate::store::Store,
+) -> Result<CsrfConfig, crate::store::StoreError> {
+    let key = store.server_secret("csrf_cookie_key", 64).await?;
+    let salt = store.server_secret("csrf_hmac_salt", 32).await?;
+    let salt: String = salt.iter().map(|b| format!("{b:02x}")).collect();
+    Ok(CsrfConfig::default()
+        .with_cookie_name("roster_csrf")
+        .with_http_only(true)
+        .with_cookie_same_site(axum_csrf::SameSite::Strict)
+        // Served on 127.0.0.1 over plain HTTP by default; a proxy in front adds TLS.
+        .with_secure(false)
+        .with_lifetime(tower_sessions::cookie::time::Duration::hours(10))
+        .with_key(Some(Key::from(&key)))
+        .with_salt(salt))
 }
 
 pub async fn end_session(session: &Session) -> Result<(), ApiError> {
@@ -87,7 +101,7 @@ struct CsrfField {
 /// Refuses every request that could change state (anything but GET and HEAD) unless it
 /// carries this session's CSRF token. Logging in is the one exception: it has no session
 /// yet, and the SameSite=Strict cookie it sets cannot be ridden cross-site.
-pub async fn csrf_guard(session: Session, req: Request, next: Next) -> Response {
+pub async fn csrf_guard(session: Session, token: CsrfToken, req: Request, next: Next) -> Response {
     if matches!(*req.method(), Method::GET | Method::HEAD)
         || matches!(req.uri().path(), "/api/login" | "/login")
     {
@@ -101,11 +115,11 @@ pub async fn csrf_guard(session: Session, req: Request, next: Next) -> Response 
             PageError(e).into_response()
         }
     };
-    let expected = match session.get::<String>(CSRF_KEY).await {
-        Ok(Some(t)) => t,
+    match session.get::<i64>(USER_KEY).await {
+        Ok(Some(_)) => {}
         Ok(None) => return refuse(ApiError::unauthorized()),
         Err(e) => return refuse(e.into()),
-    };
+    }
     let header_token = req
         .headers()
         .get("x-csrf-token")
@@ -134,7 +148,7 @@ pub async fn csrf_guard(session: Session, req: Request, next: Next) -> Response 
         None => (req, None),
     };
     match given {
-        Some(t) if bool::from(t.as_bytes().ct_eq(expected.as_bytes())) => next.run(req).await,
+        Some(t) if token.verify(&t).is_ok() => next.run(req).await,
         _ => refuse(ApiError::new(
             StatusCode::FORBIDDEN,
             "missing or wrong CSRF token: send the session's token in X-CSRF-Token (or the csrf form field)",

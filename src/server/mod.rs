@@ -6,25 +6,47 @@ pub mod api;
 pub mod auth;
 pub mod demo;
 pub mod error;
+pub mod jobs;
 pub mod pages;
 
 use crate::store::Store;
 use axum::Router;
-use axum::middleware::from_fn;
+use axum::extract::FromRef;
+use axum::middleware::from_fn_with_state;
+use axum_csrf::CsrfConfig;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::cookie::time::Duration;
+use tower_sessions::session_store::ExpiredDeletion;
 use tower_sessions::{Expiry, SessionManagerLayer};
 use tower_sessions_sqlx_store::SqliteStore;
 
 #[derive(Clone)]
 pub struct AppState {
     pub store: Store,
+    pub csrf: CsrfConfig,
+    /// Solves and simulations running in the background, for their progress streams.
+    pub jobs: jobs::Jobs,
 }
 
-/// The whole application; sessions live in the store's database.
+impl FromRef<AppState> for CsrfConfig {
+    fn from_ref(st: &AppState) -> CsrfConfig {
+        st.csrf.clone()
+    }
+}
+
+/// How often expired sessions are swept from the database.
+const SESSION_SWEEP: std::time::Duration = std::time::Duration::from_secs(300);
+
+/// The whole application; sessions live in the store's database. Expired sessions are
+/// deleted now and then every few minutes, so the table does not grow with every login.
 pub async fn app(store: Store) -> Result<Router, crate::store::StoreError> {
     let sessions = SqliteStore::new(store.pool().clone());
     sessions.migrate().await?;
+    sessions
+        .delete_expired()
+        .await
+        .map_err(|e| sqlx::Error::Protocol(format!("deleting expired sessions: {e}")))?;
+    tokio::spawn(sessions.clone().continuously_delete_expired(SESSION_SWEEP));
     let layer = SessionManagerLayer::new(sessions)
         .with_name("roster_session")
         .with_http_only(true)
@@ -32,11 +54,16 @@ pub async fn app(store: Store) -> Result<Router, crate::store::StoreError> {
         // Served on 127.0.0.1 over plain HTTP by default; a proxy in front adds TLS.
         .with_secure(false)
         .with_expiry(Expiry::OnInactivity(Duration::hours(10)));
-    let state = AppState { store };
+    let csrf = auth::csrf_config(&store).await?;
+    let state = AppState {
+        store,
+        csrf,
+        jobs: jobs::Jobs::default(),
+    };
     Ok(Router::new()
         .merge(api::routes())
         .merge(pages::routes())
-        .layer(from_fn(auth::csrf_guard))
+        .layer(from_fn_with_state(state.clone(), auth::csrf_guard))
         .layer(layer)
         .with_state(state))
 }

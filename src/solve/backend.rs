@@ -35,13 +35,13 @@ pub(crate) struct RawResult<S: Solution> {
 #[derive(Default)]
 pub(crate) struct Hints {
     /// Only rosters with an objective below this are wanted: none proves the rest.
-    pub(super) cutoff: Option<f64>,
+    pub(crate) cutoff: Option<f64>,
     /// A known roster, as a value for every variable (a MIP start).
-    pub(super) start: Vec<(good_lp::Variable, f64)>,
+    pub(crate) start: Vec<(good_lp::Variable, f64)>,
     /// Skip the primal heuristics: a cutoff from a good roster leaves little to find.
-    pub(super) prove_only: bool,
+    pub(crate) prove_only: bool,
     /// Stop after this many branch-and-bound nodes (0: the root only).
-    pub(super) node_limit: Option<u32>,
+    pub(crate) node_limit: Option<u32>,
 }
 
 /// One solve for callers that need no stage logic (diagnosis, repair): `Ok(None)` only when

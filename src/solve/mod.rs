@@ -120,6 +120,25 @@ impl OnProgress {
     }
 }
 
+impl OnProgress {
+    /// A stage and its figures for a search whose roster is not a month's (`nrp`).
+    pub(crate) fn report_figures(
+        &self,
+        stage: impl Into<String>,
+        best: Option<f64>,
+        bound: Option<f64>,
+    ) {
+        if let Some(f) = &self.0 {
+            f(&Progress {
+                stage: stage.into(),
+                best,
+                bound: bound.filter(|b| !b.is_nan()),
+                roster: None,
+            });
+        }
+    }
+}
+
 impl std::fmt::Debug for OnProgress {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(if self.0.is_some() {

@@ -3,9 +3,9 @@
 
 use super::{Result, Store, now_text};
 use serde::Serialize;
-use sqlx::{Row, Sqlite, Transaction};
+use sqlx::{Sqlite, Transaction};
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub struct AuditEntry {
     pub id: i64,
     pub at: String,
@@ -42,26 +42,13 @@ pub(crate) async fn record(
 impl Store {
     /// The log, oldest first; only one month's entries when `month` is given.
     pub async fn audit(&self, month: Option<&str>) -> Result<Vec<AuditEntry>> {
-        let rows = sqlx::query(
+        Ok(sqlx::query_as(
             "SELECT id, at, actor, action, month, version, detail FROM audit \
              WHERE ? IS NULL OR month = ? ORDER BY id",
         )
         .bind(month)
         .bind(month)
         .fetch_all(&self.pool)
-        .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(AuditEntry {
-                    id: r.try_get("id")?,
-                    at: r.try_get("at")?,
-                    actor: r.try_get("actor")?,
-                    action: r.try_get("action")?,
-                    month: r.try_get("month")?,
-                    version: r.try_get("version")?,
-                    detail: r.try_get("detail")?,
-                })
-            })
-            .collect()
+        .await?)
     }
 }

@@ -4,12 +4,13 @@
 //! applied to.
 
 use super::months::{MonthState, current_in, insert_successor};
+use super::requests::{load_month, load_one, rules_broken};
 use super::{Result, Role, Store, StoreError, User, audit, now_text};
 use crate::model::{Approver, LeaveKind, LeaveRequest, parse_date, parse_datetime};
 use crate::solve::SolveOptions;
 use crate::whatif::{self, LeaveOutcome, RepairError};
 use serde::{Deserialize, Serialize};
-use sqlx::Row;
+use sqlx::{Row, Sqlite, Transaction};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -153,12 +154,6 @@ fn role_for(approver: Approver) -> Option<Role> {
     (approver == Approver::DeptHead).then_some(Role::Head)
 }
 
-fn rules_broken(o: &LeaveOutcome) -> String {
-    let mut ids: Vec<&str> = o.violations.iter().map(|v| v.rule.as_str()).collect();
-    ids.dedup();
-    format!("rejected by {}", ids.join(", "))
-}
-
 const LEAVE_COLUMNS: &str = "id, month, staff, from_date, to_date, kind, requested_at, certificate, emergency, \
      approver, state, judged_version, violations_json, decided_by, applied_version, reason, filed_by";
 
@@ -188,14 +183,10 @@ fn record_of(row: &sqlx::sqlite::SqliteRow) -> Result<LeaveRecord> {
 }
 
 async fn load(conn: &mut sqlx::SqliteConnection, id: i64) -> Result<LeaveRecord> {
-    let row = sqlx::query(&format!(
-        "SELECT {LEAVE_COLUMNS} FROM leave_requests WHERE id = ?"
-    ))
-    .bind(id)
-    .fetch_optional(&mut *conn)
-    .await?
-    .ok_or_else(|| StoreError::NotFound(format!("no leave request #{id}")))?;
-    record_of(&row)
+    load_one(conn, "leave_requests", LEAVE_COLUMNS, id, record_of, || {
+        format!("no leave request #{id}")
+    })
+    .await
 }
 
 impl LeaveRecord {
@@ -258,7 +249,7 @@ impl Store {
         } else {
             LeaveState::Rejected
         };
-        let reason = (!outcome.accepted).then(|| rules_broken(&outcome));
+        let reason = (!outcome.accepted).then(|| rules_broken(&outcome.violations));
         let requested_at = req
             .requested_at
             .expect("set above")
@@ -323,46 +314,12 @@ impl Store {
         opts: &SolveOptions,
     ) -> Result<LeaveRecord> {
         for _ in 0..3 {
-            let (r, state) = {
-                let mut conn = self.pool.acquire().await?;
-                let r = load(&mut conn, id).await?;
-                let state = current_in(&mut conn, &r.month).await?;
-                (r, state)
-            };
-            let approver = Approver::parse(&r.approver)
-                .ok_or_else(|| super::corrupt("leave approver", &r.approver))?;
-            if role_for(approver) != Some(actor.role) {
-                return Err(StoreError::Forbidden(format!(
-                    "leave #{id} ({} to {}) goes to the {} (LEAVE-APPROVER); {} is a {}",
-                    r.from,
-                    r.to,
-                    approver.name(),
-                    actor.login,
-                    actor.role.name()
-                )));
-            }
-            if r.state != LeaveState::Proposed {
-                return Err(StoreError::Conflict(format!(
-                    "leave #{id} is {} already",
-                    r.state.name()
-                )));
-            }
+            let (r, state) = self.with_current_month(id).await?;
+            let approver = may_decide(&r, actor)?;
             let req = request_of(&state, &r.input(), &r.filed_by, approver)?;
             let outcome = whatif::check_leave(&state.scenario, &state.roster, &req);
             let repaired = if outcome.accepted {
-                let (sc, base, req2, opts) = (
-                    state.scenario.clone(),
-                    state.roster.clone(),
-                    req.clone(),
-                    opts.clone(),
-                );
-                let now = super::centre_now();
-                tokio::task::spawn_blocking(move || {
-                    whatif::repair_leave_at(&sc, &base, &req2, Some(now), &opts)
-                })
-                .await
-                .map_err(|e| StoreError::Solve(e.to_string()))
-                .map(Some)?
+                Some(repair(&state, &req, opts).await?)
             } else {
                 None
             };
@@ -371,75 +328,7 @@ impl Store {
             if now_state.version != state.version {
                 continue; // the roster moved during the solve: judge again on the new one
             }
-            let mut done = r.clone();
-            done.decided_by = Some(actor.login.clone());
-            done.judged_version = state.version;
-            done.violations = serde_json::to_value(&outcome.violations).expect("serialisable");
-            let mut conflict = None;
-            match repaired {
-                None => {
-                    done.state = LeaveState::Rejected;
-                    let why = format!("{} on version {}", rules_broken(&outcome), state.version);
-                    conflict = Some(format!("leave #{id} cannot be granted: {why}"));
-                    done.reason = Some(why);
-                }
-                Some(Ok(rep)) => {
-                    let v = insert_successor(
-                        &mut tx,
-                        &r.month,
-                        state.version,
-                        &rep.roster,
-                        &format!("leave #{id} ({} changed cells)", rep.changed_cells),
-                        &actor.login,
-                    )
-                    .await?;
-                    done.state = LeaveState::Applied;
-                    done.applied_version = Some(v);
-                }
-                Some(Err(RepairError::Blocked(_))) => {
-                    done.state = LeaveState::Rejected;
-                    let why = "no roster keeps every rule with this leave granted".to_owned();
-                    conflict = Some(format!("leave #{id} cannot be granted: {why}"));
-                    done.reason = Some(why);
-                }
-                Some(Err(RepairError::Solve(e))) => return Err(StoreError::Solve(e.to_string())),
-            }
-            let updated = sqlx::query(
-                "UPDATE leave_requests SET state = ?, judged_version = ?, violations_json = ?, decided_by = ?, \
-                 applied_version = ?, reason = ?, updated_at = ? WHERE id = ? AND state = 'proposed'",
-            )
-            .bind(done.state.name())
-            .bind(done.judged_version)
-            .bind(done.violations.to_string())
-            .bind(&done.decided_by)
-            .bind(done.applied_version)
-            .bind(&done.reason)
-            .bind(now_text())
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
-            if updated.rows_affected() != 1 {
-                return Err(StoreError::Conflict(format!(
-                    "leave #{id} was decided by someone else meanwhile"
-                )));
-            }
-            let detail = format!(
-                "leave #{id} {}{}",
-                done.state.name(),
-                done.reason
-                    .as_deref()
-                    .map(|w| format!(": {w}"))
-                    .unwrap_or_default()
-            );
-            audit::record(
-                &mut tx,
-                &actor.login,
-                "leave_approve",
-                Some(&r.month),
-                Some(state.version),
-                &detail,
-            )
-            .await?;
+            let (done, conflict) = decide(&mut tx, r, &state, &outcome, repaired, actor).await?;
             tx.commit().await?;
             return match conflict {
                 Some(m) => Err(StoreError::Conflict(m)),
@@ -451,18 +340,184 @@ impl Store {
         )))
     }
 
+    /// The request and its month's current version, as both the preview and the approval
+    /// judge it.
+    async fn with_current_month(&self, id: i64) -> Result<(LeaveRecord, MonthState)> {
+        let mut conn = self.pool.acquire().await?;
+        let r = load(&mut conn, id).await?;
+        let state = current_in(&mut conn, &r.month).await?;
+        Ok((r, state))
+    }
+
     pub async fn leave_request(&self, id: i64) -> Result<LeaveRecord> {
         let mut conn = self.pool.acquire().await?;
         load(&mut conn, id).await
     }
 
     pub async fn leave_requests(&self, month: &str) -> Result<Vec<LeaveRecord>> {
-        let rows = sqlx::query(&format!(
-            "SELECT {LEAVE_COLUMNS} FROM leave_requests WHERE month = ? ORDER BY id DESC"
-        ))
-        .bind(month)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter().map(record_of).collect()
+        load_month(
+            &self.pool,
+            "leave_requests",
+            LEAVE_COLUMNS,
+            month,
+            record_of,
+        )
+        .await
+    }
+}
+
+/// Whether `actor` is the approver LEAVE-APPROVER names for `r`, and `r` still waits.
+fn may_decide(r: &LeaveRecord, actor: &User) -> Result<Approver> {
+    let id = r.id;
+    let approver = Approver::parse(&r.approver)
+        .ok_or_else(|| super::corrupt("leave approver", &r.approver))?;
+    if role_for(approver) != Some(actor.role) {
+        return Err(StoreError::Forbidden(format!(
+            "leave #{id} ({} to {}) goes to the {} (LEAVE-APPROVER); {} is a {}",
+            r.from,
+            r.to,
+            approver.name(),
+            actor.login,
+            actor.role.name()
+        )));
+    }
+    if r.state != LeaveState::Proposed {
+        return Err(StoreError::Conflict(format!(
+            "leave #{id} is {} already",
+            r.state.name()
+        )));
+    }
+    Ok(approver)
+}
+
+/// The roster repaired around the leave: a MIP solve, on a blocking thread.
+async fn repair(
+    state: &MonthState,
+    req: &LeaveRequest,
+    opts: &SolveOptions,
+) -> Result<std::result::Result<whatif::Repair, RepairError>> {
+    let (sc, base, req, opts) = (
+        state.scenario.clone(),
+        state.roster.clone(),
+        req.clone(),
+        opts.clone(),
+    );
+    let now = super::centre_now();
+    tokio::task::spawn_blocking(move || whatif::repair_leave_at(&sc, &base, &req, Some(now), &opts))
+        .await
+        .map_err(|e| StoreError::Solve(e.to_string()))
+}
+
+/// Inside the write lock, on the version the leave was judged on: stores the repair as the
+/// next version (or the rejection and why), the request's new state and its audit row.
+/// Returns the request and, when it could not be granted, the conflict to answer.
+async fn decide(
+    tx: &mut Transaction<'static, Sqlite>,
+    r: LeaveRecord,
+    state: &MonthState,
+    outcome: &LeaveOutcome,
+    repaired: Option<std::result::Result<whatif::Repair, RepairError>>,
+    actor: &User,
+) -> Result<(LeaveRecord, Option<String>)> {
+    let id = r.id;
+    let mut done = r;
+    done.decided_by = Some(actor.login.clone());
+    done.judged_version = state.version;
+    done.violations = serde_json::to_value(&outcome.violations).expect("serialisable");
+    let refused = match repaired {
+        None => Some(format!(
+            "{} on version {}",
+            rules_broken(&outcome.violations),
+            state.version
+        )),
+        Some(Ok(rep)) => {
+            let v = insert_successor(
+                tx,
+                &done.month,
+                state.version,
+                &rep.roster,
+                &format!("leave #{id} ({} changed cells)", rep.changed_cells),
+                &actor.login,
+            )
+            .await?;
+            done.state = LeaveState::Applied;
+            done.applied_version = Some(v);
+            None
+        }
+        Some(Err(RepairError::Blocked(_))) => {
+            Some("no roster keeps every rule with this leave granted".to_owned())
+        }
+        Some(Err(RepairError::Solve(e))) => return Err(StoreError::Solve(e.to_string())),
+    };
+    if let Some(why) = &refused {
+        done.state = LeaveState::Rejected;
+        done.reason = Some(why.clone());
+    }
+    let updated = sqlx::query(
+        "UPDATE leave_requests SET state = ?, judged_version = ?, violations_json = ?, decided_by = ?, \
+         applied_version = ?, reason = ?, updated_at = ? WHERE id = ? AND state = 'proposed'",
+    )
+    .bind(done.state.name())
+    .bind(done.judged_version)
+    .bind(done.violations.to_string())
+    .bind(&done.decided_by)
+    .bind(done.applied_version)
+    .bind(&done.reason)
+    .bind(now_text())
+    .bind(id)
+    .execute(&mut **tx)
+    .await?;
+    if updated.rows_affected() != 1 {
+        return Err(StoreError::Conflict(format!(
+            "leave #{id} was decided by someone else meanwhile"
+        )));
+    }
+    let detail = format!(
+        "leave #{id} {}{}",
+        done.state.name(),
+        done.reason
+            .as_deref()
+            .map(|w| format!(": {w}"))
+            .unwrap_or_default()
+    );
+    audit::record(
+        tx,
+        &actor.login,
+        "leave_approve",
+        Some(&done.month),
+        Some(state.version),
+        &detail,
+    )
+    .await?;
+    let conflict = refused.map(|why| format!("leave #{id} cannot be granted: {why}"));
+    Ok((done, conflict))
+}
+
+/// What approving a leave request would do now, for the approver's page: the LEAVE-* verdict on the current version and, when it passes, the repaired
+/// roster. Nothing is stored; approval solves again on whatever version is current then.
+pub struct LeavePreview {
+    pub state: MonthState,
+    pub outcome: LeaveOutcome,
+    /// None when a LEAVE-* rule rejects the leave (no repair is tried).
+    pub repair: Option<std::result::Result<whatif::Repair, RepairError>>,
+}
+
+impl Store {
+    pub async fn preview_leave(&self, id: i64, opts: &SolveOptions) -> Result<LeavePreview> {
+        let (r, state) = self.with_current_month(id).await?;
+        let approver = Approver::parse(&r.approver)
+            .ok_or_else(|| super::corrupt("leave approver", &r.approver))?;
+        let req = request_of(&state, &r.input(), &r.filed_by, approver)?;
+        let outcome = whatif::check_leave(&state.scenario, &state.roster, &req);
+        let repair = if outcome.accepted {
+            Some(repair(&state, &req, opts).await?)
+        } else {
+            None
+        };
+        Ok(LeavePreview {
+            state,
+            outcome,
+            repair,
+        })
     }
 }

@@ -12,6 +12,9 @@
 pub mod audit;
 pub mod leave;
 pub mod months;
+mod requests;
+pub mod secrets;
+pub mod sources;
 pub mod swaps;
 pub mod users;
 

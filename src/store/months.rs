@@ -20,7 +20,7 @@ pub struct MonthState {
     pub published: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow)]
 pub struct VersionInfo {
     pub version: i64,
     pub published: bool,
@@ -194,25 +194,13 @@ impl Store {
     }
 
     pub async fn versions(&self, month: &str) -> Result<Vec<VersionInfo>> {
-        let rows = sqlx::query(
+        Ok(sqlx::query_as(
             "SELECT version, published, parent, reason, created_by, created_at \
              FROM roster_versions WHERE month = ? ORDER BY version",
         )
         .bind(month)
         .fetch_all(&self.pool)
-        .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(VersionInfo {
-                    version: r.try_get("version")?,
-                    published: r.try_get::<i64, _>("published")? == 1,
-                    parent: r.try_get("parent")?,
-                    reason: r.try_get("reason")?,
-                    created_by: r.try_get("created_by")?,
-                    created_at: r.try_get("created_at")?,
-                })
-            })
-            .collect()
+        .await?)
     }
 
     /// One version's roster, published or not.

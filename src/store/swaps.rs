@@ -4,10 +4,11 @@
 //! applied blind.
 
 use super::months::{MonthState, current_in, insert_successor};
+use super::requests::{load_month, load_one, rules_broken};
 use super::{Result, Role, Store, StoreError, User, audit, now_text};
 use crate::whatif::{self, BadRequest, SwapOutcome, SwapRequest};
 use serde::{Deserialize, Serialize};
-use sqlx::Row;
+use sqlx::{Row, Sqlite, Transaction};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -123,12 +124,6 @@ fn judge(state: &MonthState, input: &SwapInput) -> Result<SwapOutcome> {
     whatif::check_swap(sc, &state.roster, &req).map_err(bad_field)
 }
 
-fn rules_broken(outcome: &SwapOutcome) -> String {
-    let mut ids: Vec<&str> = outcome.violations.iter().map(|v| v.rule.as_str()).collect();
-    ids.dedup();
-    format!("rejected by {}", ids.join(", "))
-}
-
 fn team_of(state: &MonthState, staff: &str) -> Option<usize> {
     let sc = &state.scenario;
     sc.staff_by_id(staff).and_then(|i| sc.staff[i].team)
@@ -165,14 +160,10 @@ const SWAP_COLUMNS: &str = "id, month, staff, date, with_staff, return_date, sta
      violations_json, lead_a_signed, lead_b_signed, applied_version, reason, proposed_by";
 
 async fn load(conn: &mut sqlx::SqliteConnection, id: i64) -> Result<SwapRecord> {
-    let row = sqlx::query(&format!(
-        "SELECT {SWAP_COLUMNS} FROM swap_requests WHERE id = ?"
-    ))
-    .bind(id)
-    .fetch_optional(&mut *conn)
-    .await?
-    .ok_or_else(|| StoreError::NotFound(format!("no swap request #{id}")))?;
-    record_of(&row)
+    load_one(conn, "swap_requests", SWAP_COLUMNS, id, record_of, || {
+        format!("no swap request #{id}")
+    })
+    .await
 }
 
 /// Writes the record's new state, only if it still has `from`: a second writer that read
@@ -251,7 +242,7 @@ impl Store {
             SwapState::Proposed
         };
         let violations = serde_json::to_value(&outcome.violations).expect("serialisable");
-        let reason = (!outcome.accepted).then(|| rules_broken(&outcome));
+        let reason = (!outcome.accepted).then(|| rules_broken(&outcome.violations));
         let now = now_text();
         let id = sqlx::query(
             "INSERT INTO swap_requests (month, staff, date, with_staff, return_date, state, \
@@ -337,111 +328,19 @@ impl Store {
     pub async fn approve_swap(&self, id: i64, actor: &User) -> Result<SwapRecord> {
         let mut tx = self.begin_write().await?;
         let mut r = load(&mut tx, id).await?;
-        if actor.role != Role::Lead {
-            return Err(StoreError::Forbidden(format!(
-                "only team leads approve swaps; {} is a {}",
-                actor.login,
-                actor.role.name()
-            )));
-        }
         let state = current_in(&mut tx, &r.month).await?;
-        let (ta, tb) = (team_of(&state, &r.staff), team_of(&state, &r.with));
-        let mine = actor.lead_teams(&state.scenario);
-        let signs_a = ta.is_some_and(|t| mine.contains(&t));
-        let signs_b = tb.is_some_and(|t| mine.contains(&t));
-        if !signs_a && !signs_b {
-            return Err(StoreError::Forbidden(format!(
-                "{} leads no team of this swap: {} is in team {}, {} in team {}",
-                actor.login,
-                r.staff,
-                team_name(&state, ta),
-                r.with,
-                team_name(&state, tb)
-            )));
-        }
         let from = r.state;
-        match from {
-            SwapState::Proposed => {
-                return Err(StoreError::Conflict(format!(
-                    "swap #{id} waits for {} to accept it",
-                    r.with
-                )));
-            }
-            SwapState::Rejected | SwapState::Applied => {
-                return Err(StoreError::Conflict(format!(
-                    "swap #{id} is {} already",
-                    from.name()
-                )));
-            }
-            _ => {}
-        }
-        let newly_a = signs_a && r.lead_a_signed.is_none();
-        let newly_b = signs_b && r.lead_b_signed.is_none();
-        if !newly_a && !newly_b {
-            return Err(StoreError::Conflict(format!(
-                "{} has signed swap #{id} already",
-                actor.login
-            )));
-        }
-        if newly_a {
-            r.lead_a_signed = Some(actor.login.clone());
-        }
-        if newly_b {
-            r.lead_b_signed = Some(actor.login.clone());
-        }
-        let mut conflict = None;
-        if r.lead_a_signed.is_some() && r.lead_b_signed.is_some() {
-            let changed = if state.version != r.judged_version {
-                format!(
-                    " (judged on version {}, the roster is now version {})",
-                    r.judged_version, state.version
-                )
-            } else {
-                String::new()
-            };
-            r.judged_version = state.version;
-            match judge(&state, &r.input()) {
-                Ok(outcome) if outcome.accepted => {
-                    let after = outcome.roster.expect("an accepted swap carries its roster");
-                    let v = insert_successor(
-                        &mut tx,
-                        &r.month,
-                        state.version,
-                        &after,
-                        &format!("swap #{id}"),
-                        &actor.login,
-                    )
-                    .await?;
-                    r.state = SwapState::Applied;
-                    r.applied_version = Some(v);
-                    r.violations = serde_json::json!([]);
-                }
-                Ok(outcome) => {
-                    r.state = SwapState::Rejected;
-                    r.violations = serde_json::to_value(&outcome.violations).expect("serialisable");
-                    let why = format!(
-                        "{} on version {}{changed}",
-                        rules_broken(&outcome),
-                        state.version
-                    );
-                    conflict = Some(format!("swap #{id} cannot be applied: {why}"));
-                    r.reason = Some(why);
-                }
-                Err(StoreError::BadRequest(m)) => {
-                    r.state = SwapState::Rejected;
-                    let why = format!("{m}{changed}");
-                    conflict = Some(format!("swap #{id} cannot be applied: {why}"));
-                    r.reason = Some(why);
-                }
-                Err(e) => return Err(e),
-            }
+        sign(&mut r, &state, actor)?;
+        let conflict = if r.lead_a_signed.is_some() && r.lead_b_signed.is_some() {
+            apply_signed(&mut tx, &mut r, &state, actor).await?
         } else {
             r.state = if r.lead_a_signed.is_some() {
                 SwapState::ApprovedByLeadA
             } else {
                 SwapState::ApprovedByLeadB
             };
-        }
+            None
+        };
         save(&mut tx, &r, from).await?;
         let detail = match (&r.state, &r.reason) {
             (SwapState::Applied, _) => format!(
@@ -475,12 +374,115 @@ impl Store {
 
     /// A month's swap requests, newest first.
     pub async fn swaps(&self, month: &str) -> Result<Vec<SwapRecord>> {
-        let rows = sqlx::query(&format!(
-            "SELECT {SWAP_COLUMNS} FROM swap_requests WHERE month = ? ORDER BY id DESC"
-        ))
-        .bind(month)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter().map(record_of).collect()
+        load_month(&self.pool, "swap_requests", SWAP_COLUMNS, month, record_of).await
     }
+}
+
+/// Adds `actor`'s signature for the side(s) of the swap in their team(s), after checking
+/// they lead one of them and the swap waits for it.
+fn sign(r: &mut SwapRecord, state: &MonthState, actor: &User) -> Result<()> {
+    let id = r.id;
+    if actor.role != Role::Lead {
+        return Err(StoreError::Forbidden(format!(
+            "only team leads approve swaps; {} is a {}",
+            actor.login,
+            actor.role.name()
+        )));
+    }
+    let (ta, tb) = (team_of(state, &r.staff), team_of(state, &r.with));
+    let mine = actor.lead_teams(&state.scenario);
+    let signs_a = ta.is_some_and(|t| mine.contains(&t));
+    let signs_b = tb.is_some_and(|t| mine.contains(&t));
+    if !signs_a && !signs_b {
+        return Err(StoreError::Forbidden(format!(
+            "{} leads no team of this swap: {} is in team {}, {} in team {}",
+            actor.login,
+            r.staff,
+            team_name(state, ta),
+            r.with,
+            team_name(state, tb)
+        )));
+    }
+    match r.state {
+        SwapState::Proposed => {
+            return Err(StoreError::Conflict(format!(
+                "swap #{id} waits for {} to accept it",
+                r.with
+            )));
+        }
+        SwapState::Rejected | SwapState::Applied => {
+            return Err(StoreError::Conflict(format!(
+                "swap #{id} is {} already",
+                r.state.name()
+            )));
+        }
+        _ => {}
+    }
+    let newly_a = signs_a && r.lead_a_signed.is_none();
+    let newly_b = signs_b && r.lead_b_signed.is_none();
+    if !newly_a && !newly_b {
+        return Err(StoreError::Conflict(format!(
+            "{} has signed swap #{id} already",
+            actor.login
+        )));
+    }
+    if newly_a {
+        r.lead_a_signed = Some(actor.login.clone());
+    }
+    if newly_b {
+        r.lead_b_signed = Some(actor.login.clone());
+    }
+    Ok(())
+}
+
+/// Both leads have signed: judges the swap again on the current version and, if every
+/// rule still holds, stores the swapped roster as the next version. Returns the conflict
+/// to answer when the new verdict rejects it (the record then says why).
+async fn apply_signed(
+    tx: &mut Transaction<'static, Sqlite>,
+    r: &mut SwapRecord,
+    state: &MonthState,
+    actor: &User,
+) -> Result<Option<String>> {
+    let id = r.id;
+    let changed = if state.version != r.judged_version {
+        format!(
+            " (judged on version {}, the roster is now version {})",
+            r.judged_version, state.version
+        )
+    } else {
+        String::new()
+    };
+    r.judged_version = state.version;
+    let why = match judge(state, &r.input()) {
+        Ok(outcome) if outcome.accepted => {
+            let after = outcome.roster.expect("an accepted swap carries its roster");
+            let v = insert_successor(
+                tx,
+                &r.month,
+                state.version,
+                &after,
+                &format!("swap #{id}"),
+                &actor.login,
+            )
+            .await?;
+            r.state = SwapState::Applied;
+            r.applied_version = Some(v);
+            r.violations = serde_json::json!([]);
+            return Ok(None);
+        }
+        Ok(outcome) => {
+            r.violations = serde_json::to_value(&outcome.violations).expect("serialisable");
+            format!(
+                "{} on version {}{changed}",
+                rules_broken(&outcome.violations),
+                state.version
+            )
+        }
+        Err(StoreError::BadRequest(m)) => format!("{m}{changed}"),
+        Err(e) => return Err(e),
+    };
+    r.state = SwapState::Rejected;
+    r.reason = Some(why.clone());
+    Ok(Some(format!("swap #{id} cannot be applied: {why}")))
 }

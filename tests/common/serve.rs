@@ -135,3 +135,50 @@ pub fn valid_swaps_where(
 pub fn valid_swaps(team: usize, limit: usize) -> Vec<(String, String, String)> {
     valid_swaps_where(team, limit, |_, _, _| true)
 }
+
+/// A database holding the tiny centre's December (8 staff), solved and published, with the
+/// four roles: a next month that solves in seconds.
+pub async fn tiny_world() -> (tempfile::TempDir, roster::store::Store, axum::Router) {
+    use roster::store::Role;
+    let dir = tempfile::tempdir().unwrap();
+    let store = roster::store::Store::open(&dir.path().join("roster.db"))
+        .await
+        .unwrap();
+    let toml = std::fs::read_to_string("scenarios/tiny.toml").unwrap();
+    store
+        .import_month(&toml, "scenarios/tiny.toml", "test")
+        .await
+        .unwrap();
+    let sc = roster::model::Scenario::load(std::path::Path::new("scenarios/tiny.toml")).unwrap();
+    let opts = roster::solve::SolveOptions {
+        time_limit: 60.0,
+        ..Default::default()
+    };
+    let solved = tokio::task::spawn_blocking(move || roster::solve::solve(&sc, &opts))
+        .await
+        .unwrap()
+        .unwrap();
+    let v = store
+        .add_draft(MONTH, &solved.roster, "test", "tiny")
+        .await
+        .unwrap();
+    let head = store
+        .add_user("head", Role::Head, None, PASSWORD, "test")
+        .await
+        .unwrap();
+    store
+        .add_user("S01", Role::Lead, Some("S01"), PASSWORD, "test")
+        .await
+        .unwrap();
+    store
+        .add_user("S07", Role::Agent, Some("S07"), PASSWORD, "test")
+        .await
+        .unwrap();
+    store
+        .add_user("planner", Role::Planner, None, PASSWORD, "test")
+        .await
+        .unwrap();
+    store.publish(MONTH, v, &head).await.unwrap();
+    let app = roster::server::app(store.clone()).await.unwrap();
+    (dir, store, app)
+}

@@ -118,7 +118,7 @@ pub fn month_grid(m: &MonthState, team: Option<&str>, mark: &[(String, NaiveDate
                                         @if marked { "▶" } (sc.shifts[*k].code)
                                     }
                                 },
-                                Cell::Leave => td.leave data-staff=(p.id) data-date=(date) { "假" },
+                                Cell::Leave => td.leave data-staff=(p.id) data-date=(date) data-marked[marked] { "假" },
                                 Cell::Off => td data-staff=(p.id) data-date=(date) { @if marked { "▶" } },
                             }
                         }

@@ -17,6 +17,7 @@ table.grid th.weekend { background: #eceff1; }
 table.grid tr.team th { background: #455a64; color: #fff; text-align: left; }
 td.leave { background: #c8c8c8; }
 td.cell a { color: inherit; text-decoration: none; display: block; }
+td[data-marked] { outline: 3px solid #d50000; outline-offset: -3px; }
 .ok { color: #1b5e20; } .bad { color: #b71c1c; }
 .why { font-size: 1.1em; padding: .6em; background: #fff3e0; border-left: 4px solid #e65100; }
 table.verdict td, table.verdict th, table.list td, table.list th { border-bottom: 1px solid #ddd; padding: 3px 8px; text-align: left; }
@@ -27,17 +28,23 @@ label { margin-right: 1em; }
 .charts svg { max-width: 100%; height: auto; display: block; margin-bottom: 1em; }
 "#;
 
+fn head(title: &str) -> Markup {
+    html! {
+        head {
+            meta charset="utf-8";
+            meta name="viewport" content="width=device-width, initial-scale=1";
+            title { (title) " · roster" }
+            style { (PreEscaped(STYLE)) }
+        }
+    }
+}
+
 /// A page with no user (login, errors).
 pub fn bare(title: &str, body: Markup) -> Markup {
     html! {
         (DOCTYPE)
         html lang="zh-CN" {
-            head {
-                meta charset="utf-8";
-                meta name="viewport" content="width=device-width, initial-scale=1";
-                title { (title) " · roster" }
-                style { (PreEscaped(STYLE)) }
-            }
+            (head(title))
             body { main { (body) } }
         }
     }
@@ -48,12 +55,7 @@ pub fn page(title: &str, user: &User, month: Option<&str>, csrf: &str, body: Mar
     html! {
         (DOCTYPE)
         html lang="zh-CN" {
-            head {
-                meta charset="utf-8";
-                meta name="viewport" content="width=device-width, initial-scale=1";
-                title { (title) " · roster" }
-                style { (PreEscaped(STYLE)) }
-            }
+            (head(title))
             body {
                 header {
                     strong { "排班 roster" }
@@ -64,6 +66,9 @@ pub fn page(title: &str, user: &User, month: Option<&str>, csrf: &str, body: Mar
                         }
                         a href={ "/months/" (m) "/requests" } { "Requests 申请" }
                         a href={ "/months/" (m) "/charts" } { "Charts 图表" }
+                        @if user.role == crate::store::Role::Head {
+                            a href={ "/months/" (m) "/next" } id="next-month" { "Next month 下月排班" }
+                        }
                     }
                     span { (user.login) " (" (user.role.name()) ")" }
                     form method="post" action="/logout" {

@@ -1,25 +1,29 @@
 //! Pages rendered on the server (maud), plain HTML forms, no JavaScript. Each handler calls
 //! the same store operations as the API; refusals come back as the store's words.
 
+pub mod charts;
+pub mod downloads;
 pub mod grid;
 pub mod layout;
+pub mod leave;
+pub mod next;
 pub mod requests;
 
 use super::AppState;
 use super::auth::{PageUser, csrf_token, end_session, start_session};
 use super::error::{ApiError, PageError};
 use crate::model::{Roster, Scenario};
-use crate::plot::{self, Format, Kind};
 use crate::solve::SolveOptions;
 use crate::store::months::month_key;
-use crate::store::{LeaveInput, MonthState, SwapInput, User};
+use crate::store::{MonthState, SwapInput, User};
 use crate::whatif::{self, SwapRequest};
 use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use maud::{Markup, PreEscaped, html};
+use axum_csrf::CsrfToken;
+use maud::{Markup, html};
 use serde::Deserialize;
 use tower_sessions::Session;
 
@@ -34,14 +38,27 @@ pub fn routes() -> axum::Router<AppState> {
         .route("/months/{month}/people/{staff}", get(person_page))
         .route("/months/{month}/cell", get(cell_page))
         .route("/months/{month}/swaps", post(propose_swap))
-        .route("/months/{month}/leave", post(propose_leave))
+        .route("/months/{month}/leave", post(leave::propose_leave))
         .route("/months/{month}/requests", get(requests_page))
-        .route("/months/{month}/charts", get(charts_page))
+        .route("/months/{month}/charts", get(charts::charts_page))
+        .route("/months/{month}/simulate", post(charts::start_simulation))
+        .route(
+            "/months/{month}/simulate/events",
+            get(charts::simulation_events),
+        )
+        .route("/months/{month}/download/{file}", get(downloads::download))
+        .route(
+            "/months/{month}/next",
+            get(next::next_page).post(next::start_next),
+        )
+        .route("/months/{month}/solve", get(next::solve_page))
+        .route("/months/{month}/solve/events", get(next::solve_events))
+        .route("/months/{month}/publish", post(next::publish))
         .route("/swaps/{id}", get(swap_page))
         .route("/swaps/{id}/accept", post(accept_swap))
         .route("/swaps/{id}/approve", post(approve_swap))
-        .route("/leave/{id}", get(leave_page))
-        .route("/leave/{id}/approve", post(approve_leave))
+        .route("/leave/{id}", get(leave::leave_page))
+        .route("/leave/{id}/approve", post(leave::approve_leave))
 }
 
 /// The repair run when the head approves leave: bounded, so a page answers in time.
@@ -56,15 +73,20 @@ fn html_page(m: Markup) -> Response {
     Html(m.into_string()).into_response()
 }
 
-async fn render(
-    session: &Session,
+/// A page for a logged-in user; the response (re)sets the CSRF cookie its forms rely on.
+fn render(
+    token: CsrfToken,
     user: &User,
     title: &str,
     month: Option<&str>,
     body: Markup,
 ) -> PageResult {
-    let csrf = csrf_token(session).await?;
-    Ok(html_page(layout::page(title, user, month, &csrf, body)))
+    let csrf = csrf_token(&token)?;
+    Ok((
+        token,
+        html_page(layout::page(title, user, month, &csrf, body)),
+    )
+        .into_response())
 }
 
 async fn home(State(st): State<AppState>, session: Session) -> PageResult {
@@ -143,7 +165,7 @@ struct GridQuery {
 async fn month_page(
     State(st): State<AppState>,
     PageUser(u): PageUser,
-    session: Session,
+    token: CsrfToken,
     Path(month): Path<String>,
     Query(q): Query<GridQuery>,
 ) -> PageResult {
@@ -161,15 +183,15 @@ async fn month_page(
             " · version 版本 " span id="version" { (m.version) }
         }
         (grid::month_grid(&m, team, &marked))
+        (downloads::links(&month))
     };
     render(
-        &session,
+        token,
         &u,
         &format!("{} {}", m.scenario.name, month),
         Some(&month),
         body,
     )
-    .await
 }
 
 /// The cells the latest applied swap changed, marked on the grid so a lead sees it land.
@@ -198,7 +220,7 @@ async fn last_swap_cells(
 async fn person_page(
     State(st): State<AppState>,
     PageUser(u): PageUser,
-    session: Session,
+    token: CsrfToken,
     Path((month, staff)): Path<(String, String)>,
 ) -> PageResult {
     let month = month_key(&month)?;
@@ -209,19 +231,18 @@ async fn person_page(
             format!("no staff {staff} in {month}"),
         )
     })?;
-    let csrf = csrf_token(&session).await?;
+    let csrf = csrf_token(&token)?;
     let body = html! {
         (grid::person_month(&m, i))
         (requests::leave_form(&m, &staff, &csrf))
     };
     render(
-        &session,
+        token,
         &u,
         &format!("{} {} · {month}", m.scenario.staff[i].label(), staff),
         Some(&month),
         body,
     )
-    .await
 }
 
 #[derive(Deserialize)]
@@ -233,31 +254,22 @@ struct CellQuery {
 async fn cell_page(
     State(st): State<AppState>,
     PageUser(u): PageUser,
-    session: Session,
+    token: CsrfToken,
     Path(month): Path<String>,
     Query(q): Query<CellQuery>,
 ) -> PageResult {
     let month = month_key(&month)?;
     let m = st.store.current(&month).await?;
-    let bad = |e: whatif::BadRequest| {
-        ApiError::new(
-            StatusCode::BAD_REQUEST,
-            format!("{}: {}", e.flag, e.message),
-        )
-    };
-    let a = whatif::staff_arg(&m.scenario, "staff", &q.staff).map_err(bad)?;
-    let d = whatif::date_in_month(&m.scenario, "date", &q.date).map_err(bad)?;
-    let list = whatif::candidates(&m.scenario, &m.roster, a, d).map_err(bad)?;
-    let csrf = csrf_token(&session).await?;
+    let (a, d, list) = super::api::candidates_of(&m, &q.staff, &q.date)?;
+    let csrf = csrf_token(&token)?;
     let body = requests::candidates(&m, &q.staff, d, &list, &csrf);
     render(
-        &session,
+        token,
         &u,
         &format!("{} {} · swap 换班", m.scenario.staff[a].label(), d),
         Some(&month),
         body,
     )
-    .await
 }
 
 #[derive(Deserialize)]
@@ -309,22 +321,21 @@ fn judge_now(m: &MonthState, r: &crate::store::SwapRecord) -> Option<whatif::Swa
 async fn swap_page(
     State(st): State<AppState>,
     PageUser(u): PageUser,
-    session: Session,
+    token: CsrfToken,
     Path(id): Path<i64>,
 ) -> PageResult {
     let r = st.store.swap(id).await?;
     let m = st.store.current(&r.month).await?;
-    let csrf = csrf_token(&session).await?;
+    let csrf = csrf_token(&token)?;
     let now = judge_now(&m, &r);
     let body = requests::swap_page(&m, &r, now.as_ref(), &u, &csrf);
     render(
-        &session,
+        token,
         &u,
         &format!("Swap 换班 #{id}"),
         Some(&r.month.clone()),
         body,
     )
-    .await
 }
 
 async fn accept_swap(
@@ -348,72 +359,10 @@ async fn approve_swap(
     Ok(Redirect::to(&format!("/swaps/{id}")).into_response())
 }
 
-#[derive(Deserialize)]
-struct LeaveForm {
-    staff: String,
-    from: String,
-    to: String,
-    kind: String,
-    #[serde(default)]
-    certificate: Option<String>,
-    #[serde(default)]
-    emergency: Option<String>,
-}
-
-async fn propose_leave(
-    State(st): State<AppState>,
-    PageUser(u): PageUser,
-    Path(month): Path<String>,
-    Form(f): Form<LeaveForm>,
-) -> PageResult {
-    let input = LeaveInput {
-        staff: f.staff,
-        from: f.from,
-        to: f.to,
-        kind: f.kind,
-        requested_at: None,
-        certificate: f.certificate.is_some(),
-        emergency: f.emergency.is_some(),
-    };
-    let (r, _) = st
-        .store
-        .propose_leave(&month_key(&month)?, &u, &input)
-        .await?;
-    Ok(Redirect::to(&format!("/leave/{}", r.id)).into_response())
-}
-
-async fn leave_page(
-    State(st): State<AppState>,
-    PageUser(u): PageUser,
-    session: Session,
-    Path(id): Path<i64>,
-) -> PageResult {
-    let r = st.store.leave_request(id).await?;
-    let csrf = csrf_token(&session).await?;
-    let body = requests::leave_page(&r, &u, &csrf);
-    render(
-        &session,
-        &u,
-        &format!("Leave 请假 #{id}"),
-        Some(&r.month.clone()),
-        body,
-    )
-    .await
-}
-
-async fn approve_leave(
-    State(st): State<AppState>,
-    PageUser(u): PageUser,
-    Path(id): Path<i64>,
-) -> PageResult {
-    st.store.approve_leave(id, &u, &repair_options()).await?;
-    Ok(Redirect::to(&format!("/leave/{id}")).into_response())
-}
-
 async fn requests_page(
     State(st): State<AppState>,
     PageUser(u): PageUser,
-    session: Session,
+    token: CsrfToken,
     Path(month): Path<String>,
 ) -> PageResult {
     let month = month_key(&month)?;
@@ -421,45 +370,10 @@ async fn requests_page(
     let leave = st.store.leave_requests(&month).await?;
     let body = requests::request_lists(&month, &swaps, &leave);
     render(
-        &session,
+        token,
         &u,
         &format!("Requests 申请 · {month}"),
         Some(&month),
         body,
     )
-    .await
-}
-
-async fn charts_page(
-    State(st): State<AppState>,
-    PageUser(u): PageUser,
-    session: Session,
-    Path(month): Path<String>,
-) -> PageResult {
-    let month = month_key(&month)?;
-    let m = st.store.current(&month).await?;
-    let mut svgs = Vec::new();
-    for kind in [Kind::Coverage, Kind::Fairness, Kind::Roster] {
-        let bytes =
-            plot::plot(&m.scenario, &m.roster, kind, None, None, Format::Svg).map_err(|e| {
-                ApiError::new(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    format!("{} chart: {e}", kind.name()),
-                )
-            })?;
-        svgs.push((kind.name(), String::from_utf8_lossy(&bytes).into_owned()));
-    }
-    let body = html! {
-        div.charts {
-            @for (name, svg) in &svgs { h2 { (name) } (PreEscaped(svg)) }
-        }
-    };
-    render(
-        &session,
-        &u,
-        &format!("Charts 图表 · {month}"),
-        Some(&month),
-        body,
-    )
-    .await
 }

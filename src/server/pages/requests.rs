@@ -3,7 +3,7 @@
 
 use super::layout::csrf_field;
 use crate::model::Scenario;
-use crate::store::{LeaveRecord, MonthState, Role, SwapRecord, SwapState, User};
+use crate::store::{LeaveRecord, MonthState, SwapRecord, SwapState, User};
 use crate::whatif::{self, Candidate, SwapOutcome};
 use chrono::NaiveDate;
 use maud::{Markup, html};
@@ -158,29 +158,6 @@ pub fn leave_form(m: &MonthState, staff: &str, csrf: &str) -> Markup {
     }
 }
 
-pub fn leave_page(r: &LeaveRecord, user: &User, csrf: &str) -> Markup {
-    let rules: Vec<(&'static str, &'static str)> = whatif::leave_rules()
-        .iter()
-        .map(|r| (r.id().as_str(), r.summary()))
-        .collect();
-    let approver_role = (r.approver == "dept_head").then_some(Role::Head);
-    html! {
-        p id="leave-state" { "State 状态: " strong { (r.state.name()) } " · judged on version " (r.judged_version)
-            @if let Some(v) = r.applied_version { " · applied as version " (v) } }
-        p { (r.staff) " " (r.kind) " " (r.from) " … " (r.to) " · asked " (r.requested_at)
-            " · goes to 审批人: " strong { (r.approver) } " (LEAVE-APPROVER)" }
-        @if let Some(why) = &r.reason { p.why { (why) } }
-        (verdict(&rules, &r.violations))
-        @if r.state == crate::store::LeaveState::Proposed && approver_role == Some(user.role) {
-            form method="post" action={ "/leave/" (r.id) "/approve" } { (csrf_field(csrf)) button id="approve-leave" { "Approve and repair 批准并调整排班" } }
-        }
-        @if r.state == crate::store::LeaveState::Proposed && approver_role.is_none() {
-            p { "Leave over one day goes to the centre director, who has no account here." }
-        }
-        p { a href={ "/months/" (r.month) } { "Back to the month 返回月表" } }
-    }
-}
-
 pub fn request_lists(month: &str, swaps: &[SwapRecord], leave: &[LeaveRecord]) -> Markup {
     html! {
         h2 { "Swaps 换班" }
@@ -199,6 +176,6 @@ pub fn request_lists(month: &str, swaps: &[SwapRecord], leave: &[LeaveRecord]) -
                      td { (l.kind) } td { (l.approver) } td { (l.state.name()) } }
             }
         }
-        p { a href={ "/api/months/" (month) "/roster" } { "Download the roster JSON 下载" } }
+        (super::downloads::links(month))
     }
 }

@@ -1,0 +1,79 @@
+//! Issue 14's generated months (`scripts/make_scenarios.py --staff N --seed S --out F`): every
+//! month the generator writes loads, the solver's roster for it passes `roster check`, and
+//! the same size and seed give the same bytes. Small sizes only (45 and 90 staff, two seeds
+//! each); the study itself (`scripts/scaling_study.py`) runs the large ones. No test asserts
+//! a time: the limit only keeps the run short, and any roster, proven or not, must be valid.
+
+use crate::common;
+
+use assert_cmd::Command;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// Far above the solve's own limit: a run still going then has ignored it.
+const HANG: Duration = Duration::from_secs(180);
+
+/// Runs the generator; python3 is required (a missing interpreter fails the test, it does
+/// not skip it).
+fn generate(staff: u32, seed: u32, out: &Path) {
+    let res = std::process::Command::new("python3")
+        .arg(common::root().join("scripts/make_scenarios.py"))
+        .args(["--staff", &staff.to_string(), "--seed", &seed.to_string()])
+        .arg("--out")
+        .arg(out)
+        .output()
+        .expect("python3 must be installed to run the scenario generator");
+    assert!(
+        res.status.success(),
+        "generator failed for {staff} staff, seed {seed}: {}",
+        String::from_utf8_lossy(&res.stderr)
+    );
+}
+
+fn generated(dir: &Path, staff: u32, seed: u32) -> PathBuf {
+    let path = dir.join(format!("gen-{staff}-{seed}.toml"));
+    generate(staff, seed, &path);
+    path
+}
+
+#[test]
+fn every_generated_month_loads_and_its_solved_roster_passes_check() {
+    let dir = tempfile::tempdir().unwrap();
+    for staff in [45, 90] {
+        for seed in [1, 2] {
+            let scenario = generated(dir.path(), staff, seed);
+            let sc = roster::model::Scenario::load(&scenario)
+                .unwrap_or_else(|e| panic!("{staff} staff, seed {seed}: {e}"));
+            assert_eq!(sc.staff.len(), staff as usize);
+            let out = dir.path().join(format!("gen-{staff}-{seed}.roster.json"));
+            let res = Command::cargo_bin("roster")
+                .unwrap()
+                .arg("solve")
+                .arg(&scenario)
+                .arg("--out")
+                .arg(&out)
+                .args(["--time-limit", "10"])
+                .timeout(HANG)
+                .output()
+                .unwrap();
+            assert_eq!(
+                res.status.code(),
+                Some(0),
+                "{staff} staff, seed {seed}: {}",
+                String::from_utf8_lossy(&res.stderr)
+            );
+            common::assert_check_passes(&scenario, &out);
+        }
+    }
+}
+
+#[test]
+fn the_same_size_and_seed_give_the_same_month_and_other_seeds_another() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = std::fs::read(generated(dir.path(), 45, 7)).unwrap();
+    let again_path = dir.path().join("again.toml");
+    generate(45, 7, &again_path);
+    assert_eq!(first, std::fs::read(&again_path).unwrap());
+    let other = std::fs::read(generated(dir.path(), 45, 8)).unwrap();
+    assert_ne!(first, other, "seed 8 drew the same month as seed 7");
+}
