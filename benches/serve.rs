@@ -8,6 +8,8 @@
 //! The targets (page loads under 100 ms, swap verdicts under 50 ms) are measured
 //! here, never asserted in a test. `examples/serve_load.rs` is the load run over TCP.
 
+#[path = "support/cookies.rs"]
+mod cookies;
 #[path = "support/serve_world.rs"]
 mod serve_world;
 
@@ -29,10 +31,7 @@ struct Session {
 async fn call(app: &Router, req: Request<Body>) -> (StatusCode, Vec<u8>, Option<String>) {
     let res = app.clone().oneshot(req).await.unwrap();
     let status = res.status();
-    let cookie = res
-        .headers()
-        .get(header::SET_COOKIE)
-        .map(|c| c.to_str().unwrap().split(';').next().unwrap().to_owned());
+    let cookie = cookies::cookie_header(res.headers());
     let body = res.into_body().collect().await.unwrap().to_bytes().to_vec();
     (status, body, cookie)
 }

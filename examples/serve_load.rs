@@ -9,6 +9,8 @@
 //! The server is target/<profile>/roster beside this example; the database is a fresh one
 //! in a temporary directory, made as `benches/serve.rs` makes it.
 
+#[path = "../benches/support/cookies.rs"]
+mod cookies;
 #[path = "../benches/support/serve_world.rs"]
 mod serve_world;
 
@@ -42,11 +44,7 @@ async fn send(
 ) -> Result<(u16, Bytes, Option<String>), String> {
     let res = http.request(req).await.map_err(|e| e.to_string())?;
     let status = res.status().as_u16();
-    let cookie = res
-        .headers()
-        .get(header::SET_COOKIE)
-        .and_then(|c| c.to_str().ok())
-        .map(|c| c.split(';').next().unwrap_or_default().to_owned());
+    let cookie = cookies::cookie_header(res.headers());
     let body = res.into_body().collect().await.map_err(|e| e.to_string())?;
     Ok((status, body.to_bytes(), cookie))
 }

@@ -62,11 +62,7 @@ async fn post(
         .map_err(|e| e.to_string())?;
     let res = http.request(req).await.map_err(|e| e.to_string())?;
     let status = res.status().as_u16();
-    let cookie = res
-        .headers()
-        .get(header::SET_COOKIE)
-        .and_then(|c| c.to_str().ok())
-        .map(|c| c.split(';').next().unwrap_or_default().to_owned());
+    let cookie = crate::common::cookies::cookie_header(res.headers());
     let bytes = res
         .into_body()
         .collect()

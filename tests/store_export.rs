@@ -50,8 +50,7 @@ async fn api_roster(app: &Router, login: &str) -> Value {
         .unwrap();
     let (status, headers, body) = send(app, req).await;
     assert_eq!(status, StatusCode::OK, "{body}");
-    let cookie = headers[header::SET_COOKIE].to_str().unwrap();
-    let cookie = cookie.split(';').next().unwrap().to_owned();
+    let cookie = crate::common::cookies::cookie_header(&headers).expect("login cookies");
     let req = Request::builder()
         .uri(format!("/api/months/{MONTH}/roster"))
         .header(header::COOKIE, cookie)

@@ -80,6 +80,8 @@ pub fn assert_check_passes(scenario: &Path, roster: &Path) {
         String::from_utf8_lossy(&check.stdout)
     );
 }
+#[path = "../../benches/support/cookies.rs"]
+pub mod cookies;
 pub mod plot;
 pub mod serve;
 pub mod whatif;
