@@ -2,7 +2,7 @@
 //! and the objective computed from its definition. It shares no code with the MIP, so a
 //! roster the model returns is judged by a second reading of the rules.
 
-use super::instance::{Assignment, Instance};
+use super::instance::{Assignment, Instance, Staff};
 use serde::Serialize;
 
 /// Which hard constraint, numbered as in the benchmark's description.
@@ -71,7 +71,8 @@ impl Breakdown {
     }
 }
 
-/// Every hard constraint the roster breaks; empty when it is feasible.
+/// Every hard constraint the roster breaks; empty when it is feasible. Numbers in the
+/// comments are the hard constraints of the benchmark's SOURCE.md.
 pub fn check(inst: &Instance, roster: &Assignment) -> Vec<Violation> {
     let mut out = Vec::new();
     let h = inst.horizon;
@@ -86,136 +87,160 @@ pub fn check(inst: &Instance, roster: &Assignment) -> Vec<Violation> {
     }
     for (e, s) in inst.staff.iter().enumerate() {
         let row = &roster[e];
-        let mut push = |rule, day, detail: String| {
-            out.push(Violation {
-                rule,
-                staff: s.id.clone(),
-                day,
-                detail,
-            })
-        };
+        let mut found = Found::new();
         if row.len() != h || row.iter().flatten().any(|&k| k >= inst.shifts.len()) {
-            push(
+            found.push((
                 HardRule::Shape,
                 None,
                 format!(
                     "{} days for a horizon of {h}, or an unknown shift",
                     row.len()
                 ),
-            );
-            continue;
+            ));
+        } else {
+            successions(inst, row, &mut found);
+            totals(inst, s, row, &mut found);
+            runs(s, row, &mut found);
+            weekends_and_days_off(inst, e, s, row, &mut found);
         }
-        // 2: the day after the horizon is off, so only pairs inside it are checked.
-        for d in 0..h.saturating_sub(1) {
-            if let (Some(a), Some(b)) = (row[d], row[d + 1])
-                && inst.shifts[a].forbidden_next.contains(&b)
-            {
-                push(
-                    HardRule::Succession,
-                    Some(d),
-                    format!("{} followed by {}", inst.shifts[a].id, inst.shifts[b].id),
-                );
-            }
-        }
-        // 3
-        for (k, shift) in inst.shifts.iter().enumerate() {
-            let n = row.iter().filter(|&&x| x == Some(k)).count() as u64;
-            if n > u64::from(s.max_shifts[k]) {
-                push(
-                    HardRule::MaxShifts,
-                    None,
-                    format!("{n} {} shifts, at most {}", shift.id, s.max_shifts[k]),
-                );
-            }
-        }
-        // 4
-        let minutes: u64 = row
-            .iter()
-            .flatten()
-            .map(|&k| u64::from(inst.shifts[k].minutes))
-            .sum();
-        if minutes > u64::from(s.max_total_minutes) {
-            push(
-                HardRule::MaxMinutes,
-                None,
-                format!("{minutes} minutes, at most {}", s.max_total_minutes),
-            );
-        }
-        if minutes < u64::from(s.min_total_minutes) {
-            push(
-                HardRule::MinMinutes,
-                None,
-                format!("{minutes} minutes, at least {}", s.min_total_minutes),
-            );
-        }
-        // 5, 6, 7: blocks of equal working state.
-        let mut start = 0;
-        while start < h {
-            let working = row[start].is_some();
-            let mut end = start;
-            while end + 1 < h && row[end + 1].is_some() == working {
-                end += 1;
-            }
-            let len = (end - start + 1) as u32;
-            // Outside the horizon: days off for the maximum, unlimited work or rest for the
-            // minimums, so a block touching an edge is never too short.
-            let inner = start > 0 && end + 1 < h;
-            if working {
-                if len > s.max_consecutive_shifts {
-                    push(
-                        HardRule::MaxConsecutiveShifts,
-                        Some(start),
-                        format!(
-                            "{len} working days in a row, at most {}",
-                            s.max_consecutive_shifts
-                        ),
-                    );
-                }
-                if inner && len < s.min_consecutive_shifts {
-                    push(
-                        HardRule::MinConsecutiveShifts,
-                        Some(start),
-                        format!(
-                            "{len} working days in a row, at least {}",
-                            s.min_consecutive_shifts
-                        ),
-                    );
-                }
-            } else if inner && len < s.min_consecutive_days_off {
-                push(
-                    HardRule::MinConsecutiveDaysOff,
-                    Some(start),
-                    format!(
-                        "{len} days off in a row, at least {}",
-                        s.min_consecutive_days_off
-                    ),
-                );
-            }
-            start = end + 1;
-        }
-        // 8: a weekend is worked when either of its days is.
-        let weekends = (0..h.div_ceil(7))
-            .filter(|w| {
-                [7 * w + 5, 7 * w + 6]
-                    .iter()
-                    .any(|&d| d < h && row[d].is_some())
-            })
-            .count() as u64;
-        if weekends > u64::from(s.max_weekends) {
-            push(
-                HardRule::MaxWeekends,
-                None,
-                format!("{weekends} weekends worked, at most {}", s.max_weekends),
-            );
-        }
-        // 9
-        for (d, off) in inst.days_off[e].iter().enumerate() {
-            if *off && row[d].is_some() {
-                push(HardRule::DayOff, Some(d), "works on a day off".into());
-            }
-        }
+        out.extend(found.into_iter().map(|(rule, day, detail)| Violation {
+            rule,
+            staff: s.id.clone(),
+            day,
+            detail,
+        }));
     }
     out
+}
+
+/// One person's broken rules: the rule, the day it starts (if one), what is wrong.
+type Found = Vec<(HardRule, Option<usize>, String)>;
+
+/// 2: the day after the horizon is off, so only pairs inside it are checked.
+fn successions(inst: &Instance, row: &[Option<usize>], found: &mut Found) {
+    for d in 0..inst.horizon.saturating_sub(1) {
+        if let (Some(a), Some(b)) = (row[d], row[d + 1])
+            && inst.shifts[a].forbidden_next.contains(&b)
+        {
+            found.push((
+                HardRule::Succession,
+                Some(d),
+                format!("{} followed by {}", inst.shifts[a].id, inst.shifts[b].id),
+            ));
+        }
+    }
+}
+
+/// 3 and 4: shifts of each type, and minutes in all.
+fn totals(inst: &Instance, s: &Staff, row: &[Option<usize>], found: &mut Found) {
+    for (k, shift) in inst.shifts.iter().enumerate() {
+        let n = row.iter().filter(|&&x| x == Some(k)).count() as u64;
+        if n > u64::from(s.max_shifts[k]) {
+            found.push((
+                HardRule::MaxShifts,
+                None,
+                format!("{n} {} shifts, at most {}", shift.id, s.max_shifts[k]),
+            ));
+        }
+    }
+    let minutes: u64 = row
+        .iter()
+        .flatten()
+        .map(|&k| u64::from(inst.shifts[k].minutes))
+        .sum();
+    if minutes > u64::from(s.max_total_minutes) {
+        found.push((
+            HardRule::MaxMinutes,
+            None,
+            format!("{minutes} minutes, at most {}", s.max_total_minutes),
+        ));
+    }
+    if minutes < u64::from(s.min_total_minutes) {
+        found.push((
+            HardRule::MinMinutes,
+            None,
+            format!("{minutes} minutes, at least {}", s.min_total_minutes),
+        ));
+    }
+}
+
+/// 5, 6, 7: blocks of equal working state.
+fn runs(s: &Staff, row: &[Option<usize>], found: &mut Found) {
+    let h = row.len();
+    let mut start = 0;
+    while start < h {
+        let working = row[start].is_some();
+        let mut end = start;
+        while end + 1 < h && row[end + 1].is_some() == working {
+            end += 1;
+        }
+        let len = (end - start + 1) as u32;
+        // Outside the horizon: days off for the maximum, unlimited work or rest for the
+        // minimums, so a block touching an edge is never too short.
+        let inner = start > 0 && end + 1 < h;
+        if working {
+            if len > s.max_consecutive_shifts {
+                found.push((
+                    HardRule::MaxConsecutiveShifts,
+                    Some(start),
+                    format!(
+                        "{len} working days in a row, at most {}",
+                        s.max_consecutive_shifts
+                    ),
+                ));
+            }
+            if inner && len < s.min_consecutive_shifts {
+                found.push((
+                    HardRule::MinConsecutiveShifts,
+                    Some(start),
+                    format!(
+                        "{len} working days in a row, at least {}",
+                        s.min_consecutive_shifts
+                    ),
+                ));
+            }
+        } else if inner && len < s.min_consecutive_days_off {
+            found.push((
+                HardRule::MinConsecutiveDaysOff,
+                Some(start),
+                format!(
+                    "{len} days off in a row, at least {}",
+                    s.min_consecutive_days_off
+                ),
+            ));
+        }
+        start = end + 1;
+    }
+}
+
+/// 8: a weekend is worked when either of its days is; 9: days off.
+fn weekends_and_days_off(
+    inst: &Instance,
+    e: usize,
+    s: &Staff,
+    row: &[Option<usize>],
+    found: &mut Found,
+) {
+    let h = inst.horizon;
+    let weekends = (0..h.div_ceil(7))
+        .filter(|w| {
+            [7 * w + 5, 7 * w + 6]
+                .iter()
+                .any(|&d| d < h && row[d].is_some())
+        })
+        .count() as u64;
+    if weekends > u64::from(s.max_weekends) {
+        found.push((
+            HardRule::MaxWeekends,
+            None,
+            format!("{weekends} weekends worked, at most {}", s.max_weekends),
+        ));
+    }
+    for (d, off) in inst.days_off[e].iter().enumerate() {
+        if *off && row[d].is_some() {
+            found.push((HardRule::DayOff, Some(d), "works on a day off".into()));
+        }
+    }
 }
 
 /// The objective of a roster of the right shape (see `check`), by term.

@@ -113,253 +113,21 @@ impl Instance {
         Instance::parse(&text, path)
     }
 
-    /// Parses the text of an instance; `path` only names the file in errors.
+    /// Parses the text of an instance; `path` only names the file in errors. Sections come
+    /// in any order; each is read after those whose IDs it names.
     pub fn parse(text: &str, path: &Path) -> Result<Instance, NrpError> {
-        let err = |line: usize, fault: String| NrpError::Input {
-            path: path.to_path_buf(),
-            line,
-            fault,
-        };
-        // Lines of each section, with their line numbers, in file order.
-        let mut sections: Vec<(Section, Vec<(usize, &str)>)> = Vec::new();
-        let mut seen: Vec<Section> = Vec::new();
-        for (i, raw) in text.lines().enumerate() {
-            let line_no = i + 1;
-            let line = raw.trim_end_matches('\r').trim();
-            if line.is_empty() || line.starts_with('#') {
-                continue;
-            }
-            if line.starts_with("SECTION_") {
-                let section = Section::from_header(line)
-                    .ok_or_else(|| err(line_no, format!("unknown section {line}")))?;
-                if seen.contains(&section) {
-                    return Err(err(line_no, format!("{line} appears twice")));
-                }
-                seen.push(section);
-                sections.push((section, Vec::new()));
-                continue;
-            }
-            match sections.last_mut() {
-                Some((_, lines)) => lines.push((line_no, line)),
-                None => {
-                    return Err(err(
-                        line_no,
-                        format!("data before any SECTION_ header: {line}"),
-                    ));
-                }
-            }
-        }
-        let lines_of = |s: Section| -> &[(usize, &str)] {
-            sections
-                .iter()
-                .find(|(k, _)| *k == s)
-                .map_or(&[], |(_, l)| l.as_slice())
-        };
-        let need = |s: Section, name: &str| -> Result<(), NrpError> {
-            if seen.contains(&s) {
-                Ok(())
-            } else {
-                Err(NrpError::File {
-                    path: path.to_path_buf(),
-                    fault: format!("no {name} section"),
-                })
-            }
-        };
-        need(Section::Horizon, "SECTION_HORIZON")?;
-        need(Section::Shifts, "SECTION_SHIFTS")?;
-        need(Section::Staff, "SECTION_STAFF")?;
-        need(Section::Cover, "SECTION_COVER")?;
-
-        // Horizon.
-        let horizon_lines = lines_of(Section::Horizon);
-        let horizon = match horizon_lines {
-            [(n, l)] => {
-                let h: usize = number(l, "the horizon").map_err(|f| err(*n, f))?;
-                if h == 0 {
-                    return Err(err(*n, "the horizon must be at least one day".into()));
-                }
-                h
-            }
-            [] => {
-                return Err(NrpError::File {
-                    path: path.to_path_buf(),
-                    fault: "SECTION_HORIZON holds no number of days".into(),
-                });
-            }
-            [_, (n, l), ..] => {
-                return Err(err(
-                    *n,
-                    format!("SECTION_HORIZON holds one number; extra line {l}"),
-                ));
-            }
-        };
-
-        // Shifts: IDs first, then the forbidden successions, which may name later shifts.
-        let shift_lines = lines_of(Section::Shifts);
-        let mut shift_index: HashMap<&str, usize> = HashMap::new();
-        let mut shift_fields = Vec::new();
-        for &(n, l) in shift_lines {
-            let f = fields(l, 3, "ShiftID,Minutes,Forbidden").map_err(|e| err(n, e))?;
-            let id = identifier(f[0], "shift ID").map_err(|e| err(n, e))?;
-            if shift_index.insert(id, shift_fields.len()).is_some() {
-                return Err(err(n, format!("shift {id} is defined twice")));
-            }
-            shift_fields.push((n, f));
-        }
-        if shift_fields.is_empty() {
-            return Err(NrpError::File {
-                path: path.to_path_buf(),
-                fault: "SECTION_SHIFTS defines no shift".into(),
-            });
-        }
-        let shift_of = |n: usize, id: &str| -> Result<usize, NrpError> {
-            shift_index
-                .get(id)
-                .copied()
-                .ok_or_else(|| err(n, format!("unknown shift {id}")))
-        };
-        let mut shifts = Vec::new();
-        for (n, f) in &shift_fields {
-            let minutes: u32 = number(f[1], "Minutes").map_err(|e| err(*n, e))?;
-            let mut forbidden_next = Vec::new();
-            for id in f[2].split('|').map(str::trim).filter(|s| !s.is_empty()) {
-                forbidden_next.push(shift_of(*n, id)?);
-            }
-            shifts.push(ShiftType {
-                id: f[0].to_string(),
-                minutes,
-                forbidden_next,
-            });
-        }
-
-        // Staff.
-        let mut staff_index: HashMap<&str, usize> = HashMap::new();
-        let mut staff = Vec::new();
-        for &(n, l) in lines_of(Section::Staff) {
-            let f = fields(
-                l,
-                8,
-                "ID,MaxShifts,MaxTotalMinutes,MinTotalMinutes,MaxConsecutiveShifts,\
-                 MinConsecutiveShifts,MinConsecutiveDaysOff,MaxWeekends",
-            )
-            .map_err(|e| err(n, e))?;
-            let id = identifier(f[0], "staff ID").map_err(|e| err(n, e))?;
-            if staff_index.insert(id, staff.len()).is_some() {
-                return Err(err(n, format!("staff {id} is defined twice")));
-            }
-            // A type the contract does not name is not limited by it.
-            let mut max_shifts = vec![u32::MAX; shifts.len()];
-            for pair in f[1].split('|').map(str::trim).filter(|s| !s.is_empty()) {
-                let (sid, limit) = pair.split_once('=').ok_or_else(|| {
-                    err(n, format!("MaxShifts entry {pair} is not ShiftID=limit"))
-                })?;
-                let k = shift_of(n, sid.trim())?;
-                max_shifts[k] = number(limit, "a MaxShifts limit").map_err(|e| err(n, e))?;
-            }
-            let num = |i: usize, what: &str| number::<u32>(f[i], what).map_err(|e| err(n, e));
-            let s = Staff {
-                id: id.to_string(),
-                max_shifts,
-                max_total_minutes: num(2, "MaxTotalMinutes")?,
-                min_total_minutes: num(3, "MinTotalMinutes")?,
-                max_consecutive_shifts: num(4, "MaxConsecutiveShifts")?,
-                min_consecutive_shifts: num(5, "MinConsecutiveShifts")?,
-                min_consecutive_days_off: num(6, "MinConsecutiveDaysOff")?,
-                max_weekends: num(7, "MaxWeekends")?,
-            };
-            if s.min_total_minutes > s.max_total_minutes {
-                return Err(err(
-                    n,
-                    format!(
-                        "MinTotalMinutes {} is above MaxTotalMinutes {}",
-                        s.min_total_minutes, s.max_total_minutes
-                    ),
-                ));
-            }
-            staff.push(s);
-        }
-        if staff.is_empty() {
-            return Err(NrpError::File {
-                path: path.to_path_buf(),
-                fault: "SECTION_STAFF defines no one".into(),
-            });
-        }
-        let staff_of = |n: usize, id: &str| -> Result<usize, NrpError> {
-            staff_index
-                .get(id)
-                .copied()
-                .ok_or_else(|| err(n, format!("unknown staff {id}")))
-        };
-        let day_of = |n: usize, s: &str| -> Result<usize, NrpError> {
-            let d: usize = number(s, "a day").map_err(|e| err(n, e))?;
-            if d >= horizon {
-                return Err(err(
-                    n,
-                    format!("day {d} is outside the horizon of {horizon} days (0..{horizon})"),
-                ));
-            }
-            Ok(d)
-        };
-
-        // Days off.
-        let mut days_off = vec![vec![false; horizon]; staff.len()];
-        for &(n, l) in lines_of(Section::DaysOff) {
-            let f: Vec<&str> = l.split(',').map(str::trim).collect();
-            let e = staff_of(n, f[0])?;
-            for d in f[1..].iter().filter(|s| !s.is_empty()) {
-                days_off[e][day_of(n, d)?] = true;
-            }
-        }
-
-        // Requests.
-        let requests = |section: Section| -> Result<Vec<Request>, NrpError> {
-            let mut out = Vec::new();
-            for &(n, l) in lines_of(section) {
-                let f = fields(l, 4, "EmployeeID,Day,ShiftID,Weight").map_err(|e| err(n, e))?;
-                out.push(Request {
-                    staff: staff_of(n, f[0])?,
-                    day: day_of(n, f[1])?,
-                    shift: shift_of(n, f[2])?,
-                    weight: number(f[3], "Weight").map_err(|e| err(n, e))?,
-                });
-            }
-            Ok(out)
-        };
-        let shift_on = requests(Section::ShiftOn)?;
-        let shift_off = requests(Section::ShiftOff)?;
-
-        // Cover.
-        let mut cover = Vec::new();
-        let mut covered = vec![vec![false; shifts.len()]; horizon];
-        for &(n, l) in lines_of(Section::Cover) {
-            let f = fields(l, 5, "Day,ShiftID,Requirement,UnderWeight,OverWeight")
-                .map_err(|e| err(n, e))?;
-            let c = Cover {
-                day: day_of(n, f[0])?,
-                shift: shift_of(n, f[1])?,
-                requirement: number(f[2], "Requirement").map_err(|e| err(n, e))?,
-                under_weight: number(f[3], "UnderWeight").map_err(|e| err(n, e))?,
-                over_weight: number(f[4], "OverWeight").map_err(|e| err(n, e))?,
-            };
-            if std::mem::replace(&mut covered[c.day][c.shift], true) {
-                return Err(err(
-                    n,
-                    format!(
-                        "a second cover row for day {} shift {}",
-                        c.day, shifts[c.shift].id
-                    ),
-                ));
-            }
-            cover.push(c);
-        }
+        let mut r = Reader::split(text, path)?;
+        r.read_horizon()?;
+        let shifts = r.read_shifts()?;
+        let staff = r.read_staff(shifts.len())?;
         Ok(Instance {
-            horizon,
+            horizon: r.horizon,
+            days_off: r.read_days_off(staff.len())?,
+            shift_on: r.read_requests(Section::ShiftOn)?,
+            shift_off: r.read_requests(Section::ShiftOff)?,
+            cover: r.read_cover(&shifts)?,
             shifts,
             staff,
-            days_off,
-            shift_on,
-            shift_off,
-            cover,
         })
     }
 
@@ -434,6 +202,264 @@ impl Instance {
             out.push('\n');
         }
         out
+    }
+}
+
+/// An instance being read: each section's lines (with their line numbers), and the shift
+/// and staff IDs read so far, which later sections name.
+struct Reader<'a> {
+    path: &'a Path,
+    sections: Vec<(Section, Vec<(usize, &'a str)>)>,
+    shift_index: HashMap<&'a str, usize>,
+    staff_index: HashMap<&'a str, usize>,
+    horizon: usize,
+}
+
+impl<'a> Reader<'a> {
+    /// Splits the text into its sections; every section the objective needs must be there.
+    fn split(text: &'a str, path: &'a Path) -> Result<Reader<'a>, NrpError> {
+        let mut r = Reader {
+            path,
+            sections: Vec::new(),
+            shift_index: HashMap::new(),
+            staff_index: HashMap::new(),
+            horizon: 0,
+        };
+        for (i, raw) in text.lines().enumerate() {
+            let line_no = i + 1;
+            let line = raw.trim_end_matches('\r').trim();
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            if line.starts_with("SECTION_") {
+                let section = Section::from_header(line)
+                    .ok_or_else(|| r.err(line_no, format!("unknown section {line}")))?;
+                if r.sections.iter().any(|(k, _)| *k == section) {
+                    return Err(r.err(line_no, format!("{line} appears twice")));
+                }
+                r.sections.push((section, Vec::new()));
+                continue;
+            }
+            match r.sections.last_mut() {
+                Some((_, lines)) => lines.push((line_no, line)),
+                None => {
+                    return Err(r.err(line_no, format!("data before any SECTION_ header: {line}")));
+                }
+            }
+        }
+        for (s, name) in [
+            (Section::Horizon, "SECTION_HORIZON"),
+            (Section::Shifts, "SECTION_SHIFTS"),
+            (Section::Staff, "SECTION_STAFF"),
+            (Section::Cover, "SECTION_COVER"),
+        ] {
+            if !r.sections.iter().any(|(k, _)| *k == s) {
+                return Err(r.file_err(format!("no {name} section")));
+            }
+        }
+        Ok(r)
+    }
+
+    fn err(&self, line: usize, fault: String) -> NrpError {
+        NrpError::Input {
+            path: self.path.to_path_buf(),
+            line,
+            fault,
+        }
+    }
+
+    fn file_err(&self, fault: impl Into<String>) -> NrpError {
+        NrpError::File {
+            path: self.path.to_path_buf(),
+            fault: fault.into(),
+        }
+    }
+
+    fn lines_of(&self, s: Section) -> Vec<(usize, &'a str)> {
+        self.sections
+            .iter()
+            .find(|(k, _)| *k == s)
+            .map_or_else(Vec::new, |(_, l)| l.clone())
+    }
+
+    fn read_horizon(&mut self) -> Result<(), NrpError> {
+        self.horizon = match self.lines_of(Section::Horizon).as_slice() {
+            [(n, l)] => {
+                let h: usize = number(l, "the horizon").map_err(|f| self.err(*n, f))?;
+                if h == 0 {
+                    return Err(self.err(*n, "the horizon must be at least one day".into()));
+                }
+                h
+            }
+            [] => return Err(self.file_err("SECTION_HORIZON holds no number of days")),
+            [_, (n, l), ..] => {
+                return Err(self.err(
+                    *n,
+                    format!("SECTION_HORIZON holds one number; extra line {l}"),
+                ));
+            }
+        };
+        Ok(())
+    }
+
+    /// IDs first, then the forbidden successions, which may name later shifts.
+    fn read_shifts(&mut self) -> Result<Vec<ShiftType>, NrpError> {
+        let mut shift_fields = Vec::new();
+        for (n, l) in self.lines_of(Section::Shifts) {
+            let f = fields(l, 3, "ShiftID,Minutes,Forbidden").map_err(|e| self.err(n, e))?;
+            let id = identifier(f[0], "shift ID").map_err(|e| self.err(n, e))?;
+            if self.shift_index.insert(id, shift_fields.len()).is_some() {
+                return Err(self.err(n, format!("shift {id} is defined twice")));
+            }
+            shift_fields.push((n, f));
+        }
+        if shift_fields.is_empty() {
+            return Err(self.file_err("SECTION_SHIFTS defines no shift"));
+        }
+        let mut shifts = Vec::new();
+        for (n, f) in &shift_fields {
+            let minutes: u32 = number(f[1], "Minutes").map_err(|e| self.err(*n, e))?;
+            let mut forbidden_next = Vec::new();
+            for id in f[2].split('|').map(str::trim).filter(|s| !s.is_empty()) {
+                forbidden_next.push(self.shift_of(*n, id)?);
+            }
+            shifts.push(ShiftType {
+                id: f[0].to_string(),
+                minutes,
+                forbidden_next,
+            });
+        }
+        Ok(shifts)
+    }
+
+    fn read_staff(&mut self, shift_types: usize) -> Result<Vec<Staff>, NrpError> {
+        let mut staff = Vec::new();
+        for (n, l) in self.lines_of(Section::Staff) {
+            let f = fields(
+                l,
+                8,
+                "ID,MaxShifts,MaxTotalMinutes,MinTotalMinutes,MaxConsecutiveShifts,\
+                 MinConsecutiveShifts,MinConsecutiveDaysOff,MaxWeekends",
+            )
+            .map_err(|e| self.err(n, e))?;
+            let id = identifier(f[0], "staff ID").map_err(|e| self.err(n, e))?;
+            if self.staff_index.insert(id, staff.len()).is_some() {
+                return Err(self.err(n, format!("staff {id} is defined twice")));
+            }
+            // A type the contract does not name is not limited by it.
+            let mut max_shifts = vec![u32::MAX; shift_types];
+            for pair in f[1].split('|').map(str::trim).filter(|s| !s.is_empty()) {
+                let (sid, limit) = pair.split_once('=').ok_or_else(|| {
+                    self.err(n, format!("MaxShifts entry {pair} is not ShiftID=limit"))
+                })?;
+                let k = self.shift_of(n, sid.trim())?;
+                max_shifts[k] = number(limit, "a MaxShifts limit").map_err(|e| self.err(n, e))?;
+            }
+            let num = |i: usize, what: &str| number::<u32>(f[i], what).map_err(|e| self.err(n, e));
+            let s = Staff {
+                id: id.to_string(),
+                max_shifts,
+                max_total_minutes: num(2, "MaxTotalMinutes")?,
+                min_total_minutes: num(3, "MinTotalMinutes")?,
+                max_consecutive_shifts: num(4, "MaxConsecutiveShifts")?,
+                min_consecutive_shifts: num(5, "MinConsecutiveShifts")?,
+                min_consecutive_days_off: num(6, "MinConsecutiveDaysOff")?,
+                max_weekends: num(7, "MaxWeekends")?,
+            };
+            if s.min_total_minutes > s.max_total_minutes {
+                return Err(self.err(
+                    n,
+                    format!(
+                        "MinTotalMinutes {} is above MaxTotalMinutes {}",
+                        s.min_total_minutes, s.max_total_minutes
+                    ),
+                ));
+            }
+            staff.push(s);
+        }
+        if staff.is_empty() {
+            return Err(self.file_err("SECTION_STAFF defines no one"));
+        }
+        Ok(staff)
+    }
+
+    fn shift_of(&self, n: usize, id: &str) -> Result<usize, NrpError> {
+        self.shift_index
+            .get(id)
+            .copied()
+            .ok_or_else(|| self.err(n, format!("unknown shift {id}")))
+    }
+
+    fn staff_of(&self, n: usize, id: &str) -> Result<usize, NrpError> {
+        self.staff_index
+            .get(id)
+            .copied()
+            .ok_or_else(|| self.err(n, format!("unknown staff {id}")))
+    }
+
+    fn day_of(&self, n: usize, s: &str) -> Result<usize, NrpError> {
+        let horizon = self.horizon;
+        let d: usize = number(s, "a day").map_err(|e| self.err(n, e))?;
+        if d >= horizon {
+            return Err(self.err(
+                n,
+                format!("day {d} is outside the horizon of {horizon} days (0..{horizon})"),
+            ));
+        }
+        Ok(d)
+    }
+
+    fn read_days_off(&self, staff: usize) -> Result<Vec<Vec<bool>>, NrpError> {
+        let mut days_off = vec![vec![false; self.horizon]; staff];
+        for (n, l) in self.lines_of(Section::DaysOff) {
+            let f: Vec<&str> = l.split(',').map(str::trim).collect();
+            let e = self.staff_of(n, f[0])?;
+            for d in f[1..].iter().filter(|s| !s.is_empty()) {
+                days_off[e][self.day_of(n, d)?] = true;
+            }
+        }
+        Ok(days_off)
+    }
+
+    fn read_requests(&self, section: Section) -> Result<Vec<Request>, NrpError> {
+        let mut out = Vec::new();
+        for (n, l) in self.lines_of(section) {
+            let f = fields(l, 4, "EmployeeID,Day,ShiftID,Weight").map_err(|e| self.err(n, e))?;
+            out.push(Request {
+                staff: self.staff_of(n, f[0])?,
+                day: self.day_of(n, f[1])?,
+                shift: self.shift_of(n, f[2])?,
+                weight: number(f[3], "Weight").map_err(|e| self.err(n, e))?,
+            });
+        }
+        Ok(out)
+    }
+
+    fn read_cover(&self, shifts: &[ShiftType]) -> Result<Vec<Cover>, NrpError> {
+        let mut cover = Vec::new();
+        let mut covered = vec![vec![false; shifts.len()]; self.horizon];
+        for (n, l) in self.lines_of(Section::Cover) {
+            let f = fields(l, 5, "Day,ShiftID,Requirement,UnderWeight,OverWeight")
+                .map_err(|e| self.err(n, e))?;
+            let c = Cover {
+                day: self.day_of(n, f[0])?,
+                shift: self.shift_of(n, f[1])?,
+                requirement: number(f[2], "Requirement").map_err(|e| self.err(n, e))?,
+                under_weight: number(f[3], "UnderWeight").map_err(|e| self.err(n, e))?,
+                over_weight: number(f[4], "OverWeight").map_err(|e| self.err(n, e))?,
+            };
+            if std::mem::replace(&mut covered[c.day][c.shift], true) {
+                return Err(self.err(
+                    n,
+                    format!(
+                        "a second cover row for day {} shift {}",
+                        c.day, shifts[c.shift].id
+                    ),
+                ));
+            }
+            cover.push(c);
+        }
+        Ok(cover)
     }
 }
 
