@@ -111,14 +111,6 @@ async fn world() -> World {
     World { s, app }
 }
 
-fn rt() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap()
-}
-
 /// A swap inside team A (lead S01 signs both sides), and one between teams A and another.
 fn team_a_swaps() -> ((String, String, String), (String, String, String)) {
     let sc = scenario();

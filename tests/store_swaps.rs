@@ -47,6 +47,7 @@ async fn propose(s: &Seeded, a: &str, d: &str, b: &str) -> SwapRecord {
         .expect("propose")
 }
 
+/// Four workers: the racing approvals need more than the two of `serve_common::rt`.
 fn rt() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_multi_thread()
         .worker_threads(4)

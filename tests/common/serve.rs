@@ -182,3 +182,12 @@ pub async fn tiny_world() -> (tempfile::TempDir, roster::store::Store, axum::Rou
     let app = roster::server::app(store.clone()).await.unwrap();
     (dir, store, app)
 }
+
+/// A runtime for a test that drives the server: two workers, as on the CI machine.
+pub fn rt() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap()
+}
