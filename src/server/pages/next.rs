@@ -136,8 +136,10 @@ async fn solve_in_background(
     let outcome = match solved {
         Ok(Ok(s)) => {
             let reason = format!(
-                "solved: objective {:.1}, bound {:.1}, {:?}",
-                s.objective, s.bound, s.status
+                "solved: objective {}, bound {}, {}",
+                crate::report::num(s.objective),
+                crate::report::num(s.bound),
+                s.status.name()
             );
             match store.add_draft(&month, &s.roster, &actor, &reason).await {
                 Ok(v) => Ok(format!("version {v}: {reason}")),
