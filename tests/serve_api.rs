@@ -858,7 +858,8 @@ fn the_leave_approver_sees_the_repair_preview_and_approving_applies_it() {
         };
         let id = file(days[0].clone()).await;
         let uri = format!("/api/leave/{id}/preview");
-        for who in [&agent, &lead] {
+        let planner = login(&w.app, "planner").await;
+        for who in [&agent, &lead, &planner] {
             let no = call(&w.app, Method::GET, &uri, Some(who), false, None).await;
             assert_eq!(no.status, StatusCode::FORBIDDEN, "{}", no.text);
             assert!(no.json()["message"].as_str().unwrap().contains("approver"));
@@ -876,7 +877,8 @@ fn the_leave_approver_sees_the_repair_preview_and_approving_applies_it() {
         let (st, html) = page_text(&w.app, &head, &format!("/leave/{id}")).await;
         assert_eq!(st, StatusCode::OK);
         assert!(html.contains("id=\"verdict\"") && html.contains("LEAVE-APPROVER") && html.contains("调整预览"));
-        assert_eq!(html.matches("data-marked").count(), changes.len(), "one mark per changed cell");
+        // (" data-marked" is the attribute; the stylesheet's `td[data-marked]` is not a mark.)
+        assert_eq!(html.matches(" data-marked").count(), changes.len(), "one mark per changed cell");
         assert!(html.contains("id=\"approve-leave\""));
         let (_, agents_view) = page_text(&w.app, &agent, &format!("/leave/{id}")).await;
         assert!(!agents_view.contains("repair-summary") && !agents_view.contains("approve-leave"));

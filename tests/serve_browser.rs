@@ -145,26 +145,9 @@ fn a_lead_proposes_sees_the_rule_approves_and_sees_the_grid_change() {
         let c = connect(port, profile.path()).await;
 
         // Log in as the lead of team A.
-        c.goto(&format!("{base}/login")).await.unwrap();
-        c.find(Locator::Id("user"))
-            .await
-            .unwrap()
-            .send_keys("S01")
-            .await
-            .unwrap();
-        c.find(Locator::Id("password"))
-            .await
-            .unwrap()
-            .send_keys(PASSWORD)
-            .await
-            .unwrap();
+        fill_login(&c, &base, "S01").await;
         shot(&c, "login.png").await;
-        c.find(Locator::Id("login-submit"))
-            .await
-            .unwrap()
-            .click()
-            .await
-            .unwrap();
+        click(&c, "login-submit").await;
         wait_path(&c, "/months/2026-12").await;
         assert_eq!(text_of(&c, "#version").await, "1");
         shot(&c, "month-grid.png").await;
@@ -268,27 +251,23 @@ fn a_lead_proposes_sees_the_rule_approves_and_sees_the_grid_change() {
     });
 }
 
+/// Opens the login page and types `user` and the demo password, without submitting.
+async fn fill_login(c: &Client, base: &str, user: &str) {
+    c.goto(&format!("{base}/login")).await.unwrap();
+    for (field, text) in [("user", user), ("password", PASSWORD)] {
+        c.find(Locator::Id(field))
+            .await
+            .unwrap()
+            .send_keys(text)
+            .await
+            .unwrap();
+    }
+}
+
 async fn log_in(c: &Client, base: &str, user: &str) {
     c.delete_all_cookies().await.unwrap();
-    c.goto(&format!("{base}/login")).await.unwrap();
-    c.find(Locator::Id("user"))
-        .await
-        .unwrap()
-        .send_keys(user)
-        .await
-        .unwrap();
-    c.find(Locator::Id("password"))
-        .await
-        .unwrap()
-        .send_keys(PASSWORD)
-        .await
-        .unwrap();
-    c.find(Locator::Id("login-submit"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    fill_login(c, base, user).await;
+    click(c, "login-submit").await;
     wait_path(c, "/months/").await;
 }
 
@@ -388,13 +367,21 @@ fn the_head_and_the_planner_visit_every_page() {
 
         c.goto(&format!("{base}/leave/{}", leave.id)).await.unwrap();
         let page = text_of(&c, "main").await;
-        assert!(page.contains("changed cells"), "{page}");
-        let marked = c
-            .find_all(Locator::Css("td[data-marked]"))
+        assert!(page.contains("changed days"), "{page}");
+        let count = |css: &'static str| {
+            let c = &c;
+            async move { c.find_all(Locator::Css(css)).await.unwrap().len() }
+        };
+        let marked = count("td[data-marked]").await;
+        let rows = count("#repair-changes tr[data-staff]").await;
+        let headline: usize = text_of(&c, "#repair-summary strong")
             .await
-            .unwrap()
-            .len();
+            .trim()
+            .parse()
+            .unwrap();
+        // What the approver reads adds up: the headline, the list and the marked cells.
         assert!(marked >= 1, "the changed cells are marked");
+        assert_eq!((headline, rows), (marked, marked), "{page}");
         shot(&c, "leave-preview.png").await;
         click(&c, "approve-leave").await;
         wait_text(&c, "#leave-state", "applied").await;

@@ -235,7 +235,8 @@ pub fn repair_text(r: &Repair) -> String {
         ));
     }
     out.push_str(&format!(
-        "{} changed assignment(s) ({}, {:.2} s)",
+        "{} changed day(s), {} shift assignment(s) added or removed ({}, {:.2} s)",
+        r.changes.len(),
         r.changed_cells,
         r.status.name(),
         r.seconds

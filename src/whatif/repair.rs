@@ -112,13 +112,15 @@ pub fn repair_leave_at(
         bound: repaired.bound,
         seconds: repaired.seconds,
         broken,
-        changes: changes_between(sc, base, &roster),
+        // Against the granted month, so a day the leave empties reads "leave", not "off".
+        changes: changes_between(&granted, base, &roster),
         frozen_before: cutoff,
         roster,
     })
 }
 
 /// Every (person, day) whose shifts differ between two rosters, in date then staff order.
+/// A day without shifts reads "leave" where `sc` grants leave on it, else "off".
 pub fn changes_between(sc: &Scenario, before: &Roster, after: &Roster) -> Vec<Change> {
     let mut cells: BTreeMap<(NaiveDate, usize), (Vec<String>, Vec<String>)> = BTreeMap::new();
     for (r, side) in [(before, 0), (after, 1)] {
@@ -129,9 +131,12 @@ pub fn changes_between(sc: &Scenario, before: &Roster, after: &Roster) -> Vec<Ch
             }
         }
     }
-    let label = |codes: &[String]| -> String {
+    let label = |codes: &[String], i: usize, date: NaiveDate| -> String {
         if codes.is_empty() {
-            "off".into()
+            match sc.approved_leave_on(i, date) {
+                Some(_) => "leave".into(),
+                None => "off".into(),
+            }
         } else {
             codes
                 .iter()
@@ -153,7 +158,12 @@ pub fn changes_between(sc: &Scenario, before: &Roster, after: &Roster) -> Vec<Ch
                 staff: sc.staff[i].id.clone(),
                 name: sc.staff[i].name.clone(),
                 date,
-                message: format!("{} {date}: {} → {}", sc.who(i), label(&from), label(&to)),
+                message: format!(
+                    "{} {date}: {} → {}",
+                    sc.who(i),
+                    label(&from, i, date),
+                    label(&to, i, date)
+                ),
                 from,
                 to,
             })

@@ -119,7 +119,7 @@ pub fn month_grid(m: &MonthState, team: Option<&str>, mark: &[(String, NaiveDate
                                     }
                                 },
                                 Cell::Leave => td.leave data-staff=(p.id) data-date=(date) data-marked[marked] { "假" },
-                                Cell::Off => td data-staff=(p.id) data-date=(date) { @if marked { "▶" } },
+                                Cell::Off => td data-staff=(p.id) data-date=(date) data-marked[marked] { @if marked { "▶" } },
                             }
                         }
                         td { (cells[i].iter().filter(|c| matches!(c, Cell::Shift(_))).count()) }

@@ -133,12 +133,28 @@ fn page_body(r: &LeaveRecord, preview: Option<&LeavePreview>, csrf: &str) -> Mar
     }
 }
 
+/// What a changed cell holds after the repair: its shifts, the leave it grants, or off.
+fn after_label(repaired: &MonthState, c: &crate::whatif::repair::Change) -> String {
+    let sc = &repaired.scenario;
+    let on_leave = sc
+        .staff_by_id(&c.staff)
+        .is_some_and(|i| sc.approved_leave_on(i, c.date).is_some());
+    match (c.to.is_empty(), on_leave) {
+        (false, _) => c.to.join("+"),
+        (true, true) => "假 leave".to_owned(),
+        (true, false) => "off".to_owned(),
+    }
+}
+
 /// The repaired month with every changed cell marked, and the changes as a list.
 fn repair_preview(m: &MonthState, rep: &Repair) -> Markup {
-    let repaired = MonthState {
+    let mut repaired = MonthState {
         roster: rep.roster.clone(),
         ..m.clone()
     };
+    // The repaired roster records the leave it grants: show those days as leave (假), as the
+    // month will show them once approved, not as days off.
+    rep.roster.grant_leave_to(&mut repaired.scenario);
     let marks: Vec<(String, chrono::NaiveDate)> = rep
         .changes
         .iter()
@@ -147,7 +163,10 @@ fn repair_preview(m: &MonthState, rep: &Repair) -> Markup {
     html! {
         h2 { "Repair preview 调整预览 (version " (m.version) " repaired)" }
         p id="repair-summary" {
-            strong { (rep.changed_cells) } " changed cells 处变动"
+            // The headline counts the rows below (a person on a day); a shift that moves
+            // within one day is one row but two assignments (one removed, one added).
+            strong { (rep.changes.len()) } " changed days 天次变动"
+            " · " (rep.changed_cells) " shift assignments added or removed"
             " · lower bound " (format!("{:.0}", rep.bound))
             @if let Some(t) = rep.frozen_before { " · shifts before " (t.format("%Y-%m-%d %H:%M")) " kept as rostered 已过去的班次不变" }
         }
@@ -157,7 +176,7 @@ fn repair_preview(m: &MonthState, rep: &Repair) -> Markup {
                 tr data-staff=(c.staff) data-date=(c.date) {
                     td { (c.name) " " (c.staff) } td { (c.date) }
                     td { (if c.from.is_empty() { "off".to_owned() } else { c.from.join("+") }) }
-                    td { (if c.to.is_empty() { "off".to_owned() } else { c.to.join("+") }) }
+                    td { (after_label(&repaired, c)) }
                 }
             }
         }
