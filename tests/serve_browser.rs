@@ -82,8 +82,15 @@ async fn connect(port: u16, profile: &std::path::Path) -> Client {
     panic!("chromedriver on port {port} did not start a browser: {last}");
 }
 
+/// Screenshots go to `target/screenshots/`, so a test run leaves the work tree as it was;
+/// `ROSTER_SCREENSHOTS=assets/screenshots cargo test serve_browser` refreshes the
+/// repository's copies (the ones the README points at).
 fn shot_path(name: &str) -> PathBuf {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("assets/screenshots");
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let dir = match std::env::var_os("ROSTER_SCREENSHOTS") {
+        Some(d) => root.join(d),
+        None => root.join("target/screenshots"),
+    };
     std::fs::create_dir_all(&dir).unwrap();
     dir.join(name)
 }
