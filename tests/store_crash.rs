@@ -25,12 +25,12 @@ use std::path::Path;
 use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
-type Http = Client<HttpConnector, Full<Bytes>>;
+pub(crate) type Http = Client<HttpConnector, Full<Bytes>>;
 
 const ROUNDS: u64 = 4;
 const CLIENTS: usize = 5;
 
-struct Session {
+pub(crate) struct Session {
     base: String,
     cookie: String,
     csrf: String,
@@ -45,7 +45,7 @@ struct Acked {
 }
 
 /// POSTs JSON; `Err` when no answer came (the server is gone), else the status and body.
-async fn post(
+pub(crate) async fn post(
     http: &Http,
     base: &str,
     path: &str,
@@ -75,7 +75,7 @@ async fn post(
     Ok((status, v, cookie))
 }
 
-async fn login(http: &Http, base: &str, user: &str) -> Session {
+pub(crate) async fn login(http: &Http, base: &str, user: &str) -> Session {
     let (status, v, cookie) = post(
         http,
         base,
@@ -102,7 +102,7 @@ fn free_port() -> u16 {
 }
 
 /// Starts the real binary on `db` (a path or a URL) and waits until it accepts connections.
-fn start_server(db: &str, log: &Path) -> (Child, String) {
+pub(crate) fn start_server(db: &str, log: &Path) -> (Child, String) {
     let port = free_port();
     let addr = format!("127.0.0.1:{port}");
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_roster"))
