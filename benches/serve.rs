@@ -4,6 +4,9 @@
 //! rule and stored with its audit row, fsync included).
 //!
 //!     cargo bench --bench serve
+//!     ROSTER_BENCH_DB=postgres:///roster_bench?host=/var/run/postgresql cargo bench --bench serve
+//!
+//! The second measures on PostgreSQL (an empty database: `createdb roster_bench`).
 //!
 //! The targets (page loads under 100 ms, swap verdicts under 50 ms) are measured
 //! here, never asserted in a test. `examples/serve_load.rs` is the load run over TCP.
@@ -18,6 +21,7 @@ use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
 use criterion::{Criterion, criterion_group, criterion_main};
 use http_body_util::BodyExt;
+use roster::store::Db;
 use serde_json::{Value, json};
 use serve_world::{PASSWORD, world};
 use std::time::Duration;
@@ -64,8 +68,14 @@ fn serve(c: &mut Criterion) {
         .enable_all()
         .build()
         .unwrap();
+    // ROSTER_BENCH_DB: an empty PostgreSQL database (postgres://...) to measure there
+    // instead of a fresh SQLite file.
     let dir = tempfile::tempdir().unwrap();
-    let w = rt.block_on(world(&dir.path().join("roster.db")));
+    let db = std::env::var("ROSTER_BENCH_DB")
+        .map(|url| Db::parse(&url))
+        .unwrap_or_else(|_| Db::Sqlite(dir.path().join("roster.db")));
+    eprintln!("database: {db}");
+    let w = rt.block_on(world(db));
     let app = rt.block_on(roster::server::app(w.store.clone())).unwrap();
     let lead = rt.block_on(login(&app, &w.lead));
     let agent = rt.block_on(login(&app, &w.agent));

@@ -4,6 +4,8 @@
 //! reopened and held to what the server promised: every request answered 2xx is there,
 //! versions are consecutive, every applied swap has its audit row and its roster change,
 //! and nothing is half-applied. Then the server restarts on it for the next round.
+//! On SQLite and on PostgreSQL; on PostgreSQL two server processes share the database, as
+//! behind a proxy, each client logged in on one and firing at the other as well.
 
 use crate::common::serve as serve_common;
 
@@ -15,7 +17,7 @@ use hyper_util::rt::TokioExecutor;
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use roster::model::Roster;
-use roster::store::{LeaveState, Store, SwapState};
+use roster::store::{Backend, LeaveState, Store, SwapState};
 use serde_json::{Value, json};
 use serve_common::*;
 use std::collections::{BTreeMap, BTreeSet};
@@ -23,12 +25,12 @@ use std::path::Path;
 use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
-type Http = Client<HttpConnector, Full<Bytes>>;
+pub(crate) type Http = Client<HttpConnector, Full<Bytes>>;
 
 const ROUNDS: u64 = 4;
 const CLIENTS: usize = 5;
 
-struct Session {
+pub(crate) struct Session {
     base: String,
     cookie: String,
     csrf: String,
@@ -43,7 +45,7 @@ struct Acked {
 }
 
 /// POSTs JSON; `Err` when no answer came (the server is gone), else the status and body.
-async fn post(
+pub(crate) async fn post(
     http: &Http,
     base: &str,
     path: &str,
@@ -73,7 +75,7 @@ async fn post(
     Ok((status, v, cookie))
 }
 
-async fn login(http: &Http, base: &str, user: &str) -> Session {
+pub(crate) async fn login(http: &Http, base: &str, user: &str) -> Session {
     let (status, v, cookie) = post(
         http,
         base,
@@ -99,13 +101,12 @@ fn free_port() -> u16 {
         .port()
 }
 
-/// Starts the real binary on `db` and waits until it accepts connections.
-fn start_server(db: &Path, log: &Path) -> (Child, String) {
+/// Starts the real binary on `db` (a path or a URL) and waits until it accepts connections.
+pub(crate) fn start_server(db: &str, log: &Path) -> (Child, String) {
     let port = free_port();
     let addr = format!("127.0.0.1:{port}");
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_roster"))
-        .args(["serve", "--addr", &addr, "--db"])
-        .arg(db)
+        .args(["serve", "--addr", &addr, "--db", db])
         .stdout(Stdio::null())
         .stderr(std::fs::File::create(log).unwrap())
         .spawn()
@@ -296,16 +297,29 @@ async fn check_consistent(store: &Store, acked: &Acked) {
     );
 }
 
-#[test]
-fn killing_the_server_during_writes_loses_no_acknowledged_request() {
+mod killing_the_server_during_writes_loses_no_acknowledged_request {
+    use roster::store::Backend;
+
+    #[test]
+    fn sqlite() {
+        super::kill_during_writes(Backend::Sqlite, 1);
+    }
+
+    /// Two server processes on one database, killed together.
+    #[test]
+    fn postgres() {
+        super::kill_during_writes(Backend::Postgres, 2);
+    }
+}
+
+fn kill_during_writes(backend: Backend, servers: usize) {
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
         .unwrap();
-    let s = rt.block_on(seeded());
-    let db = s.dir.path().join("roster.db");
-    let log = s.dir.path().join("serve.log");
+    let s = rt.block_on(seeded_on(backend));
+    let db = s.db.arg();
     let leads = [s.lead_a.login.clone(), s.lead_b.login.clone()];
     rt.block_on(s.store.pool().close());
     let sc = scenario();
@@ -323,15 +337,19 @@ fn killing_the_server_during_writes_loses_no_acknowledged_request() {
     let mut rng = ChaCha8Rng::seed_from_u64(15);
     let mut acked = Acked::default();
     for round in 0..ROUNDS {
-        let (mut child, base) = start_server(&db, &log);
+        let (mut children, bases): (Vec<Child>, Vec<String>) = (0..servers)
+            .map(|n| start_server(&db, &s.dir.path().join(format!("serve{n}.log"))))
+            .unzip();
         let http: Http = Client::builder(TokioExecutor::new()).build_http();
         let kill_after = Duration::from_millis(rng.random_range(150..1500));
         let got: Vec<Acked> = rt.block_on(async {
             let mut tasks = Vec::new();
             for c in 0..CLIENTS {
                 let mut sessions = Vec::new();
-                for lead in &leads {
-                    sessions.push(login(&http, &base, lead).await);
+                // With two servers, each lead of a client logs in on another one: a
+                // request then reaches a server that did not make its session.
+                for (l, lead) in leads.iter().enumerate() {
+                    sessions.push(login(&http, &bases[(c + l) % servers], lead).await);
                 }
                 // Each client starts at its own place, so clients race for shifts.
                 let mut mine = shots.clone();
@@ -339,8 +357,10 @@ fn killing_the_server_during_writes_loses_no_acknowledged_request() {
                 tasks.push(tokio::spawn(client(http.clone(), sessions, mine)));
             }
             tokio::time::sleep(kill_after).await;
-            child.kill().expect("SIGKILL");
-            child.wait().unwrap();
+            for child in &mut children {
+                child.kill().expect("SIGKILL");
+                child.wait().unwrap();
+            }
             let mut got = Vec::new();
             for t in tasks {
                 got.push(t.await.unwrap());
@@ -358,7 +378,7 @@ fn killing_the_server_during_writes_loses_no_acknowledged_request() {
             acked.leave.extend(g.leave);
         }
         rt.block_on(async {
-            let store = Store::open(&db).await.expect("the database reopens");
+            let store = Store::open(&s.db.db).await.expect("the database reopens");
             check_consistent(&store, &acked).await;
             store.pool().close().await;
         });

@@ -12,7 +12,7 @@ use axum::http::{Method, Request, StatusCode, header};
 use http_body_util::BodyExt;
 use predicates::prelude::*;
 use predicates::str::contains;
-use roster::store::{SwapInput, SwapState};
+use roster::store::{Backend, Db, SwapInput, SwapState};
 use serde_json::{Value, json};
 use serve_common::*;
 use tower::ServiceExt;
@@ -53,11 +53,24 @@ async fn api_roster(app: &Router, login: &str) -> Value {
     body
 }
 
-#[test]
-fn export_from_the_database_is_the_roster_the_api_serves_after_a_swap() {
+mod export_from_the_database_is_the_roster_the_api_serves_after_a_swap {
+    use roster::store::Backend;
+
+    #[test]
+    fn sqlite() {
+        super::export_after_a_swap(Backend::Sqlite);
+    }
+
+    #[test]
+    fn postgres() {
+        super::export_after_a_swap(Backend::Postgres);
+    }
+}
+
+fn export_after_a_swap(backend: Backend) {
     let rt = rt();
-    let s = rt.block_on(seeded());
-    let db = s.dir.path().join("roster.db");
+    let s = rt.block_on(seeded_on(backend));
+    let db = s.db.arg();
     let sc = scenario();
     let ta = team_of(&sc, "S01");
     let (a, d, b) = valid_swaps_where(ta, 1, |_, _, b| team_of(&sc, b) == ta)
@@ -123,6 +136,25 @@ fn export_from_the_database_is_the_roster_the_api_serves_after_a_swap() {
         std::fs::read_to_string(&csv_out).unwrap(),
         std::fs::read_to_string(&csv_from_files).unwrap()
     );
+    if let Db::Postgres(url) = &s.db.db {
+        // A database that is not there exits 2 with one line naming it and saying so,
+        // and the line does not show the URL's password.
+        let (base, query) = url.split_once('?').unwrap_or((url, ""));
+        let server = base.rsplit_once('/').unwrap().0;
+        let missing = format!("{server}/roster_no_such_db?{query}&password=hunter22");
+        roster()
+            .args(["export", "--month", MONTH, "--db", &missing, "--json"])
+            .arg(out.path().join("none.json"))
+            .assert()
+            .code(2)
+            .stderr(
+                contains("roster_no_such_db")
+                    .and(contains("does not exist"))
+                    .and(contains("password=***"))
+                    .and(contains("hunter22").not())
+                    .and(predicate::function(|e: &str| e.lines().count() == 1)),
+            );
+    }
 }
 
 #[test]

@@ -45,8 +45,9 @@ fn solved(sc: &Scenario) -> Roster {
     r
 }
 
-/// A fresh database at `db` holding the published 150-person month.
-pub async fn world(db: &Path) -> World {
+/// A fresh database `db` (an SQLite path or an empty PostgreSQL database) holding the
+/// published 150-person month.
+pub async fn world(db: impl Into<roster::store::Db>) -> World {
     let store = Store::open(db).await.expect("open the database");
     let toml = std::fs::read_to_string(SCENARIO).expect("the scenario");
     let month = store

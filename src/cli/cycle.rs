@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use roster::cycle::{self, NextError};
 use roster::export::{self, MonthRoster};
 use roster::model::{InputError, Month, OutputTarget, Roster, check_outputs, write_all};
+use roster::store::Db;
 use roster::{report, rules};
 
 use super::{CliError, ExitStatus, load_scenario};
@@ -62,8 +63,9 @@ pub struct ExportArgs {
     #[arg(long)]
     month: Option<String>,
     /// The server's database, read with --month.
+    /// An SQLite file or a postgres:// URL, as `serve --db`.
     #[arg(long, default_value = "roster.db")]
-    db: PathBuf,
+    db: Db,
     /// The roster JSON, as `solve` writes it.
     #[arg(long)]
     json: Option<PathBuf>,
@@ -202,7 +204,12 @@ pub fn run_export(a: ExportArgs) -> Result<ExitStatus, CliError> {
         }
         (_, _, Some(month)) => {
             let (sc, roster) = super::serve::published_month(&a.db, month)?;
-            (sc, roster, vec![&a.db])
+            // An output must not overwrite the database it was read from.
+            let inputs = match &a.db {
+                Db::Sqlite(path) => vec![path.as_path()],
+                Db::Postgres(_) => Vec::new(),
+            };
+            (sc, roster, inputs)
         }
         _ => {
             return Err(CliError::Flag(

@@ -4,16 +4,17 @@
 use super::{CliError, ExitStatus};
 use roster::model::{Roster, Scenario};
 use roster::server;
-use roster::store::{Role, Store, StoreError, months::month_key};
+use roster::store::{Db, Role, Store, StoreError, months::month_key};
 use std::io::BufRead;
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 #[derive(clap::Args)]
 pub struct ServeArgs {
-    /// The database (SQLite; created on first start).
+    /// The database: an SQLite file (created on first start) or a PostgreSQL URL,
+    /// postgres://USER@HOST/DB, shared by every server process behind one proxy.
     #[arg(long, default_value = "roster.db")]
-    db: PathBuf,
+    db: Db,
     /// Where to listen. The default serves this machine only.
     #[arg(long, default_value = "127.0.0.1:8080")]
     addr: String,
@@ -45,8 +46,9 @@ struct UserAddArgs {
     /// head, lead, agent or planner.
     #[arg(long)]
     role: String,
+    /// The database: an SQLite file or a postgres:// URL, as `serve --db`.
     #[arg(long, default_value = "roster.db")]
-    db: PathBuf,
+    db: Db,
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime, String> {
@@ -65,7 +67,7 @@ fn fail(status: ExitStatus, message: impl std::fmt::Display) -> ExitStatus {
 
 /// Runs `work` on the database `db` (created if missing) in a fresh runtime; a runtime
 /// that will not start fails (4), a database that will not open is the user's to fix (2).
-fn on_store(db: &Path, work: impl AsyncFnOnce(Store) -> ExitStatus) -> ExitStatus {
+fn on_store(db: &Db, work: impl AsyncFnOnce(Store) -> ExitStatus) -> ExitStatus {
     let rt = match runtime() {
         Ok(rt) => rt,
         Err(m) => return fail(ExitStatus::NoResult, m),
@@ -73,7 +75,7 @@ fn on_store(db: &Path, work: impl AsyncFnOnce(Store) -> ExitStatus) -> ExitStatu
     rt.block_on(async {
         match Store::open(db).await {
             Ok(store) => work(store).await,
-            Err(e) => fail(ExitStatus::BadInput, format!("--db {}: {e}", db.display())),
+            Err(e) => fail(ExitStatus::BadInput, format!("--db {db}: {e}")),
         }
     })
 }
@@ -122,10 +124,7 @@ fn serve(a: ServeArgs) -> ExitStatus {
                         );
                     }
                 }
-                Ok(None) => eprintln!(
-                    "demo: {} has data already; --demo leaves it as it is",
-                    a.db.display()
-                ),
+                Ok(None) => eprintln!("demo: {} has data already; --demo leaves it as it is", a.db),
                 Err(e) => return fail(ExitStatus::BadInput, format!("--demo: {e:#}")),
             }
         }
@@ -168,7 +167,7 @@ fn user(a: UserArgs) -> ExitStatus {
     on_store(&a.db, async |store| {
         let staff = match staff_of(&store, &a.id).await {
             Ok(s) => s,
-            Err(e) => return fail(store_code(&e), format!("--db {}: {e}", a.db.display())),
+            Err(e) => return fail(store_code(&e), format!("--db {}: {e}", a.db)),
         };
         if matches!(role, Role::Lead | Role::Agent) && staff.is_none() {
             return fail(
@@ -176,7 +175,7 @@ fn user(a: UserArgs) -> ExitStatus {
                 format!(
                     "ID: `{}` is no staff ID of any month in {}; a {} account is a person's",
                     a.id,
-                    a.db.display(),
+                    a.db,
                     role.name()
                 ),
             );
@@ -214,23 +213,24 @@ async fn staff_of(store: &Store, id: &str) -> Result<Option<String>, StoreError>
 /// The month's current published roster in `db`, with the scenario its leave is granted in:
 /// `roster export --db DB --month M`. A database that is not there is refused rather than
 /// created, so a mistyped path says so instead of exporting nothing.
-pub(super) fn published_month(db: &Path, month: &str) -> Result<(Scenario, Roster), CliError> {
+pub(super) fn published_month(db: &Db, month: &str) -> Result<(Scenario, Roster), CliError> {
     let month = month_key(month).map_err(|e| CliError::Flag(format!("--month: {e}")))?;
-    if !db.is_file() {
+    if let Db::Sqlite(path) = db
+        && !path.is_file()
+    {
         return Err(CliError::Flag(format!(
-            "--db {}: no such database (`roster serve --db` creates one)",
-            db.display()
+            "--db {db}: no such database (`roster serve --db` creates one)"
         )));
     }
     let rt = runtime().map_err(CliError::Flag)?;
     rt.block_on(async {
         let store = Store::open(db)
             .await
-            .map_err(|e| CliError::Flag(format!("--db {}: {e}", db.display())))?;
+            .map_err(|e| CliError::Flag(format!("--db {db}: {e}")))?;
         let state = store
             .current(&month)
             .await
-            .map_err(|e| CliError::Flag(format!("--db {} --month {month}: {e}", db.display())))?;
+            .map_err(|e| CliError::Flag(format!("--db {db} --month {month}: {e}")))?;
         Ok((state.scenario, state.roster))
     })
 }

@@ -9,7 +9,7 @@ pub mod error;
 pub mod jobs;
 pub mod pages;
 
-use crate::store::Store;
+use crate::store::{NativePool, Store};
 use axum::Router;
 use axum::extract::FromRef;
 use axum::middleware::from_fn_with_state;
@@ -17,8 +17,8 @@ use axum_csrf::CsrfConfig;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::cookie::time::Duration;
 use tower_sessions::session_store::ExpiredDeletion;
-use tower_sessions::{Expiry, SessionManagerLayer};
-use tower_sessions_sqlx_store::SqliteStore;
+use tower_sessions::{Expiry, SessionManagerLayer, SessionStore};
+use tower_sessions_sqlx_store::{PostgresStore, SqliteStore};
 
 #[derive(Clone)]
 pub struct AppState {
@@ -37,11 +37,43 @@ impl FromRef<AppState> for CsrfConfig {
 /// How often expired sessions are swept from the database.
 const SESSION_SWEEP: std::time::Duration = std::time::Duration::from_secs(300);
 
-/// The whole application; sessions live in the store's database. Expired sessions are
-/// deleted now and then every few minutes, so the table does not grow with every login.
+/// The whole application; sessions live in the store's database (SQLite or PostgreSQL),
+/// so every server process on one database knows every session.
 pub async fn app(store: Store) -> Result<Router, crate::store::StoreError> {
-    let sessions = SqliteStore::new(store.pool().clone());
-    sessions.migrate().await?;
+    let csrf = auth::csrf_config(&store).await?;
+    let state = AppState {
+        store: store.clone(),
+        csrf,
+        jobs: jobs::Jobs::default(),
+    };
+    let routes = Router::new()
+        .merge(api::routes())
+        .merge(pages::routes())
+        .layer(from_fn_with_state(state.clone(), auth::csrf_guard));
+    let routes = match store.native_pool().await? {
+        NativePool::Sqlite(pool) => {
+            let sessions = SqliteStore::new(pool);
+            sessions.migrate().await?;
+            with_sessions(routes, sessions).await?
+        }
+        NativePool::Postgres(pool) => {
+            let sessions = PostgresStore::new(pool);
+            sessions.migrate().await?;
+            with_sessions(routes, sessions).await?
+        }
+    };
+    Ok(routes.with_state(state))
+}
+
+/// The session layer over `sessions`. Expired sessions are deleted now and then every few
+/// minutes, so the table does not grow with every login.
+async fn with_sessions<S>(
+    routes: Router<AppState>,
+    sessions: S,
+) -> Result<Router<AppState>, crate::store::StoreError>
+where
+    S: SessionStore + ExpiredDeletion + Clone,
+{
     sessions
         .delete_expired()
         .await
@@ -54,18 +86,7 @@ pub async fn app(store: Store) -> Result<Router, crate::store::StoreError> {
         // Served on 127.0.0.1 over plain HTTP by default; a proxy in front adds TLS.
         .with_secure(false)
         .with_expiry(Expiry::OnInactivity(Duration::hours(10)));
-    let csrf = auth::csrf_config(&store).await?;
-    let state = AppState {
-        store,
-        csrf,
-        jobs: jobs::Jobs::default(),
-    };
-    Ok(Router::new()
-        .merge(api::routes())
-        .merge(pages::routes())
-        .layer(from_fn_with_state(state.clone(), auth::csrf_guard))
-        .layer(layer)
-        .with_state(state))
+    Ok(routes.layer(layer))
 }
 
 /// Serves until Ctrl-C. Each acknowledged change is committed before its answer is sent,

@@ -3,7 +3,7 @@
 
 use super::{Result, Store, now_text};
 use serde::Serialize;
-use sqlx::{Sqlite, Transaction};
+use sqlx::{Any, Transaction};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub struct AuditEntry {
@@ -18,7 +18,7 @@ pub struct AuditEntry {
 }
 
 pub(crate) async fn record(
-    tx: &mut Transaction<'static, Sqlite>,
+    tx: &mut Transaction<'static, Any>,
     actor: &str,
     action: &str,
     month: Option<&str>,
@@ -26,7 +26,7 @@ pub(crate) async fn record(
     detail: &str,
 ) -> Result<()> {
     sqlx::query(
-        "INSERT INTO audit (at, actor, action, month, version, detail) VALUES (?, ?, ?, ?, ?, ?)",
+        "INSERT INTO audit (at, actor, action, month, version, detail) VALUES ($1, $2, $3, $4, $5, $6)",
     )
     .bind(now_text())
     .bind(actor)
@@ -44,7 +44,7 @@ impl Store {
     pub async fn audit(&self, month: Option<&str>) -> Result<Vec<AuditEntry>> {
         Ok(sqlx::query_as(
             "SELECT id, at, actor, action, month, version, detail FROM audit \
-             WHERE ? IS NULL OR month = ? ORDER BY id",
+             WHERE $1 IS NULL OR month = $2 ORDER BY id",
         )
         .bind(month)
         .bind(month)

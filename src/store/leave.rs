@@ -10,7 +10,7 @@ use crate::model::{Approver, LeaveKind, LeaveRequest, parse_date, parse_datetime
 use crate::solve::SolveOptions;
 use crate::whatif::{self, LeaveOutcome, RepairError};
 use serde::{Deserialize, Serialize};
-use sqlx::{Row, Sqlite, Transaction};
+use sqlx::{Any, Row, Transaction};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -157,7 +157,7 @@ fn role_for(approver: Approver) -> Option<Role> {
 const LEAVE_COLUMNS: &str = "id, month, staff, from_date, to_date, kind, requested_at, certificate, emergency, \
      approver, state, judged_version, violations_json, decided_by, applied_version, reason, filed_by";
 
-fn record_of(row: &sqlx::sqlite::SqliteRow) -> Result<LeaveRecord> {
+fn record_of(row: &sqlx::any::AnyRow) -> Result<LeaveRecord> {
     let state: String = row.try_get("state")?;
     let violations: String = row.try_get("violations_json")?;
     Ok(LeaveRecord {
@@ -182,7 +182,7 @@ fn record_of(row: &sqlx::sqlite::SqliteRow) -> Result<LeaveRecord> {
     })
 }
 
-async fn load(conn: &mut sqlx::SqliteConnection, id: i64) -> Result<LeaveRecord> {
+async fn load(conn: &mut sqlx::AnyConnection, id: i64) -> Result<LeaveRecord> {
     load_one(conn, "leave_requests", LEAVE_COLUMNS, id, record_of, || {
         format!("no leave request #{id}")
     })
@@ -256,10 +256,10 @@ impl Store {
             .format("%Y-%m-%dT%H:%M")
             .to_string();
         let now = now_text();
-        let id = sqlx::query(
+        let id: i64 = sqlx::query_scalar(
             "INSERT INTO leave_requests (month, staff, from_date, to_date, kind, requested_at, certificate, \
              emergency, approver, state, judged_version, violations_json, reason, filed_by, created_at, updated_at) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id",
         )
         .bind(month)
         .bind(&input.staff)
@@ -277,9 +277,8 @@ impl Store {
         .bind(&filed_by)
         .bind(&now)
         .bind(&now)
-        .execute(&mut *tx)
-        .await?
-        .last_insert_rowid();
+        .fetch_one(&mut *tx)
+        .await?;
         let detail = format!(
             "leave #{id}: {} {} {}..{}, to {}: {}",
             input.staff,
@@ -412,7 +411,7 @@ async fn repair(
 /// next version (or the rejection and why), the request's new state and its audit row.
 /// Returns the request and, when it could not be granted, the conflict to answer.
 async fn decide(
-    tx: &mut Transaction<'static, Sqlite>,
+    tx: &mut Transaction<'static, Any>,
     r: LeaveRecord,
     state: &MonthState,
     outcome: &LeaveOutcome,
@@ -454,8 +453,8 @@ async fn decide(
         done.reason = Some(why.clone());
     }
     let updated = sqlx::query(
-        "UPDATE leave_requests SET state = ?, judged_version = ?, violations_json = ?, decided_by = ?, \
-         applied_version = ?, reason = ?, updated_at = ? WHERE id = ? AND state = 'proposed'",
+        "UPDATE leave_requests SET state = $1, judged_version = $2, violations_json = $3, decided_by = $4, \
+         applied_version = $5, reason = $6, updated_at = $7 WHERE id = $8 AND state = 'proposed'",
     )
     .bind(done.state.name())
     .bind(done.judged_version)

@@ -6,10 +6,13 @@
 //! leaves either all of a change or none of it. Role checks live here, beside the state
 //! they guard, so the server and the command line cannot disagree about who may do what.
 //!
-//! SQL is portable (bound `?` parameters only, no SQLite functions) except `begin_write`,
-//! the one place that says how this database takes its write lock.
+//! The same code runs on SQLite (a file, the default) and PostgreSQL (`--db postgres://`,
+//! several server processes on one database): SQL is portable (bound `$1` parameters only,
+//! no database functions, ids by `RETURNING id`) and what differs — connecting, the schema's
+//! auto-ids, the write lock — is in `db`.
 
 pub mod audit;
+mod db;
 pub mod leave;
 pub mod months;
 mod requests;
@@ -24,11 +27,9 @@ pub use months::{MonthState, VersionInfo};
 pub use swaps::{SwapInput, SwapRecord, SwapState};
 pub use users::{Role, User};
 
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{Sqlite, SqlitePool, Transaction};
-use std::path::Path;
-use std::str::FromStr;
-use std::time::Duration;
+pub use db::{Backend, Db, NativePool};
+
+use sqlx::{Any, AnyPool, Transaction};
 
 /// What went wrong with a stored operation; the server maps each kind to its HTTP status.
 #[derive(Debug, thiserror::Error)]
@@ -68,45 +69,51 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 /// A handle on the database; cheap to clone (a pool).
 #[derive(Clone, Debug)]
 pub struct Store {
-    pool: SqlitePool,
+    pool: AnyPool,
+    db: Db,
 }
 
 impl Store {
-    /// Opens (creating if missing) the database at `path` and brings its schema up to date.
-    pub async fn open(path: &Path) -> Result<Store> {
-        let opts = SqliteConnectOptions::from_str("sqlite:")
-            .map_err(|e| StoreError::Open {
-                path: path.display().to_string(),
-                source: e,
-            })?
-            .filename(path)
-            .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
-            // FULL: a commit is on disk before the request is acknowledged (issue 15.4).
-            .synchronous(SqliteSynchronous::Full)
-            .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(10));
-        let pool = SqlitePoolOptions::new()
-            .max_connections(8)
-            .connect_with(opts)
-            .await
-            .map_err(|e| StoreError::Open {
-                path: path.display().to_string(),
-                source: e,
-            })?;
-        sqlx::migrate!("./migrations").run(&pool).await?;
-        Ok(Store { pool })
+    /// Opens the database `db` — an SQLite file (made if missing) or a PostgreSQL URL —
+    /// and brings its schema up to date.
+    pub async fn open(db: impl Into<Db>) -> Result<Store> {
+        let db = db.into();
+        let pool = db::connect(&db).await.map_err(|e| StoreError::Open {
+            path: db.to_string(),
+            source: e,
+        })?;
+        db::migrate(&pool, db.backend()).await?;
+        Ok(Store { pool, db })
     }
 
-    pub fn pool(&self) -> &SqlitePool {
+    pub fn pool(&self) -> &AnyPool {
         &self.pool
     }
 
-    /// A transaction that holds the write lock from its first statement: reads inside it
-    /// see the state the write is based on, and a second writer waits instead of failing
-    /// half-way. (SQLite's `BEGIN IMMEDIATE`; on PostgreSQL this would be SERIALIZABLE.)
-    pub(crate) async fn begin_write(&self) -> Result<Transaction<'static, Sqlite>> {
-        Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
+    /// Where the data lives (a path, or the URL with its password hidden by Display).
+    pub fn db(&self) -> &Db {
+        &self.db
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.db.backend()
+    }
+
+    /// A second, typed pool on the same database for the session store, which does not
+    /// speak sqlx's Any driver.
+    pub async fn native_pool(&self) -> Result<NativePool> {
+        db::native_pool(&self.db)
+            .await
+            .map_err(|e| StoreError::Open {
+                path: self.db.to_string(),
+                source: e,
+            })
+    }
+
+    /// A transaction that holds the write lock from its first statement (see
+    /// `db::begin_write` for how each database takes it).
+    pub(crate) async fn begin_write(&self) -> Result<Transaction<'static, Any>> {
+        Ok(db::begin_write(&self.pool, self.backend()).await?)
     }
 }
 

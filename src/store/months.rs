@@ -6,7 +6,7 @@
 use super::{Result, Store, StoreError, User, audit, corrupt, now_text};
 use crate::model::{Month, Roster, Scenario};
 use serde::Serialize;
-use sqlx::{Row, Sqlite, Transaction};
+use sqlx::{Any, Row, Transaction};
 use std::path::Path;
 
 /// A month as the requests see it: the scenario with the roster's granted leave in it,
@@ -20,7 +20,7 @@ pub struct MonthState {
     pub published: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct VersionInfo {
     pub version: i64,
     pub published: bool,
@@ -59,7 +59,7 @@ impl Store {
             .map_err(|e| StoreError::BadRequest(e.to_string()))?;
         let month = sc.month.to_string();
         let mut tx = self.begin_write().await?;
-        let exists = sqlx::query("SELECT 1 FROM months WHERE month = ?")
+        let exists = sqlx::query("SELECT 1 FROM months WHERE month = $1")
             .bind(&month)
             .fetch_optional(&mut *tx)
             .await?;
@@ -69,7 +69,7 @@ impl Store {
             )));
         }
         sqlx::query(
-            "INSERT INTO months (month, scenario_toml, source, created_at) VALUES (?, ?, ?, ?)",
+            "INSERT INTO months (month, scenario_toml, source, created_at) VALUES ($1, $2, $3, $4)",
         )
         .bind(&month)
         .bind(toml)
@@ -100,7 +100,7 @@ impl Store {
 
     pub async fn scenario(&self, month: &str) -> Result<Scenario> {
         let toml: Option<String> =
-            sqlx::query_scalar("SELECT scenario_toml FROM months WHERE month = ?")
+            sqlx::query_scalar("SELECT scenario_toml FROM months WHERE month = $1")
                 .bind(month)
                 .fetch_optional(&self.pool)
                 .await?;
@@ -139,7 +139,7 @@ impl Store {
         }
         let mut tx = self.begin_write().await?;
         let published: Option<i64> = sqlx::query_scalar(
-            "SELECT published FROM roster_versions WHERE month = ? AND version = ?",
+            "SELECT published FROM roster_versions WHERE month = $1 AND version = $2",
         )
         .bind(month)
         .bind(version)
@@ -159,7 +159,7 @@ impl Store {
             Some(_) => {}
         }
         let newer: Option<i64> = sqlx::query_scalar(
-            "SELECT MAX(version) FROM roster_versions WHERE month = ? AND published = 1",
+            "SELECT MAX(version) FROM roster_versions WHERE month = $1 AND published = 1",
         )
         .bind(month)
         .fetch_one(&mut *tx)
@@ -169,7 +169,7 @@ impl Store {
                 "version {n} of {month} is published and newer than {version}"
             )));
         }
-        sqlx::query("UPDATE roster_versions SET published = 1 WHERE month = ? AND version = ?")
+        sqlx::query("UPDATE roster_versions SET published = 1 WHERE month = $1 AND version = $2")
             .bind(month)
             .bind(version)
             .execute(&mut *tx)
@@ -194,20 +194,33 @@ impl Store {
     }
 
     pub async fn versions(&self, month: &str) -> Result<Vec<VersionInfo>> {
-        Ok(sqlx::query_as(
+        let rows = sqlx::query(
             "SELECT version, published, parent, reason, created_by, created_at \
-             FROM roster_versions WHERE month = ? ORDER BY version",
+             FROM roster_versions WHERE month = $1 ORDER BY version",
         )
         .bind(month)
         .fetch_all(&self.pool)
-        .await?)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(VersionInfo {
+                    version: row.try_get("version")?,
+                    // A 0/1 INTEGER on both databases: the Any driver reads no bool from it.
+                    published: row.try_get::<i64, _>("published")? == 1,
+                    parent: row.try_get("parent")?,
+                    reason: row.try_get("reason")?,
+                    created_by: row.try_get("created_by")?,
+                    created_at: row.try_get("created_at")?,
+                })
+            })
+            .collect()
     }
 
     /// One version's roster, published or not.
     pub async fn roster_version(&self, month: &str, version: i64) -> Result<Roster> {
         let sc = self.scenario(month).await?;
         let json: Option<String> = sqlx::query_scalar(
-            "SELECT roster_json FROM roster_versions WHERE month = ? AND version = ?",
+            "SELECT roster_json FROM roster_versions WHERE month = $1 AND version = $2",
         )
         .bind(month)
         .bind(version)
@@ -221,18 +234,15 @@ impl Store {
 
 /// The published state read inside a connection or transaction, so a writer judges the
 /// same version it then replaces.
-pub(crate) async fn current_in(
-    conn: &mut sqlx::SqliteConnection,
-    month: &str,
-) -> Result<MonthState> {
+pub(crate) async fn current_in(conn: &mut sqlx::AnyConnection, month: &str) -> Result<MonthState> {
     let toml: Option<String> =
-        sqlx::query_scalar("SELECT scenario_toml FROM months WHERE month = ?")
+        sqlx::query_scalar("SELECT scenario_toml FROM months WHERE month = $1")
             .bind(month)
             .fetch_optional(&mut *conn)
             .await?;
     let toml = toml.ok_or_else(|| StoreError::NotFound(format!("no month {month}")))?;
     let row = sqlx::query(
-        "SELECT version, roster_json FROM roster_versions WHERE month = ? AND published = 1 \
+        "SELECT version, roster_json FROM roster_versions WHERE month = $1 AND published = 1 \
          ORDER BY version DESC LIMIT 1",
     )
     .bind(month)
@@ -257,9 +267,9 @@ pub(crate) async fn current_in(
     })
 }
 
-async fn next_version(tx: &mut Transaction<'static, Sqlite>, month: &str) -> Result<i64> {
+async fn next_version(tx: &mut Transaction<'static, Any>, month: &str) -> Result<i64> {
     let max: Option<i64> =
-        sqlx::query_scalar("SELECT MAX(version) FROM roster_versions WHERE month = ?")
+        sqlx::query_scalar("SELECT MAX(version) FROM roster_versions WHERE month = $1")
             .bind(month)
             .fetch_one(&mut **tx)
             .await?;
@@ -270,7 +280,7 @@ async fn next_version(tx: &mut Transaction<'static, Sqlite>, month: &str) -> Res
 /// The (month, version) key makes a second writer deriving the same version fail instead of
 /// overwriting.
 pub(crate) async fn insert_successor(
-    tx: &mut Transaction<'static, Sqlite>,
+    tx: &mut Transaction<'static, Any>,
     month: &str,
     parent: i64,
     roster: &Roster,
@@ -294,7 +304,7 @@ pub(crate) async fn insert_successor(
 
 #[allow(clippy::too_many_arguments)]
 async fn insert_version(
-    tx: &mut Transaction<'static, Sqlite>,
+    tx: &mut Transaction<'static, Any>,
     month: &str,
     version: i64,
     roster: &Roster,
@@ -305,7 +315,7 @@ async fn insert_version(
 ) -> Result<()> {
     sqlx::query(
         "INSERT INTO roster_versions (month, version, roster_json, published, parent, reason, created_by, created_at) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
     .bind(month)
     .bind(version)

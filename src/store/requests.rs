@@ -3,7 +3,7 @@
 
 use super::{Result, StoreError};
 use crate::rules::Violation;
-use sqlx::sqlite::SqliteRow;
+use sqlx::any::AnyRow;
 
 /// "rejected by SWAP-REST, SWAP-SKILL": the rules broken, each named once in a row.
 pub(super) fn rules_broken(violations: &[Violation]) -> String {
@@ -14,14 +14,14 @@ pub(super) fn rules_broken(violations: &[Violation]) -> String {
 
 /// The request `id` from `table` (a constant of the calling module, never client text).
 pub(super) async fn load_one<T>(
-    conn: &mut sqlx::SqliteConnection,
+    conn: &mut sqlx::AnyConnection,
     table: &str,
     columns: &str,
     id: i64,
-    record_of: fn(&SqliteRow) -> Result<T>,
+    record_of: fn(&AnyRow) -> Result<T>,
     missing: impl FnOnce() -> String,
 ) -> Result<T> {
-    let row = sqlx::query(&format!("SELECT {columns} FROM {table} WHERE id = ?"))
+    let row = sqlx::query(&format!("SELECT {columns} FROM {table} WHERE id = $1"))
         .bind(id)
         .fetch_optional(&mut *conn)
         .await?
@@ -31,14 +31,14 @@ pub(super) async fn load_one<T>(
 
 /// A month's requests from `table`, newest first.
 pub(super) async fn load_month<T>(
-    pool: &sqlx::SqlitePool,
+    pool: &sqlx::AnyPool,
     table: &str,
     columns: &str,
     month: &str,
-    record_of: fn(&SqliteRow) -> Result<T>,
+    record_of: fn(&AnyRow) -> Result<T>,
 ) -> Result<Vec<T>> {
     let rows = sqlx::query(&format!(
-        "SELECT {columns} FROM {table} WHERE month = ? ORDER BY id DESC"
+        "SELECT {columns} FROM {table} WHERE month = $1 ORDER BY id DESC"
     ))
     .bind(month)
     .fetch_all(pool)

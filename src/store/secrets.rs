@@ -8,22 +8,18 @@ use argon2::password_hash::rand_core::{OsRng, RngCore};
 impl Store {
     /// The secret called `name`, `len` random bytes made the first time it is asked for.
     /// A second process racing to make it keeps the first one's (ON CONFLICT DO NOTHING).
+    /// The table is made by the migrations (BLOB on SQLite, BYTEA on PostgreSQL).
     pub async fn server_secret(&self, name: &str, len: usize) -> Result<Vec<u8>> {
-        sqlx::query(
-            "CREATE TABLE IF NOT EXISTS server_secrets (name TEXT PRIMARY KEY, value BLOB NOT NULL)",
-        )
-        .execute(&self.pool)
-        .await?;
         let mut fresh = vec![0u8; len];
         OsRng.fill_bytes(&mut fresh);
         sqlx::query(
-            "INSERT INTO server_secrets (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING",
+            "INSERT INTO server_secrets (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING",
         )
         .bind(name)
         .bind(&fresh)
         .execute(&self.pool)
         .await?;
-        let value: Vec<u8> = sqlx::query_scalar("SELECT value FROM server_secrets WHERE name = ?")
+        let value: Vec<u8> = sqlx::query_scalar("SELECT value FROM server_secrets WHERE name = $1")
             .bind(name)
             .fetch_one(&self.pool)
             .await?;

@@ -7,7 +7,7 @@ impl Store {
     /// The scenario TOML of `month` and where it came from.
     pub async fn scenario_source(&self, month: &str) -> Result<(String, String)> {
         let row: Option<(String, String)> =
-            sqlx::query_as("SELECT scenario_toml, source FROM months WHERE month = ?")
+            sqlx::query_as("SELECT scenario_toml, source FROM months WHERE month = $1")
                 .bind(month)
                 .fetch_optional(&self.pool)
                 .await?;

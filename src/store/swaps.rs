@@ -8,7 +8,7 @@ use super::requests::{load_month, load_one, rules_broken};
 use super::{Result, Role, Store, StoreError, User, audit, now_text};
 use crate::whatif::{self, BadRequest, SwapOutcome, SwapRequest};
 use serde::{Deserialize, Serialize};
-use sqlx::{Row, Sqlite, Transaction};
+use sqlx::{Any, Row, Transaction};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -134,7 +134,7 @@ fn team_name(state: &MonthState, team: Option<usize>) -> String {
         .unwrap_or_else(|| "none".into())
 }
 
-fn record_of(row: &sqlx::sqlite::SqliteRow) -> Result<SwapRecord> {
+fn record_of(row: &sqlx::any::AnyRow) -> Result<SwapRecord> {
     let state: String = row.try_get("state")?;
     let violations: String = row.try_get("violations_json")?;
     Ok(SwapRecord {
@@ -159,7 +159,7 @@ fn record_of(row: &sqlx::sqlite::SqliteRow) -> Result<SwapRecord> {
 const SWAP_COLUMNS: &str = "id, month, staff, date, with_staff, return_date, state, judged_version, \
      violations_json, lead_a_signed, lead_b_signed, applied_version, reason, proposed_by";
 
-async fn load(conn: &mut sqlx::SqliteConnection, id: i64) -> Result<SwapRecord> {
+async fn load(conn: &mut sqlx::AnyConnection, id: i64) -> Result<SwapRecord> {
     load_one(conn, "swap_requests", SWAP_COLUMNS, id, record_of, || {
         format!("no swap request #{id}")
     })
@@ -168,11 +168,11 @@ async fn load(conn: &mut sqlx::SqliteConnection, id: i64) -> Result<SwapRecord> 
 
 /// Writes the record's new state, only if it still has `from`: a second writer that read
 /// the same old state changes nothing and learns it lost.
-async fn save(conn: &mut sqlx::SqliteConnection, r: &SwapRecord, from: SwapState) -> Result<()> {
+async fn save(conn: &mut sqlx::AnyConnection, r: &SwapRecord, from: SwapState) -> Result<()> {
     let done = sqlx::query(
-        "UPDATE swap_requests SET state = ?, judged_version = ?, violations_json = ?, \
-         lead_a_signed = ?, lead_b_signed = ?, applied_version = ?, reason = ?, updated_at = ? \
-         WHERE id = ? AND state = ?",
+        "UPDATE swap_requests SET state = $1, judged_version = $2, violations_json = $3, \
+         lead_a_signed = $4, lead_b_signed = $5, applied_version = $6, reason = $7, updated_at = $8 \
+         WHERE id = $9 AND state = $10",
     )
     .bind(r.state.name())
     .bind(r.judged_version)
@@ -244,10 +244,10 @@ impl Store {
         let violations = serde_json::to_value(&outcome.violations).expect("serialisable");
         let reason = (!outcome.accepted).then(|| rules_broken(&outcome.violations));
         let now = now_text();
-        let id = sqlx::query(
+        let id: i64 = sqlx::query_scalar(
             "INSERT INTO swap_requests (month, staff, date, with_staff, return_date, state, \
              judged_version, violations_json, reason, proposed_by, created_at, updated_at) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
         )
         .bind(month)
         .bind(&input.staff)
@@ -261,9 +261,8 @@ impl Store {
         .bind(&actor.login)
         .bind(&now)
         .bind(&now)
-        .execute(&mut *tx)
-        .await?
-        .last_insert_rowid();
+        .fetch_one(&mut *tx)
+        .await?;
         let detail = format!(
             "swap #{id}: {} gives {} to {}{}: {}",
             input.staff,
@@ -439,7 +438,7 @@ fn sign(r: &mut SwapRecord, state: &MonthState, actor: &User) -> Result<()> {
 /// rule still holds, stores the swapped roster as the next version. Returns the conflict
 /// to answer when the new verdict rejects it (the record then says why).
 async fn apply_signed(
-    tx: &mut Transaction<'static, Sqlite>,
+    tx: &mut Transaction<'static, Any>,
     r: &mut SwapRecord,
     state: &MonthState,
     actor: &User,

@@ -90,7 +90,7 @@ fn verify_password(password: &str, phc: &str) -> bool {
         .unwrap_or(false)
 }
 
-fn user_of(row: &sqlx::sqlite::SqliteRow) -> Result<User> {
+fn user_of(row: &sqlx::any::AnyRow) -> Result<User> {
     let role: String = row.try_get("role")?;
     Ok(User {
         id: row.try_get("id")?,
@@ -127,7 +127,7 @@ impl Store {
             .await
             .map_err(|e| StoreError::Hash(e.to_string()))??;
         let mut tx = self.begin_write().await?;
-        let taken = sqlx::query("SELECT 1 FROM users WHERE login = ?")
+        let taken = sqlx::query("SELECT 1 FROM users WHERE login = $1")
             .bind(login)
             .fetch_optional(&mut *tx)
             .await?;
@@ -136,18 +136,17 @@ impl Store {
                 "login `{login}` exists already"
             )));
         }
-        let id = sqlx::query(
+        let id: i64 = sqlx::query_scalar(
             "INSERT INTO users (login, role, staff_id, password_hash, created_at) \
-             VALUES (?, ?, ?, ?, ?)",
+             VALUES ($1, $2, $3, $4, $5) RETURNING id",
         )
         .bind(login)
         .bind(role.name())
         .bind(staff_id)
         .bind(&hash)
         .bind(now_text())
-        .execute(&mut *tx)
-        .await?
-        .last_insert_rowid();
+        .fetch_one(&mut *tx)
+        .await?;
         let detail = format!(
             "account {login} ({}{})",
             role.name(),
@@ -166,7 +165,7 @@ impl Store {
     /// The account whose password matches, or None (unknown login and wrong password alike).
     pub async fn login(&self, login: &str, password: &str) -> Result<Option<User>> {
         let row = sqlx::query(
-            "SELECT id, login, role, staff_id, password_hash FROM users WHERE login = ?",
+            "SELECT id, login, role, staff_id, password_hash FROM users WHERE login = $1",
         )
         .bind(login)
         .fetch_optional(&self.pool)
@@ -184,7 +183,7 @@ impl Store {
     }
 
     pub async fn user(&self, id: i64) -> Result<Option<User>> {
-        let row = sqlx::query("SELECT id, login, role, staff_id FROM users WHERE id = ?")
+        let row = sqlx::query("SELECT id, login, role, staff_id FROM users WHERE id = $1")
             .bind(id)
             .fetch_optional(&self.pool)
             .await?;

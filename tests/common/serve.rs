@@ -4,9 +4,11 @@
 #![allow(dead_code)]
 
 use roster::model::{Roster, Scenario};
-use roster::store::{Role, Store, User};
+use roster::store::{Backend, Db, Role, Store, User};
 use roster::whatif;
+use sqlx::Connection;
 use std::path::Path;
+use std::sync::atomic::{AtomicU32, Ordering};
 
 pub const MONTH: &str = "2026-12";
 pub const PASSWORD: &str = "correct horse 电池 staple";
@@ -14,6 +16,8 @@ pub const PASSWORD: &str = "correct horse 电池 staple";
 pub struct Seeded {
     pub dir: tempfile::TempDir,
     pub store: Store,
+    /// Where the store's data lives: `dir`/roster.db, or a fresh PostgreSQL database.
+    pub db: TestDb,
     pub head: User,
     /// S01, lead of team A.
     pub lead_a: User,
@@ -38,11 +42,129 @@ pub fn seed_roster(sc: &Scenario) -> Roster {
     .expect("seed roster")
 }
 
+/// Where the PostgreSQL tests make their databases: `ROSTER_TEST_POSTGRES`, else the local
+/// server's socket as `.ci/run` starts it.
+pub const PG_ENV: &str = "ROSTER_TEST_POSTGRES";
+const PG_DEFAULT: &str = "postgres:///postgres?host=/var/run/postgresql";
+
+fn pg_admin_url() -> String {
+    std::env::var(PG_ENV).unwrap_or_else(|_| PG_DEFAULT.to_owned())
+}
+
+/// A database for one test: a file in a temporary directory, or a PostgreSQL database of
+/// its own (made fresh, dropped when this is dropped), so tests run in parallel.
+pub struct TestDb {
+    pub db: Db,
+    /// The PostgreSQL database's name, to drop.
+    pg_name: Option<String>,
+}
+
+static PG_SEQ: AtomicU32 = AtomicU32::new(0);
+
+impl TestDb {
+    pub async fn new(backend: Backend, dir: &Path) -> TestDb {
+        match backend {
+            Backend::Sqlite => TestDb {
+                db: Db::Sqlite(dir.join("roster.db")),
+                pg_name: None,
+            },
+            Backend::Postgres => {
+                let name = format!(
+                    "roster_test_{}_{}",
+                    std::process::id(),
+                    PG_SEQ.fetch_add(1, Ordering::Relaxed)
+                );
+                let admin = pg_admin_url();
+                let mut conn = sqlx::PgConnection::connect(&admin)
+                    .await
+                    .unwrap_or_else(|e| {
+                        panic!(
+                            "the PostgreSQL tests need a running PostgreSQL server, reached at \
+                         {PG_ENV}={admin}: {e}\n\
+                         start one as .ci/run does: apt-get install postgresql; \
+                         pg_ctlcluster 15 main start; su postgres -c 'createuser -s root' \
+                         (or set {PG_ENV} to a URL of a role that may CREATE DATABASE)"
+                        )
+                    });
+                // A name cannot be a bound parameter; this one is digits we made.
+                sqlx::query(&format!("DROP DATABASE IF EXISTS {name}"))
+                    .execute(&mut conn)
+                    .await
+                    .unwrap();
+                sqlx::query(&format!("CREATE DATABASE {name}"))
+                    .execute(&mut conn)
+                    .await
+                    .unwrap_or_else(|e| panic!("CREATE DATABASE {name} at {admin}: {e}"));
+                conn.close().await.unwrap();
+                TestDb {
+                    db: Db::Postgres(with_database(&admin, &name)),
+                    pg_name: Some(name),
+                }
+            }
+        }
+    }
+
+    /// What `--db` is given for this database.
+    pub fn arg(&self) -> String {
+        match &self.db {
+            Db::Sqlite(p) => p.display().to_string(),
+            Db::Postgres(url) => url.clone(),
+        }
+    }
+}
+
+/// The admin URL with its database name replaced by `name`.
+fn with_database(admin: &str, name: &str) -> String {
+    let (base, query) = admin
+        .split_once('?')
+        .map_or((admin, None), |(b, q)| (b, Some(q)));
+    let start = base.find("://").unwrap() + 3;
+    let host_end = base[start..].find('/').map_or(base.len(), |i| start + i);
+    let url = format!("{}/{name}", &base[..host_end]);
+    match query {
+        Some(q) => format!("{url}?{q}"),
+        None => url,
+    }
+}
+
+impl Drop for TestDb {
+    /// Drops the PostgreSQL database (WITH FORCE: the store's pool may still hold
+    /// connections). On a thread of its own: this may run inside a runtime.
+    fn drop(&mut self) {
+        let Some(name) = self.pg_name.take() else {
+            return;
+        };
+        let admin = pg_admin_url();
+        let dropped = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            rt.block_on(async {
+                let mut conn = sqlx::PgConnection::connect(&admin).await?;
+                sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                    .execute(&mut conn)
+                    .await?;
+                conn.close().await
+            })
+        })
+        .join();
+        if let Ok(Err(e)) = dropped {
+            eprintln!("dropping the test database: {e}");
+        }
+    }
+}
+
+/// The seed world on SQLite.
 pub async fn seeded() -> Seeded {
+    seeded_on(Backend::Sqlite).await
+}
+
+/// The seed month, published, and one account per role, on `backend`.
+pub async fn seeded_on(backend: Backend) -> Seeded {
     let dir = tempfile::tempdir().expect("temp dir");
-    let store = Store::open(&dir.path().join("roster.db"))
-        .await
-        .expect("open store");
+    let db = TestDb::new(backend, dir.path()).await;
+    let store = Store::open(&db.db).await.expect("open store");
     let toml = std::fs::read_to_string("scenarios/seed-2026-12.toml").expect("seed toml");
     store
         .import_month(&toml, "scenarios/seed-2026-12.toml", "test")
@@ -71,6 +193,7 @@ pub async fn seeded() -> Seeded {
         planner: add("planner", Role::Planner, None).await,
         head,
         store,
+        db,
         dir,
     };
     s.store.publish(MONTH, v, &s.head).await.expect("publish");
@@ -191,3 +314,25 @@ pub fn rt() -> tokio::runtime::Runtime {
         .build()
         .unwrap()
 }
+
+/// One test per database for each `async fn NAME(backend: Backend)` named: a module NAME
+/// with the tests `sqlite` and `postgres`, so a failure says which database it was and
+/// `cargo test postgres` runs the PostgreSQL half. `$rt`, a function of the calling
+/// module, makes the runtime each runs on.
+macro_rules! on_both_databases {
+    ($rt:ident; $($name:ident),+ $(,)?) => {
+        $(
+            mod $name {
+                #[test]
+                fn sqlite() {
+                    super::$rt().block_on(super::$name(roster::store::Backend::Sqlite));
+                }
+                #[test]
+                fn postgres() {
+                    super::$rt().block_on(super::$name(roster::store::Backend::Postgres));
+                }
+            }
+        )+
+    };
+}
+pub(crate) use on_both_databases;
