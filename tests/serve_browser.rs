@@ -416,8 +416,17 @@ fn the_head_and_the_planner_visit_every_page() {
         assert!(text_of(&c, "#grid").await.contains(&name("S01")));
         shot(&c, "next-month-solved.png").await;
         click(&c, "publish").await;
+        // Not wait_path: the solve page's own path already contains "/months/2027-01".
+        let mut published = false;
+        for _ in 0..300 {
+            if store.current("2027-01").await.is_ok() {
+                published = true;
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        assert!(published, "published: {}", text_of(&c, "main").await);
         wait_path(&c, "/months/2027-01").await;
-        assert!(store.current("2027-01").await.is_ok(), "published");
 
         log_in(&c, &base, "planner").await;
         c.goto(&format!("{base}/months/2026-12/charts"))
