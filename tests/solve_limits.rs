@@ -7,6 +7,7 @@
 use crate::common;
 
 use assert_cmd::Command;
+use std::os::unix::process::ExitStatusExt;
 use std::path::Path;
 use std::time::Duration;
 
@@ -105,6 +106,30 @@ fn weights_of_a_million_hold_the_time_limit() {
         std::fs::write(&scenario, text).unwrap();
         let out = dir.path().join(format!("r-{key}.json"));
         let res = solve(&scenario, &out, "5");
+        roster_or_out_of_time(&res, &scenario, &out);
+    }
+}
+
+/// Issue 10.8: a clock that ran out inside CBC's preprocessing of a run with a MIP start
+/// (the staged search's last stage) killed the process with SIGSEGV, in Cgl's postProcess.
+/// The property: wherever the limit falls — root node, fix-and-optimise, the fairness
+/// probes, the final search with its start — the solve ends in a roster that `check`
+/// accepts or in exit 4, never in a signal. Each run is a child process, so a crash shows
+/// as a signal here instead of taking the test binary down. Where the limits land depends
+/// on the machine's speed; the spread covers the stages on an idle or busy machine.
+#[test]
+fn a_spread_of_time_limits_ends_in_a_roster_or_exit_4_never_a_signal() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = common::root().join("scenarios/seed-2026-12.toml");
+    for limit in ["1.5", "3.5", "5.5", "7.5", "9", "10.5", "12"] {
+        let out = dir.path().join(format!("r-{limit}.json"));
+        let res = solve(&scenario, &out, limit);
+        assert_eq!(
+            res.status.signal(),
+            None,
+            "--time-limit {limit}: killed by a signal\n{}",
+            String::from_utf8_lossy(&res.stderr)
+        );
         roster_or_out_of_time(&res, &scenario, &out);
     }
 }

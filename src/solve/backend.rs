@@ -85,28 +85,7 @@ pub(super) fn run_solver(
                 .map(|(col, (v, _))| (v, col))
                 .collect();
             let mut problem = vars.minimise(objective).using(good_lp::coin_cbc);
-            if let Some(c) = hints.cutoff {
-                problem.set_parameter("cutoff", &c.to_string());
-            }
-            if hints.prove_only {
-                problem.set_parameter("heuristicsOnOff", "off");
-            }
-            let log = if opts.solver_log { "1" } else { "0" };
-            problem.set_parameter("log", log);
-            problem.set_parameter("slogLevel", log);
-            // The time limit is the user's wall clock, not CPU time.
-            problem.set_parameter("timeMode", "elapsed");
-            for (k, v) in &opts.cbc_parameters {
-                problem.set_parameter(k, v);
-            }
-            if opts.threads > 1 {
-                problem.set_parameter("threads", &opts.threads.to_string());
-            }
-            if let Some(n) = hints.node_limit {
-                problem.set_parameter("maxNodes", &n.to_string());
-            }
-            // good_lp's own solve() would pass the gap; we call CBC directly (below).
-            problem.set_parameter("ratioGap", &opts.gap.to_string());
+            cbc_parameters(&mut problem, opts, &hints);
             for r in rows {
                 problem.add_constraint(r);
             }
@@ -178,6 +157,45 @@ pub(super) fn run_solver(
             None => Outcome::ProvenNone,
         }),
     }
+}
+
+/// CBC's parameters for one run: the hints, the log, the clock, preprocessing, the user's
+/// own options, then the limits (the time limit itself is set last, just before the run).
+fn cbc_parameters(
+    problem: &mut good_lp::solvers::coin_cbc::CoinCbcProblem,
+    opts: &SolveOptions,
+    hints: &Hints,
+) {
+    if let Some(c) = hints.cutoff {
+        problem.set_parameter("cutoff", &c.to_string());
+    }
+    if hints.prove_only {
+        problem.set_parameter("heuristicsOnOff", "off");
+    }
+    let log = if opts.solver_log { "1" } else { "0" };
+    problem.set_parameter("log", log);
+    problem.set_parameter("slogLevel", log);
+    // The time limit is the user's wall clock, not CPU time.
+    problem.set_parameter("timeMode", "elapsed");
+    // One major pass of preprocessing (format aabbcccc: aa = 01, CBC's default bits 6 kept).
+    // Cgl 0.60.9's CglPreProcess::preProcessNonDefault leaves its pass loop when the time
+    // limit runs out but keeps the count of passes it did not run; postProcess then walks
+    // those passes and calls a method on a null model: a SIGSEGV (issue 10.8) in every run
+    // with a roster to map back (our MIP starts) whose clock expires between two passes.
+    // With one pass there is none to skip. Ahead of the user's options, so an expert may
+    // still choose otherwise.
+    problem.set_parameter("tunePreProcess", "1000006");
+    for (k, v) in &opts.cbc_parameters {
+        problem.set_parameter(k, v);
+    }
+    if opts.threads > 1 {
+        problem.set_parameter("threads", &opts.threads.to_string());
+    }
+    if let Some(n) = hints.node_limit {
+        problem.set_parameter("maxNodes", &n.to_string());
+    }
+    // good_lp's own solve() would pass the gap; run_solver calls CBC directly.
+    problem.set_parameter("ratioGap", &opts.gap.to_string());
 }
 
 #[cfg(feature = "highs")]
