@@ -25,6 +25,7 @@ mod serve_api;
 mod serve_browser;
 mod serve_cli;
 mod serve_cluster;
+mod solve_cbc_clock;
 mod solve_limits;
 mod solve_overcover;
 mod solve_progress;

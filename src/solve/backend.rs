@@ -159,6 +159,15 @@ pub(super) fn run_solver(
     }
 }
 
+/// What every CBC run is given so a time limit cannot crash it: one major pass of
+/// preprocessing (format aabbcccc: aa = 01, CBC's default bits 6 kept). Cgl 0.60.9's
+/// CglPreProcess::preProcessNonDefault leaves its pass loop when the time limit runs out
+/// but keeps the count of passes it did not run; postProcess then walks those passes and
+/// calls a method on a null model: a SIGSEGV (issue 10.8) in every run with a roster to map
+/// back (our MIP starts) whose clock expires between two passes. With one pass there is
+/// none to skip. Public so a test can run CBC exactly as `solve` does.
+pub const CBC_CLOCK_SAFE: &[(&str, &str)] = &[("tunePreProcess", "1000006")];
+
 /// CBC's parameters for one run: the hints, the log, the clock, preprocessing, the user's
 /// own options, then the limits (the time limit itself is set last, just before the run).
 fn cbc_parameters(
@@ -177,14 +186,10 @@ fn cbc_parameters(
     problem.set_parameter("slogLevel", log);
     // The time limit is the user's wall clock, not CPU time.
     problem.set_parameter("timeMode", "elapsed");
-    // One major pass of preprocessing (format aabbcccc: aa = 01, CBC's default bits 6 kept).
-    // Cgl 0.60.9's CglPreProcess::preProcessNonDefault leaves its pass loop when the time
-    // limit runs out but keeps the count of passes it did not run; postProcess then walks
-    // those passes and calls a method on a null model: a SIGSEGV (issue 10.8) in every run
-    // with a roster to map back (our MIP starts) whose clock expires between two passes.
-    // With one pass there is none to skip. Ahead of the user's options, so an expert may
-    // still choose otherwise.
-    problem.set_parameter("tunePreProcess", "1000006");
+    // Ahead of the user's options, so an expert may still choose otherwise.
+    for (k, v) in CBC_CLOCK_SAFE {
+        problem.set_parameter(k, v);
+    }
     for (k, v) in &opts.cbc_parameters {
         problem.set_parameter(k, v);
     }

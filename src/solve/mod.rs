@@ -18,6 +18,7 @@ mod seating;
 mod variables;
 
 pub use crate::rules::objective::{Breakdown, evaluate};
+pub use backend::CBC_CLOCK_SAFE;
 pub use diagnose::{Conflict, Diagnosis};
 pub use repair::{Repaired, repair};
 pub use search::solve;
