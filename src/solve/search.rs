@@ -38,8 +38,21 @@ fn search(sc: &Scenario, opts: &SolveOptions) -> Result<Solved, SolveError> {
     }
     // A roster before the root node, for the month whose root LP outlasts the limit: the
     // user then gets it (and Ctrl-C writes it) instead of nothing.
-    let greedy = greedy::first_roster(sc).map(|r| greedy::as_solved(sc, r, started));
+    let mut greedy = greedy::first_roster(sc).map(|r| greedy::as_solved(sc, r, started));
     let large = is_large(sc);
+    // A very large month's root LP outlasts a 300 s limit (600 staff: 219 s of CPU and
+    // unfinished), so the greedy roster is improved week by week before the root is tried.
+    if let Some(mut g) = greedy.take_if(|_| is_very_large(sc)) {
+        // A start here, not a result the clock left behind.
+        g.out_of_time = false;
+        opts.progress
+            .report("improving the greedy roster (fix-and-optimise)", Some(&g));
+        let improved = neighbourhood::improve(sc, opts, g, started)?;
+        if improved.out_of_time {
+            return Ok(improved.with_model_size(sc, started));
+        }
+        greedy = Some(improved);
+    }
     let root_only = Fixes {
         node_limit: Some(0),
         // On a large month it is also the MIP start, so that the root, which is then one
@@ -114,6 +127,20 @@ const LARGE_CELLS: usize = 20_000;
 
 pub(super) fn is_large(sc: &Scenario) -> bool {
     sc.staff.len() * sc.days() * sc.shifts.len() > LARGE_CELLS
+}
+
+/// Whether a whole-month sub-model for `people` is small enough to solve quickly: no more
+/// cells than a month that counts as large.
+pub(super) fn fits_a_sub_model(sc: &Scenario, people: usize) -> bool {
+    people * sc.days() * sc.shifts.len() <= LARGE_CELLS
+}
+
+/// Cells above which the greedy roster is improved before the root node (about 540 staff
+/// on three shifts).
+const VERY_LARGE_CELLS: usize = 50_000;
+
+fn is_very_large(sc: &Scenario) -> bool {
+    sc.staff.len() * sc.days() * sc.shifts.len() > VERY_LARGE_CELLS
 }
 
 /// The solver proved the month has no roster: explain it with the time that is left. The
