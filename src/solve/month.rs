@@ -95,6 +95,8 @@ pub(super) struct Fixes {
     pub(super) prove_only: bool,
     /// See `Hints::node_limit`.
     pub(super) node_limit: Option<u32>,
+    /// See `Hints::no_pump`.
+    pub(super) no_pump: bool,
 }
 
 /// One case of a fairness spread: every member of the job type works between `low` and
@@ -211,6 +213,7 @@ pub(super) fn solve_once(
         start,
         prove_only: fixes.prove_only,
         node_limit: fixes.node_limit,
+        no_pump: fixes.no_pump,
     };
     let total = objective.total();
     let result = match run_solver(vars, total.clone(), rows, opts, hints)? {

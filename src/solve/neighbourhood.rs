@@ -93,8 +93,10 @@ impl Neighbourhood {
             }
         }
         // Half the staff or more is no longer a quick sub-model; the weeks do better then.
+        // Nor is a whole month for more people than a large month has cells
+        // (`search::is_large`): that sub-model's root alone would take minutes.
         let chosen = free.iter().filter(|&&f| f).count();
-        if chosen == 0 || chosen > n / 2 {
+        if chosen == 0 || chosen > n / 2 || !super::search::fits_a_sub_model(sc, chosen) {
             return None;
         }
         let fixed: Vec<usize> = (0..n).filter(|&i| !free[i]).collect();

@@ -33,25 +33,36 @@ pub fn solve(sc: &Scenario, opts: &SolveOptions) -> Result<Solved, SolveError> {
 fn search(sc: &Scenario, opts: &SolveOptions) -> Result<Solved, SolveError> {
     let started = Instant::now();
     let cut_short = |stage| SolveError::NoSolutionInTime(opts.time_limit, stage);
-    // Plain branch-and-bound over the whole month, for what is left of the time.
-    let plain_search = |stage: &'static str| -> Result<Solved, SolveError> {
-        match solve_once(sc, &left(opts, started), &Fixes::default(), started)? {
-            Outcome::Found(solved) => Ok(solved),
-            Outcome::ProvenNone => Err(infeasible(sc, opts, started, stage)?),
-            Outcome::Unfinished { .. } => Err(cut_short(stage)),
-        }
-    };
     if !fairness::can_probe(sc, opts) {
-        return plain_search("the branch-and-bound search");
+        return plain_search(sc, opts, started, None, "the branch-and-bound search");
+    }
+    // A roster before the root node, for the month whose root LP outlasts the limit: the
+    // user then gets it (and Ctrl-C writes it) instead of nothing.
+    let mut greedy = greedy::first_roster(sc).map(|r| greedy::as_solved(sc, r, started));
+    let large = is_large(sc);
+    // A very large month's root LP outlasts a 300 s limit (600 staff: 219 s of CPU and
+    // unfinished), so the greedy roster is improved week by week before the root is tried.
+    if let Some(mut g) = greedy.take_if(|_| is_very_large(sc)) {
+        // A start here, not a result the clock left behind.
+        g.out_of_time = false;
+        opts.progress
+            .report("improving the greedy roster (fix-and-optimise)", Some(&g));
+        let improved = neighbourhood::improve(sc, opts, g, started)?;
+        if improved.out_of_time {
+            return Ok(improved.with_model_size(sc, started));
+        }
+        greedy = Some(improved);
     }
     let root_only = Fixes {
         node_limit: Some(0),
+        // On a large month it is also the MIP start, so that the root, which is then one
+        // long LP and its heuristics, always ends with a roster and a bound for the next
+        // stage (a 300-staff month's root found none in 77 s). Not below that: the root
+        // finds better on every such month it finishes, and its path stays what it was.
+        start: greedy.as_ref().filter(|_| large).map(|g| g.roster.clone()),
+        no_pump: large,
         ..Fixes::default()
     };
-    // A roster before the root node, for the month whose root LP outlasts the limit: the
-    // user then gets it (and Ctrl-C writes it) instead of nothing. Not a MIP start: the
-    // root finds better on every month it finishes, and its path stays what it was.
-    let greedy = greedy::first_roster(sc).map(|r| greedy::as_solved(sc, r, started));
     opts.progress
         .report("first roster and bound (root node)", greedy.as_ref());
     let solved = match solve_once(sc, &left(opts, started), &root_only, started)? {
@@ -66,7 +77,13 @@ fn search(sc: &Scenario, opts: &SolveOptions) -> Result<Solved, SolveError> {
         Outcome::Unfinished { clock: false } => {
             opts.progress
                 .report("searching for a first roster (branch and bound)", None);
-            return plain_search("the branch-and-bound search after the root node");
+            return plain_search(
+                sc,
+                opts,
+                started,
+                greedy,
+                "the branch-and-bound search after the root node",
+            );
         }
     };
     if solved.status != Status::TimeLimit || solved.out_of_time {
@@ -82,6 +99,48 @@ fn search(sc: &Scenario, opts: &SolveOptions) -> Result<Solved, SolveError> {
     // The time taken is the whole solve's, whichever stage found the roster.
     let bound = proven.bound;
     Ok(proven.with_bound(bound, opts, started))
+}
+
+/// Plain branch-and-bound over the whole month, for what is left of the time. When it
+/// ends without a roster, the greedy start (if any) is the result, as at the root: the
+/// user never loses a roster the search already had.
+fn plain_search(
+    sc: &Scenario,
+    opts: &SolveOptions,
+    started: Instant,
+    greedy: Option<Solved>,
+    stage: &'static str,
+) -> Result<Solved, SolveError> {
+    match solve_once(sc, &left(opts, started), &Fixes::default(), started)? {
+        Outcome::Found(solved) => Ok(solved),
+        Outcome::ProvenNone => Err(infeasible(sc, opts, started, stage)?),
+        Outcome::Unfinished { .. } => greedy
+            .map(|g| g.with_model_size(sc, started))
+            .ok_or(SolveError::NoSolutionInTime(opts.time_limit, stage)),
+    }
+}
+
+/// Person-day-shift cells above which a month counts as large (about 215 staff on three
+/// shifts): its root LP alone takes tens of seconds, so the root starts from the greedy
+/// roster and skips the feasibility pump. The seed months and `large-150` stay below it.
+const LARGE_CELLS: usize = 20_000;
+
+pub(super) fn is_large(sc: &Scenario) -> bool {
+    sc.staff.len() * sc.days() * sc.shifts.len() > LARGE_CELLS
+}
+
+/// Whether a whole-month sub-model for `people` is small enough to solve quickly: no more
+/// cells than a month that counts as large.
+pub(super) fn fits_a_sub_model(sc: &Scenario, people: usize) -> bool {
+    people * sc.days() * sc.shifts.len() <= LARGE_CELLS
+}
+
+/// Cells above which the greedy roster is improved before the root node (about 540 staff
+/// on three shifts).
+const VERY_LARGE_CELLS: usize = 50_000;
+
+fn is_very_large(sc: &Scenario) -> bool {
+    sc.staff.len() * sc.days() * sc.shifts.len() > VERY_LARGE_CELLS
 }
 
 /// The solver proved the month has no roster: explain it with the time that is left. The
