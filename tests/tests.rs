@@ -25,6 +25,7 @@ mod serve_api;
 mod serve_browser;
 mod serve_cli;
 mod serve_cluster;
+mod serve_jobs;
 mod solve_limits;
 mod solve_overcover;
 mod solve_progress;
