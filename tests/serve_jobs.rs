@@ -105,11 +105,27 @@ async fn a_job_run_by_one_server_streams_from_another(backend: Backend) {
     // Server two sees the progress while the job runs, from the database.
     let seen = until_steps(&two, 1).await;
     assert_eq!(seen.steps[0].stage, "presolve");
-    let follow = tokio::spawn(async move { get(&app_two, &head, EVENTS).await });
+    // Server two's stream gives the first step before the job goes on, then the rest.
+    let req = Request::builder()
+        .uri(EVENTS)
+        .header(header::COOKIE, &head)
+        .body(Body::empty())
+        .unwrap();
+    let res = app_two.clone().oneshot(req).await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let mut body = res.into_body();
+    let mut text = String::new();
+    while !text.contains("\n\n") {
+        let frame = body.frame().await.expect("a first event").unwrap();
+        if let Ok(data) = frame.into_data() {
+            text.push_str(&String::from_utf8_lossy(&data));
+        }
+    }
+    assert!(text.starts_with("event: progress\n"), "{text}");
     reporter.step(step("branch", Some(12.5)));
     reporter.finish(Ok("version 2: solved".into())).await;
-    let (status, body) = follow.await.unwrap();
-    assert_eq!(status, StatusCode::OK);
+    let rest = body.collect().await.unwrap().to_bytes();
+    let body = text + &String::from_utf8_lossy(&rest);
     let events = sse_events(&body);
     let names: Vec<&str> = events.iter().map(|(e, _)| e.as_str()).collect();
     assert_eq!(names, ["progress", "progress", "done"], "{body}");
@@ -120,8 +136,21 @@ async fn a_job_run_by_one_server_streams_from_another(backend: Backend) {
     );
     assert_eq!(events[2].1, "version 2: solved");
     // Over: either server may start it again, and then the other refuses.
-    assert!(two.start(KEY).await.unwrap().is_some());
+    let again = two.start(KEY).await.unwrap().expect("startable once over");
     assert!(one.start(KEY).await.unwrap().is_none());
+    // A job whose task drops its reporter without an outcome is stored as failed at once.
+    drop(again);
+    let log = loop {
+        let log = one.log(KEY).await.unwrap().unwrap();
+        if log.outcome.is_some() {
+            break log;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    };
+    assert_eq!(
+        log.outcome,
+        Some(Err("the job ended without a word".to_owned()))
+    );
 }
 
 async fn a_job_whose_server_stopped_fails_and_may_start_again(backend: Backend) {
