@@ -104,6 +104,8 @@ impl Reporter {
 /// as failed at once rather than left for the timeout.
 async fn persist(store: Store, key: Arc<str>, owner: Arc<str>, mut rx: watch::Receiver<JobLog>) {
     let mut beat = tokio::time::interval(HEARTBEAT);
+    // Progress writes carry the heartbeat too; ticks missed meanwhile need no catching up.
+    beat.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     beat.tick().await; // the first tick is now; the claim wrote the heartbeat
     loop {
         tokio::select! {
