@@ -24,6 +24,7 @@ mod scenario_inputs;
 mod serve_api;
 mod serve_browser;
 mod serve_cli;
+mod serve_jobs;
 mod serve_cluster;
 mod solve_cbc_clock;
 mod solve_limits;

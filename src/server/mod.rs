@@ -44,7 +44,7 @@ pub async fn app(store: Store) -> Result<Router, crate::store::StoreError> {
     let state = AppState {
         store: store.clone(),
         csrf,
-        jobs: jobs::Jobs::default(),
+        jobs: jobs::Jobs::new(store.clone()),
     };
     let routes = Router::new()
         .merge(api::routes())

@@ -13,6 +13,7 @@
 
 pub mod audit;
 mod db;
+pub mod jobs;
 pub mod leave;
 pub mod months;
 mod requests;
@@ -22,6 +23,7 @@ pub mod swaps;
 pub mod users;
 
 pub use audit::AuditEntry;
+pub use jobs::JobRow;
 pub use leave::{LeaveInput, LeaveRecord, LeaveState};
 pub use months::{MonthState, VersionInfo};
 pub use swaps::{SwapInput, SwapRecord, SwapState};

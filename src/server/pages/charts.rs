@@ -9,7 +9,7 @@ use crate::plot::{self, Format, Kind};
 use crate::server::AppState;
 use crate::server::auth::{PageUser, csrf_token};
 use crate::server::error::ApiError;
-use crate::server::jobs::{Reporter, Step};
+use crate::server::jobs::{JobLog, Reporter, Step};
 use crate::store::months::month_key;
 use crate::store::{MonthState, Role, StoreError, User};
 use axum::extract::{Path, State};
@@ -74,8 +74,10 @@ pub(super) async fn charts_page(
         svgs.push((kind.name(), svg(&m, kind, None)?));
     }
     let csrf = csrf_token(&token)?;
+    let running = st.jobs.log(&job_key(&m.month)).await?;
+    let chart = st.jobs.result(&result_key(&m)).await?;
     let body = html! {
-        (service_section(&st, &m, &u, &csrf))
+        (service_section(&m, running, chart, &u, &csrf))
         div.charts {
             @for (name, svg) in &svgs { h2 { (name) } div id={ "chart-" (name) } { (PreEscaped(svg)) } }
         }
@@ -91,15 +93,20 @@ pub(super) async fn charts_page(
 
 /// The service-level chart when simulated for this version; else the progress of a
 /// running simulation, or the button that starts one.
-fn service_section(st: &AppState, m: &MonthState, u: &User, csrf: &str) -> Markup {
-    let running = st.jobs.log(&job_key(&m.month));
+fn service_section(
+    m: &MonthState,
+    running: Option<JobLog>,
+    chart: Option<String>,
+    u: &User,
+    csrf: &str,
+) -> Markup {
     let failed = running
         .as_ref()
         .and_then(|l| l.outcome.clone())
         .and_then(Result::err);
     html! {
         h2 { "service 服务水平" }
-        @if let Some(chart) = st.jobs.result(&result_key(m)) {
+        @if let Some(chart) = chart {
             div.charts id="chart-service" { (PreEscaped(chart)) }
         } @else if running.as_ref().is_some_and(|l| l.outcome.is_none()) {
             p id="simulating" { "Simulating the month's calls 模拟话务中…" }
@@ -138,7 +145,7 @@ pub(super) async fn start_simulation(
         )
         .into());
     }
-    if let Some(reporter) = st.jobs.start(&job_key(&month)) {
+    if let Some(reporter) = st.jobs.start(&job_key(&month)).await? {
         tokio::spawn(simulate_in_background(st.clone(), m, reporter));
     }
     Ok(Redirect::to(&format!("/months/{month}/charts")).into_response())
@@ -170,17 +177,17 @@ async fn simulate_in_background(st: AppState, m: MonthState, reporter: Reporter)
         Ok(Ok(series)) => {
             stage(&reporter, "drawing the service chart 绘图".into());
             match svg(&m, Kind::Service, Some(&series)) {
-                Ok(chart) => {
-                    st.jobs.keep_result(&result_key(&m), chart);
-                    Ok(format!("simulated version {}", m.version))
-                }
+                Ok(chart) => match st.jobs.keep_result(&result_key(&m), chart).await {
+                    Ok(()) => Ok(format!("simulated version {}", m.version)),
+                    Err(e) => Err(e.to_string()),
+                },
                 Err(e) => Err(e.message),
             }
         }
         Ok(Err(e)) => Err(e.to_string()),
         Err(e) => Err(format!("the simulation stopped: {e}")),
     };
-    reporter.finish(outcome);
+    reporter.finish(outcome).await;
 }
 
 pub(super) async fn simulation_events(
@@ -190,11 +197,11 @@ pub(super) async fn simulation_events(
 ) -> Result<Response, PageError> {
     may_simulate(&u)?;
     let month = month_key(&month)?;
-    match st.jobs.events(&job_key(&month)) {
+    match st.jobs.events(&job_key(&month)).await? {
         Some(sse) => Ok(sse.into_response()),
         None => Err(ApiError::new(
             StatusCode::NOT_FOUND,
-            format!("no simulation of {month} was started by this server"),
+            format!("no simulation of {month} was started"),
         )
         .into()),
     }

@@ -101,7 +101,7 @@ pub(super) async fn start_next(
             .import_month(&carried.text, &format!("next of {month}"), &u.login)
             .await?;
     }
-    if let Some(reporter) = st.jobs.start(&job_key(&next)) {
+    if let Some(reporter) = st.jobs.start(&job_key(&next)).await? {
         let sc = st.store.scenario(&next).await?;
         tokio::spawn(solve_in_background(
             st.store.clone(),
@@ -149,7 +149,7 @@ async fn solve_in_background(
         Ok(Err(e)) => Err(e.to_string()),
         Err(e) => Err(format!("the solve stopped: {e}")),
     };
-    reporter.finish(outcome);
+    reporter.finish(outcome).await;
 }
 
 pub(super) async fn solve_events(
@@ -159,11 +159,11 @@ pub(super) async fn solve_events(
 ) -> Result<Response, super::PageError> {
     head_only(&u, "follow a month's solve")?;
     let month = month_key(&month)?;
-    match st.jobs.events(&job_key(&month)) {
+    match st.jobs.events(&job_key(&month)).await? {
         Some(sse) => Ok(sse.into_response()),
         None => Err(ApiError::new(
             StatusCode::NOT_FOUND,
-            format!("no solve of {month} was started by this server"),
+            format!("no solve of {month} was started"),
         )
         .into()),
     }
@@ -196,7 +196,7 @@ pub(super) async fn solve_page(
 ) -> PageResult {
     head_only(&u, "see a month's solve")?;
     let month = month_key(&month)?;
-    let log = st.jobs.log(&job_key(&month));
+    let log = st.jobs.log(&job_key(&month)).await?;
     let csrf = csrf_token(&token)?;
     let body = match log.as_ref().filter(|l| l.outcome.is_none()) {
         Some(l) => {
