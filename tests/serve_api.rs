@@ -1014,21 +1014,6 @@ async fn post_form_with(
     (status, loc, String::from_utf8_lossy(&bytes).into_owned())
 }
 
-/// The SSE body as (event, data) pairs.
-fn sse_events(body: &str) -> Vec<(String, String)> {
-    body.split("\n\n")
-        .filter_map(|block| {
-            let field = |name: &str| {
-                block
-                    .lines()
-                    .find_map(|l| l.strip_prefix(name))
-                    .map(str::to_owned)
-            };
-            Some((field("event: ")?, field("data: ").unwrap_or_default()))
-        })
-        .collect()
-}
-
 #[test]
 fn the_head_solves_the_next_month_with_streamed_progress_and_publishes_it() {
     rt().block_on(async {
@@ -1066,7 +1051,7 @@ fn the_head_solves_the_next_month_with_streamed_progress_and_publishes_it() {
         );
         let (st, body) = page_text(&app, &head, "/months/2027-01/solve/events").await;
         assert_eq!(st, StatusCode::OK);
-        let events = sse_events(&body);
+        let events = crate::common::serve::sse_events(&body);
         let (last, text) = events.last().expect("events").clone();
         assert_eq!(last, "done", "{body}");
         assert!(text.starts_with("version "), "{text}");
@@ -1168,7 +1153,7 @@ fn the_planner_sees_the_charts_and_simulates_the_service_level_with_progress() {
             (StatusCode::SEE_OTHER, Some("/months/2026-12/charts"))
         );
         let (_, body) = page_text(&app, &planner, "/months/2026-12/simulate/events").await;
-        let events = sse_events(&body);
+        let events = crate::common::serve::sse_events(&body);
         assert!(
             events
                 .iter()

@@ -10,7 +10,6 @@ use predicates::str::contains;
 use roster::store::{Backend, Store};
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Stdio};
-use std::time::{Duration, Instant};
 
 fn roster() -> Command {
     Command::cargo_bin("roster").unwrap()
@@ -79,6 +78,9 @@ fn user_add(backend: Backend) {
         let store = Store::open(&test_db.db).await.unwrap();
         assert!(store.login("head", secret).await.unwrap().is_some());
         assert!(store.login("head", "Sehr-geheim").await.unwrap().is_none());
+        // Closed before the files are read: SQLite folds its WAL into the database file and
+        // removes it, instead of removing it while the loop below reads the directory.
+        store.pool().close().await;
     });
     // Nor in the files the test can read (SQLite's; PostgreSQL keeps its own).
     for f in std::fs::read_dir(dir.path()).unwrap() {
@@ -121,20 +123,7 @@ fn serve_demo(db: &str, log: &std::path::Path) -> (Child, BufReader<std::process
         .stderr(std::fs::File::create(log).unwrap())
         .spawn()
         .expect("roster serve starts");
-    let start = Instant::now();
-    while std::net::TcpStream::connect(&addr).is_err() {
-        if let Ok(Some(status)) = child.try_wait() {
-            panic!(
-                "roster serve ended ({status}): {}",
-                std::fs::read_to_string(log).unwrap_or_default()
-            );
-        }
-        assert!(
-            start.elapsed() < Duration::from_secs(120),
-            "serve never listened"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    crate::common::serve::wait_listening(&mut child, &addr, log);
     let out = BufReader::new(child.stdout.take().unwrap());
     (child, out)
 }

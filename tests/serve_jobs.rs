@@ -60,21 +60,6 @@ async fn get(app: &Router, cookie: &str, uri: &str) -> (StatusCode, String) {
     (status, String::from_utf8_lossy(&bytes).into_owned())
 }
 
-/// The (event, data) pairs of an SSE body.
-fn sse_events(body: &str) -> Vec<(String, String)> {
-    body.split("\n\n")
-        .filter_map(|block| {
-            let field = |name: &str| {
-                block
-                    .lines()
-                    .find_map(|l| l.strip_prefix(name))
-                    .map(str::to_owned)
-            };
-            Some((field("event: ")?, field("data: ").unwrap_or_default()))
-        })
-        .collect()
-}
-
 /// Waits until `jobs` (another server) sees `n` steps of the running job.
 async fn until_steps(jobs: &Jobs, n: usize) -> JobLog {
     loop {
@@ -126,7 +111,7 @@ async fn a_job_run_by_one_server_streams_from_another(backend: Backend) {
     reporter.finish(Ok("version 2: solved".into())).await;
     let rest = body.collect().await.unwrap().to_bytes();
     let body = text + &String::from_utf8_lossy(&rest);
-    let events = sse_events(&body);
+    let events = crate::common::serve::sse_events(&body);
     let names: Vec<&str> = events.iter().map(|(e, _)| e.as_str()).collect();
     assert_eq!(names, ["progress", "progress", "done"], "{body}");
     assert!(events[0].1.contains("\"presolve\""), "{body}");
@@ -174,7 +159,7 @@ async fn a_job_whose_server_stopped_fails_and_may_start_again(backend: Backend) 
     let head = login(&app, "head").await;
     let (status, body) = get(&app, &head, EVENTS).await;
     assert_eq!(status, StatusCode::OK);
-    let events = sse_events(&body);
+    let events = crate::common::serve::sse_events(&body);
     assert_eq!(
         events,
         [

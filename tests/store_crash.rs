@@ -23,7 +23,7 @@ use serve_common::*;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::process::{Child, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 pub(crate) type Http = Client<HttpConnector, Full<Bytes>>;
 
@@ -111,20 +111,7 @@ pub(crate) fn start_server(db: &str, log: &Path) -> (Child, String) {
         .stderr(std::fs::File::create(log).unwrap())
         .spawn()
         .expect("roster serve starts");
-    let start = Instant::now();
-    while std::net::TcpStream::connect(&addr).is_err() {
-        if let Ok(Some(status)) = child.try_wait() {
-            panic!(
-                "roster serve ended ({status}): {}",
-                std::fs::read_to_string(log).unwrap_or_default()
-            );
-        }
-        assert!(
-            start.elapsed() < Duration::from_secs(60),
-            "serve never listened"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    crate::common::serve::wait_listening(&mut child, &addr, log);
     (child, format!("http://{addr}"))
 }
 

@@ -336,3 +336,37 @@ macro_rules! on_both_databases {
     };
 }
 pub(crate) use on_both_databases;
+
+/// Waits until the `roster serve` in `child` accepts connections on `addr`; panics with its
+/// log (`log`, its stderr) if it ends first, or if it never listens.
+pub fn wait_listening(child: &mut std::process::Child, addr: &str, log: &Path) {
+    let start = std::time::Instant::now();
+    while std::net::TcpStream::connect(addr).is_err() {
+        if let Ok(Some(status)) = child.try_wait() {
+            panic!(
+                "roster serve ended ({status}): {}",
+                std::fs::read_to_string(log).unwrap_or_default()
+            );
+        }
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(120),
+            "serve never listened"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
+/// The (event, data) pairs of an SSE body.
+pub fn sse_events(body: &str) -> Vec<(String, String)> {
+    body.split("\n\n")
+        .filter_map(|block| {
+            let field = |name: &str| {
+                block
+                    .lines()
+                    .find_map(|l| l.strip_prefix(name))
+                    .map(str::to_owned)
+            };
+            Some((field("event: ")?, field("data: ").unwrap_or_default()))
+        })
+        .collect()
+}
