@@ -74,6 +74,11 @@ fn now_ms() -> i64 {
     i64::try_from(since.as_millis()).unwrap_or(i64::MAX)
 }
 
+/// `STALE` in the unit of the stored heartbeats.
+fn stale_ms() -> i64 {
+    i64::try_from(STALE.as_millis()).unwrap_or(i64::MAX)
+}
+
 fn steps_json(steps: &[Step]) -> String {
     serde_json::to_string(steps).expect("steps serialise")
 }
@@ -142,9 +147,8 @@ fn log_of(row: JobRow, now: i64) -> Result<JobLog, StoreError> {
         what: "a job's steps".into(),
         message: e.to_string(),
     })?;
-    let stale = i64::try_from(STALE.as_millis()).unwrap_or(i64::MAX);
     let outcome = match row.outcome {
-        None if row.heartbeat_ms < now - stale => Some(Err(STOPPED.to_owned())),
+        None if row.heartbeat_ms < now - stale_ms() => Some(Err(STOPPED.to_owned())),
         o => o,
     };
     Ok(JobLog { steps, outcome })
@@ -178,7 +182,7 @@ impl Jobs {
 
     /// Starts `key` unless a live job of that key runs on any server; `None` when one does.
     pub async fn start(&self, key: &str) -> Result<Option<Reporter>, StoreError> {
-        let alive_since = now_ms() - i64::try_from(STALE.as_millis()).unwrap_or(i64::MAX);
+        let alive_since = now_ms() - stale_ms();
         if !(self.store)
             .claim_job(key, &self.owner, now_ms(), alive_since)
             .await?

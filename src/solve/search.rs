@@ -125,14 +125,19 @@ fn plain_search(
 /// roster and skips the feasibility pump. The seed months and `large-150` stay below it.
 const LARGE_CELLS: usize = 20_000;
 
+/// Person-day-shift cells of a whole-month model for `people`.
+fn cells(sc: &Scenario, people: usize) -> usize {
+    people * sc.days() * sc.shifts.len()
+}
+
 pub(super) fn is_large(sc: &Scenario) -> bool {
-    sc.staff.len() * sc.days() * sc.shifts.len() > LARGE_CELLS
+    !fits_a_sub_model(sc, sc.staff.len())
 }
 
 /// Whether a whole-month sub-model for `people` is small enough to solve quickly: no more
 /// cells than a month that counts as large.
 pub(super) fn fits_a_sub_model(sc: &Scenario, people: usize) -> bool {
-    people * sc.days() * sc.shifts.len() <= LARGE_CELLS
+    cells(sc, people) <= LARGE_CELLS
 }
 
 /// Cells above which the greedy roster is improved before the root node (about 540 staff
@@ -140,7 +145,7 @@ pub(super) fn fits_a_sub_model(sc: &Scenario, people: usize) -> bool {
 const VERY_LARGE_CELLS: usize = 50_000;
 
 fn is_very_large(sc: &Scenario) -> bool {
-    sc.staff.len() * sc.days() * sc.shifts.len() > VERY_LARGE_CELLS
+    cells(sc, sc.staff.len()) > VERY_LARGE_CELLS
 }
 
 /// The solver proved the month has no roster: explain it with the time that is left. The

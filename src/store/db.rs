@@ -147,30 +147,23 @@ pub(super) async fn connect(db: &Db) -> Result<AnyPool, sqlx::Error> {
         .await?
         .close()
         .await?;
-    match db {
-        Db::Sqlite(_) => {
-            AnyPoolOptions::new()
-                .max_connections(POOL_SIZE)
-                .after_connect(|conn, _| {
-                    Box::pin(async move {
-                        conn.execute(
-                            "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
-                             PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000",
-                        )
-                        .await?;
-                        Ok(())
-                    })
-                })
-                .connect_with(opts)
-                .await
-        }
-        Db::Postgres(_) => {
-            AnyPoolOptions::new()
-                .max_connections(POOL_SIZE)
-                .connect_with(opts)
-                .await
-        }
-    }
+    let pool = AnyPoolOptions::new().max_connections(POOL_SIZE);
+    let pool = match db {
+        // The settings `native_pool` gives its SQLite connections, as statements.
+        Db::Sqlite(_) => pool.after_connect(|conn, _| {
+            Box::pin(async move {
+                let pragmas = format!(
+                    "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
+                     PRAGMA foreign_keys = ON; PRAGMA busy_timeout = {}",
+                    SQLITE_BUSY.as_millis()
+                );
+                conn.execute(pragmas.as_str()).await?;
+                Ok(())
+            })
+        }),
+        Db::Postgres(_) => pool,
+    };
+    pool.connect_with(opts).await
 }
 
 fn any_options(db: &Db) -> Result<AnyConnectOptions, sqlx::Error> {
