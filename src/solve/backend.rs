@@ -2,7 +2,7 @@
 //! model and its hints and hands back the solver's values and what it proved. Nothing
 //! outside this file talks to a backend directly.
 
-use super::cbc_process::{self, CbcEnd, CbcJob, RunStatus, StoppedOn};
+use super::cbc_process::{self, CbcEnd, CbcJob, ChildRun, RunStatus, StoppedOn};
 use super::{Backend, SolveError, SolveOptions, Status};
 use good_lp::{
     Constraint, Expression, ProblemVariables, Solution, SolverModel, WithInitialSolution,
@@ -48,7 +48,7 @@ pub(crate) struct Hints {
     pub(crate) light_root: bool,
     /// Run CBC in a child process of this executable (`roster`, see `cbc_process`), so
     /// that this process's CBC stays free for another stage on the other core.
-    pub(crate) child: Option<std::path::PathBuf>,
+    pub(crate) child: Option<ChildRun>,
 }
 
 /// One solve for callers that need no stage logic (diagnosis, repair): `Ok(None)` only when
@@ -121,10 +121,12 @@ fn run_cbc(
     // by a node limit into an error and drops the roster it found.
     let ran = Instant::now();
     let end = match &hints.child {
-        Some(exe) => {
+        Some(child) => {
             let job = CbcJob::new(problem.as_inner(), parameters);
             drop(problem);
-            cbc_process::run_in_child(exe, &job, opts.solver_log)?
+            // The job is built: this process's CBC lock is free for the other stage.
+            let _ = child.job_built.send(());
+            cbc_process::run_in_child(&child.exe, &job, opts.solver_log)?
         }
         None => CbcEnd::of(problem.as_inner_mut().solve().raw()),
     };

@@ -5,38 +5,41 @@
 //! turns on one core. A child process has a CBC of its own. `roster cbc-run --out FILE`
 //! (hidden) reads one model, its parameters and its start on standard input, solves it, and
 //! writes how the run ended with the column values to FILE; its standard output stays CBC's
-//! log, as in the parent. Every number crosses as the bits of its f64, so the child solves
-//! exactly the model the parent built (JSON has no infinity, and CBC's bounds use it).
+//! log, as in the parent. Both cross in a plain binary layout (`wire`): every f64 as its
+//! bits, so the child solves exactly the model the parent built (CBC's bounds include
+//! infinities, which JSON cannot carry), and quickly even in an unoptimised build (a
+//! 300-staff model is half a million coefficients).
 
 use super::SolveError;
 use coin_cbc::raw;
-use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::io::{Read, Write};
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+/// A run in a child process: the `roster` executable, and who is told once the job is
+/// built. Building it takes coin_cbc's global lock for a moment (`to_raw` makes a CBC
+/// model), so the stage beside it starts its own CBC runs only then; otherwise the job
+/// would wait for the end of that stage's first solve.
+#[derive(Debug, Clone)]
+pub(crate) struct ChildRun {
+    pub(super) exe: std::path::PathBuf,
+    pub(super) job_built: std::sync::mpsc::Sender<()>,
+}
+
 /// One CBC model in CBC's own column-major arrays, with its run's parameters and start.
-#[derive(Serialize, Deserialize)]
 pub(super) struct CbcJob {
     starts: Vec<i32>,
     indices: Vec<i32>,
-    #[serde(with = "bits")]
     elements: Vec<f64>,
-    #[serde(with = "bits")]
     col_lower: Vec<f64>,
-    #[serde(with = "bits")]
     col_upper: Vec<f64>,
-    #[serde(with = "bits")]
     objective: Vec<f64>,
-    #[serde(with = "bits")]
     row_lower: Vec<f64>,
-    #[serde(with = "bits")]
     row_upper: Vec<f64>,
     integer: Vec<bool>,
     parameters: Vec<(String, String)>,
-    #[serde(with = "bits")]
     start: Vec<f64>,
 }
 
@@ -106,23 +109,19 @@ impl CbcJob {
 }
 
 /// How one CBC run ended: what the search needs of CBC's status, and the column values.
-#[derive(Serialize, Deserialize)]
 pub(super) struct CbcEnd {
     pub(super) status: RunStatus,
     pub(super) stopped_on: StoppedOn,
     pub(super) seconds_limit_reached: bool,
     pub(super) proven_infeasible: bool,
     pub(super) unbounded: bool,
-    #[serde(with = "bit")]
     pub(super) objective: f64,
-    #[serde(with = "bit")]
     pub(super) best_possible: f64,
-    #[serde(with = "bits")]
     pub(super) values: Vec<f64>,
 }
 
 /// CBC's status after a run.
-#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub(super) enum RunStatus {
     /// Finished, or never launched (the model was settled before the search).
     Finished,
@@ -133,7 +132,7 @@ pub(super) enum RunStatus {
 }
 
 /// CBC's secondary status, as far as the search tells its cases apart.
-#[derive(Serialize, Deserialize, Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub(super) enum StoppedOn {
     UserEvent,
     Time,
@@ -177,7 +176,7 @@ pub(super) fn run_in_child(exe: &Path, job: &CbcJob, log: bool) -> Result<CbcEnd
         SolveError::Solver(format!("the CBC process ({}): {what}: {e}", exe.display()))
     };
     let out = std::env::temp_dir().join(format!(
-        "roster-cbc-{}-{}.json",
+        "roster-cbc-{}-{}.end",
         std::process::id(),
         RUNS.fetch_add(1, Ordering::Relaxed)
     ));
@@ -189,7 +188,7 @@ pub(super) fn run_in_child(exe: &Path, job: &CbcJob, log: bool) -> Result<CbcEnd
         .stdout(if log { Stdio::inherit() } else { Stdio::null() });
     die_with_parent(&mut cmd);
     let mut child = cmd.spawn().map_err(|e| failed("start", &e))?;
-    let input = serde_json::to_vec(job).map_err(|e| failed("write the model", &e))?;
+    let input = job.to_bytes();
     let sent = child
         .stdin
         .take()
@@ -203,7 +202,7 @@ pub(super) fn run_in_child(exe: &Path, job: &CbcJob, log: bool) -> Result<CbcEnd
         return Err(failed("ended with", &status));
     }
     let text = read.map_err(|e| failed("read its result", &e))?;
-    serde_json::from_slice(&text).map_err(|e| failed("parse its result", &e))
+    CbcEnd::from_bytes(&text).map_err(|e| failed("read its result", &e))
 }
 
 #[cfg(target_os = "linux")]
@@ -225,40 +224,230 @@ fn die_with_parent(cmd: &mut Command) {
 fn die_with_parent(_: &mut Command) {}
 
 /// The child's side (`roster cbc-run`): one job from `input`, its end written to `out`.
-pub fn serve_cbc_run(input: impl Read, out: &Path) -> Result<(), SolveError> {
-    let job: CbcJob = serde_json::from_reader(std::io::BufReader::new(input))
+pub fn serve_cbc_run(mut input: impl Read, out: &Path) -> Result<(), SolveError> {
+    let mut bytes = Vec::new();
+    input
+        .read_to_end(&mut bytes)
+        .map_err(|e| SolveError::Solver(format!("reading a CBC job on standard input: {e}")))?;
+    let job = CbcJob::from_bytes(&bytes)
         .map_err(|e| SolveError::Solver(format!("a CBC job on standard input: {e}")))?;
-    let end = job.solve();
-    let text = serde_json::to_vec(&end).expect("a CbcEnd serialises");
-    std::fs::write(out, text)
+    std::fs::write(out, job.solve().to_bytes())
         .map_err(|e| SolveError::Solver(format!("writing {}: {e}", out.display())))
 }
 
-/// A vector of f64 as the bits of each.
-mod bits {
-    use serde::{Deserialize, Deserializer, Serializer};
-
-    pub fn serialize<S: Serializer>(v: &[f64], s: S) -> Result<S::Ok, S::Error> {
-        s.collect_seq(v.iter().map(|x| x.to_bits()))
+impl CbcJob {
+    fn to_bytes(&self) -> Vec<u8> {
+        let mut w = wire::Writer::default();
+        w.i32s(&self.starts);
+        w.i32s(&self.indices);
+        for v in [
+            &self.elements,
+            &self.col_lower,
+            &self.col_upper,
+            &self.objective,
+            &self.row_lower,
+            &self.row_upper,
+        ] {
+            w.f64s(v);
+        }
+        w.bools(&self.integer);
+        w.u64(self.parameters.len() as u64);
+        for (k, v) in &self.parameters {
+            w.text(k);
+            w.text(v);
+        }
+        w.f64s(&self.start);
+        w.0
     }
 
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<f64>, D::Error> {
-        Ok(Vec::<u64>::deserialize(d)?
-            .into_iter()
-            .map(f64::from_bits)
-            .collect())
+    fn from_bytes(bytes: &[u8]) -> Result<CbcJob, wire::Truncated> {
+        let mut r = wire::Reader(bytes);
+        Ok(CbcJob {
+            starts: r.i32s()?,
+            indices: r.i32s()?,
+            elements: r.f64s()?,
+            col_lower: r.f64s()?,
+            col_upper: r.f64s()?,
+            objective: r.f64s()?,
+            row_lower: r.f64s()?,
+            row_upper: r.f64s()?,
+            integer: r.bools()?,
+            parameters: (0..r.u64()?)
+                .map(|_| Ok((r.text()?, r.text()?)))
+                .collect::<Result<_, _>>()?,
+            start: r.f64s()?,
+        })
     }
 }
 
-/// One f64 as its bits.
-mod bit {
-    use serde::{Deserialize, Deserializer, Serializer};
-
-    pub fn serialize<S: Serializer>(x: &f64, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_u64(x.to_bits())
+impl CbcEnd {
+    fn to_bytes(&self) -> Vec<u8> {
+        let mut w = wire::Writer::default();
+        w.text(&match &self.status {
+            RunStatus::Finished => "finished".to_string(),
+            RunStatus::Stopped => "stopped".to_string(),
+            RunStatus::Failed(why) => format!("failed {why}"),
+        });
+        w.u64(match self.stopped_on {
+            StoppedOn::UserEvent => 0,
+            StoppedOn::Time => 1,
+            StoppedOn::Gap => 2,
+            StoppedOn::Other => 3,
+        });
+        w.bools(&[
+            self.seconds_limit_reached,
+            self.proven_infeasible,
+            self.unbounded,
+        ]);
+        w.f64s(&[self.objective, self.best_possible]);
+        w.f64s(&self.values);
+        w.0
     }
 
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
-        Ok(f64::from_bits(u64::deserialize(d)?))
+    fn from_bytes(bytes: &[u8]) -> Result<CbcEnd, wire::Truncated> {
+        let mut r = wire::Reader(bytes);
+        let status = match r.text()?.as_str() {
+            "finished" => RunStatus::Finished,
+            "stopped" => RunStatus::Stopped,
+            other => RunStatus::Failed(other.trim_start_matches("failed ").to_string()),
+        };
+        let stopped_on = match r.u64()? {
+            0 => StoppedOn::UserEvent,
+            1 => StoppedOn::Time,
+            2 => StoppedOn::Gap,
+            _ => StoppedOn::Other,
+        };
+        let flags = r.bools()?;
+        let figures = r.f64s()?;
+        let (&[seconds_limit_reached, proven_infeasible, unbounded], &[objective, best_possible]) =
+            (flags.as_slice(), figures.as_slice())
+        else {
+            return Err(wire::Truncated);
+        };
+        Ok(CbcEnd {
+            status,
+            stopped_on,
+            seconds_limit_reached,
+            proven_infeasible,
+            unbounded,
+            objective,
+            best_possible,
+            values: r.f64s()?,
+        })
+    }
+}
+
+/// The layout between the two processes: each value little-endian, each sequence its
+/// length (u64) then its items, text as UTF-8 bytes.
+mod wire {
+    #[derive(Debug, thiserror::Error)]
+    #[error("the data ends early or is malformed")]
+    pub struct Truncated;
+
+    #[derive(Default)]
+    pub struct Writer(pub Vec<u8>);
+
+    impl Writer {
+        pub fn u64(&mut self, x: u64) {
+            self.0.extend_from_slice(&x.to_le_bytes());
+        }
+        pub fn f64s(&mut self, v: &[f64]) {
+            self.u64(v.len() as u64);
+            self.0.extend(v.iter().flat_map(|x| x.to_le_bytes()));
+        }
+        pub fn i32s(&mut self, v: &[i32]) {
+            self.u64(v.len() as u64);
+            self.0.extend(v.iter().flat_map(|x| x.to_le_bytes()));
+        }
+        pub fn bools(&mut self, v: &[bool]) {
+            self.u64(v.len() as u64);
+            self.0.extend(v.iter().map(|&b| u8::from(b)));
+        }
+        pub fn text(&mut self, t: &str) {
+            self.u64(t.len() as u64);
+            self.0.extend_from_slice(t.as_bytes());
+        }
+    }
+
+    pub struct Reader<'a>(pub &'a [u8]);
+
+    impl Reader<'_> {
+        fn take(&mut self, n: usize) -> Result<&[u8], Truncated> {
+            if n > self.0.len() {
+                return Err(Truncated);
+            }
+            let (head, rest) = self.0.split_at(n);
+            self.0 = rest;
+            Ok(head)
+        }
+        pub fn u64(&mut self) -> Result<u64, Truncated> {
+            Ok(u64::from_le_bytes(
+                self.take(8)?.try_into().expect("8 bytes"),
+            ))
+        }
+        fn len(&mut self, width: usize) -> Result<usize, Truncated> {
+            let n = usize::try_from(self.u64()?).map_err(|_| Truncated)?;
+            n.checked_mul(width).ok_or(Truncated)
+        }
+        pub fn f64s(&mut self) -> Result<Vec<f64>, Truncated> {
+            let n = self.len(8)?;
+            Ok(self
+                .take(n)?
+                .chunks_exact(8)
+                .map(|c| f64::from_le_bytes(c.try_into().expect("8 bytes")))
+                .collect())
+        }
+        pub fn i32s(&mut self) -> Result<Vec<i32>, Truncated> {
+            let n = self.len(4)?;
+            Ok(self
+                .take(n)?
+                .chunks_exact(4)
+                .map(|c| i32::from_le_bytes(c.try_into().expect("4 bytes")))
+                .collect())
+        }
+        pub fn bools(&mut self) -> Result<Vec<bool>, Truncated> {
+            let n = self.len(1)?;
+            Ok(self.take(n)?.iter().map(|&b| b != 0).collect())
+        }
+        pub fn text(&mut self) -> Result<String, Truncated> {
+            let n = self.len(1)?;
+            String::from_utf8(self.take(n)?.to_vec()).map_err(|_| Truncated)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_job_and_its_end_cross_the_wire_bit_for_bit() {
+        let job = CbcJob {
+            starts: vec![0, 2, 3],
+            indices: vec![0, 1, 1],
+            elements: vec![1.0, -0.1, 1.0 / 3.0],
+            col_lower: vec![0.0, f64::NEG_INFINITY],
+            col_upper: vec![1.0, f64::INFINITY],
+            objective: vec![5.0, 1e-12],
+            row_lower: vec![f64::NEG_INFINITY, 2.0],
+            row_upper: vec![3.0, f64::INFINITY],
+            integer: vec![true, false],
+            parameters: vec![("sec".into(), "1.500".into()), ("log".into(), "0".into())],
+            start: vec![1.0, 0.5],
+        };
+        let back = CbcJob::from_bytes(&job.to_bytes()).unwrap();
+        assert_eq!(back.to_bytes(), job.to_bytes());
+        assert_eq!(back.elements[2].to_bits(), (1.0f64 / 3.0).to_bits());
+        assert_eq!(back.col_lower[1], f64::NEG_INFINITY);
+        assert_eq!(back.parameters, job.parameters);
+        let end = job.solve();
+        let again = CbcEnd::from_bytes(&end.to_bytes()).unwrap();
+        assert_eq!(again.status, end.status);
+        assert_eq!(again.stopped_on, end.stopped_on);
+        assert_eq!(again.objective.to_bits(), end.objective.to_bits());
+        assert_eq!(again.values, end.values);
+        // Cut anywhere, the data is refused rather than misread.
+        let bytes = job.to_bytes();
+        assert!(CbcJob::from_bytes(&bytes[..bytes.len() - 1]).is_err());
     }
 }

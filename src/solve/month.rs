@@ -98,7 +98,7 @@ pub(super) struct Fixes {
     /// See `Hints::light_root`.
     pub(super) light_root: bool,
     /// See `Hints::child`.
-    pub(super) child: Option<std::path::PathBuf>,
+    pub(super) child: Option<super::cbc_process::ChildRun>,
 }
 
 impl Fixes {

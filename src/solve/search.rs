@@ -2,6 +2,7 @@
 //! fairness proofs, each stage ending on work done and never on a share of the clock.
 
 use super::backend::Outcome;
+use super::cbc_process::ChildRun;
 use super::month::{Fixes, left, solve_once};
 use super::{SolveError, SolveOptions, Solved, Status, diagnose, fairness, greedy, neighbourhood};
 use crate::model::Scenario;
@@ -141,8 +142,12 @@ fn on_two_cores(
 ) -> Result<Solved, SolveError> {
     // A start here, not a result the clock left behind.
     greedy.out_of_time = false;
+    let (job_built, built) = std::sync::mpsc::channel();
     let root_only = Fixes {
-        child: Some(exe.to_path_buf()),
+        child: Some(ChildRun {
+            exe: exe.to_path_buf(),
+            job_built,
+        }),
         ..root_node(Some(&greedy))
     };
     opts.progress.report(
@@ -150,7 +155,9 @@ fn on_two_cores(
         Some(&greedy),
     );
     let (root, improved) = std::thread::scope(|s| {
-        let root = s.spawn(|| solve_once(sc, &left(opts, started), &root_only, started));
+        let root = s.spawn(move || solve_once(sc, &left(opts, started), &root_only, started));
+        // Either way on: built, or the root ended before (its sender is gone then).
+        let _ = built.recv();
         let improved = neighbourhood::improve(sc, opts, greedy, started);
         let root = root.join().expect("the root node's thread does not panic");
         (root, improved)
