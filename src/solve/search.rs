@@ -41,7 +41,8 @@ fn search(sc: &Scenario, opts: &SolveOptions) -> Result<Solved, SolveError> {
     // user then gets it (and Ctrl-C writes it) instead of nothing.
     let mut greedy = greedy::first_roster(sc).map(|r| greedy::as_solved(sc, r, started));
     let large = is_large(sc);
-    if let (true, Some(exe), Some(g)) = (large, &opts.cbc_process, &greedy) {
+    let beside = large && cells(sc, sc.staff.len()) <= ROOT_BESIDE_CELLS;
+    if let (true, Some(exe), Some(g)) = (beside, &opts.cbc_process, &greedy) {
         return on_two_cores(sc, opts, g.clone(), exe, started);
     }
     // A very large month's root LP outlasts a 300 s limit (600 staff: 219 s of CPU and
@@ -224,6 +225,14 @@ pub(super) fn fits_a_sub_model(sc: &Scenario, people: usize) -> bool {
 /// Cells above which the greedy roster is improved before the root node (about 540 staff
 /// on three shifts).
 const VERY_LARGE_CELLS: usize = 50_000;
+
+/// Cells above which the root node is not run beside fix-and-optimise (about 800 staff on
+/// three shifts): there it cannot end in time, and it only slows fix-and-optimise down.
+/// 600 staff (55,800 cells): the root in its own process ended at 266 s with the first
+/// bound at that size. 1,000 staff (93,000 cells): its first LP alone took 281 s, the root
+/// had not ended at 600 s, and fix-and-optimise beside it reached 2071 at 327 s, a roster
+/// it reaches at 119 s alone (BENCHMARKS.md, issue 14).
+const ROOT_BESIDE_CELLS: usize = 75_000;
 
 fn is_very_large(sc: &Scenario) -> bool {
     cells(sc, sc.staff.len()) > VERY_LARGE_CELLS
