@@ -142,3 +142,25 @@ fn a_large_month_on_two_processes_solves_to_the_same_roster_twice() {
     );
     assert_eq!(roster::rules::check_roster(&sc, &first.roster), vec![]);
 }
+
+/// When the second process cannot start, a large month still gets fix-and-optimise's
+/// roster, without a bound, rather than an error after minutes of work.
+#[test]
+fn a_large_month_whose_second_process_cannot_start_still_gets_a_valid_roster() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = generated(dir.path(), 220, 1);
+    let sc = roster::model::Scenario::load(&scenario).unwrap();
+    let opts = roster::solve::SolveOptions {
+        time_limit: 1200.0,
+        gap: 0.10,
+        cbc_process: Some(dir.path().join("no-such-roster")),
+        ..Default::default()
+    };
+    let solved = roster::solve::solve(&sc, &opts).expect("a roster");
+    assert!(
+        solved.bound.is_nan(),
+        "a bound from nowhere: {}",
+        solved.bound
+    );
+    assert_eq!(roster::rules::check_roster(&sc, &solved.roster), vec![]);
+}

@@ -164,11 +164,22 @@ fn on_two_cores(
         (root, improved)
     });
     let improved = improved?;
-    let root = match root? {
-        Outcome::Found(root) => root,
-        Outcome::ProvenNone => return Err(infeasible(sc, opts, started, "the root node")?),
+    let root = match root {
+        Ok(Outcome::Found(root)) => root,
+        // The second process failed (it could not start, say): the roster found beside it
+        // is still the user's, said to be without a bound rather than lost.
+        Err(e) => {
+            opts.progress.report(
+                format!("the root node's process failed ({e}): no bound"),
+                Some(&improved),
+            );
+            return Ok(improved.with_model_size(sc, started));
+        }
+        Ok(Outcome::ProvenNone) => {
+            return Err(infeasible(sc, opts, started, "the root node")?);
+        }
         // No bound (the clock, or a root without even the start): the improved roster.
-        Outcome::Unfinished { .. } => return Ok(improved.with_model_size(sc, started)),
+        Ok(Outcome::Unfinished { .. }) => return Ok(improved.with_model_size(sc, started)),
     };
     let bound = root.bound;
     // Fix-and-optimise already ran to its end unless the root's roster beat its result.
