@@ -78,6 +78,13 @@ enum Command {
     Serve(serve::ServeArgs),
     /// Accounts of the server's database: `user add ID --role R`, password on stdin.
     User(serve::UserArgs),
+    /// Internal: one CBC run for a solve in another process (the model on stdin, how it
+    /// ended to --out), so that a solve can use a second core.
+    #[command(hide = true)]
+    CbcRun {
+        #[arg(long)]
+        out: PathBuf,
+    },
 }
 
 impl Cli {
@@ -137,6 +144,11 @@ impl Cli {
             Command::Export(a) => cycle::run_export(a),
             Command::Serve(a) => serve::run_serve(a),
             Command::User(a) => serve::run_user(a),
+            Command::CbcRun { out } => {
+                roster::solve::serve_cbc_run(std::io::stdin().lock(), &out)
+                    .map_err(CliError::Solve)?;
+                Ok(ExitStatus::Ok)
+            }
         }
     }
 }

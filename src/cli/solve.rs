@@ -93,6 +93,8 @@ pub fn run(a: SolveArgs) -> Result<ExitStatus, CliError> {
         threads: a.threads.max(1),
         solver_log: a.solver_log,
         cbc_parameters: cbc_parameters(),
+        // This very program runs a large month's root node beside fix-and-optimise.
+        cbc_process: std::env::current_exe().ok(),
         progress: solve::OnProgress::new(move |p| {
             sink.lock().unwrap_or_else(|e| e.into_inner()).record(p);
             if log_progress {

@@ -5,6 +5,7 @@
 //! names the smallest set of shortfalls.
 
 mod backend;
+mod cbc_process;
 mod constraints;
 mod diagnose;
 mod fairness;
@@ -19,6 +20,7 @@ mod variables;
 
 pub use crate::rules::objective::{Breakdown, evaluate};
 pub use backend::CBC_CLOCK_SAFE;
+pub use cbc_process::serve_cbc_run;
 pub use diagnose::{Conflict, Diagnosis};
 pub use repair::{Repaired, repair};
 pub use search::solve;
@@ -74,6 +76,10 @@ pub struct SolveOptions {
     /// Expert knob for tuning: (name, value) parameters passed straight to CBC after the
     /// ones the search sets, e.g. from `parse_cbc_parameters("strong=5 cuts=root")`.
     pub cbc_parameters: Vec<(String, String)>,
+    /// The `roster` executable, to run a large month's root node in a process of its own
+    /// while fix-and-optimise runs in this one (`cbc_process`: CBC runs one solve at a time
+    /// per process). None: every stage in this process, one after the other.
+    pub cbc_process: Option<std::path::PathBuf>,
 }
 
 /// `name=value` pairs separated by white space; a word without `=` is ignored.
@@ -160,6 +166,7 @@ impl Default for SolveOptions {
             solver_log: false,
             progress: OnProgress::default(),
             cbc_parameters: Vec::new(),
+            cbc_process: None,
         }
     }
 }

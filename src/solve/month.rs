@@ -95,8 +95,25 @@ pub(super) struct Fixes {
     pub(super) prove_only: bool,
     /// See `Hints::node_limit`.
     pub(super) node_limit: Option<u32>,
-    /// See `Hints::no_pump`.
-    pub(super) no_pump: bool,
+    /// See `Hints::light_root`.
+    pub(super) light_root: bool,
+    /// See `Hints::child`.
+    pub(super) child: Option<super::cbc_process::ChildRun>,
+}
+
+impl Fixes {
+    /// What the solver is told beyond the model, with `start` as the values of the
+    /// roster to start from.
+    fn hints(&self, start: Vec<(good_lp::Variable, f64)>) -> Hints {
+        Hints {
+            cutoff: self.cutoff,
+            start,
+            prove_only: self.prove_only,
+            node_limit: self.node_limit,
+            light_root: self.light_root,
+            child: self.child.clone(),
+        }
+    }
 }
 
 /// One case of a fairness spread: every member of the job type works between `low` and
@@ -202,19 +219,12 @@ pub(super) fn solve_once(
             }
         }
     }
-    let cutoff = fixes.cutoff;
     let mut start = Vec::new();
     if let Some(r) = &fixes.start {
         start.extend(x.values_for(sc, r));
         start.extend(objective.values_for(sc, r));
     }
-    let hints = Hints {
-        cutoff,
-        start,
-        prove_only: fixes.prove_only,
-        node_limit: fixes.node_limit,
-        no_pump: fixes.no_pump,
-    };
+    let hints = fixes.hints(start);
     let total = objective.total();
     let result = match run_solver(vars, total.clone(), rows, opts, hints)? {
         Outcome::Found(result) => result,

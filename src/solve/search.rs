@@ -2,6 +2,7 @@
 //! fairness proofs, each stage ending on work done and never on a share of the clock.
 
 use super::backend::Outcome;
+use super::cbc_process::ChildRun;
 use super::month::{Fixes, left, solve_once};
 use super::{SolveError, SolveOptions, Solved, Status, diagnose, fairness, greedy, neighbourhood};
 use crate::model::Scenario;
@@ -40,6 +41,10 @@ fn search(sc: &Scenario, opts: &SolveOptions) -> Result<Solved, SolveError> {
     // user then gets it (and Ctrl-C writes it) instead of nothing.
     let mut greedy = greedy::first_roster(sc).map(|r| greedy::as_solved(sc, r, started));
     let large = is_large(sc);
+    let beside = large && cells(sc, sc.staff.len()) <= ROOT_BESIDE_CELLS;
+    if let (true, Some(exe), Some(g)) = (beside, &opts.cbc_process, &greedy) {
+        return on_two_cores(sc, opts, g.clone(), exe, started);
+    }
     // A very large month's root LP outlasts a 300 s limit (600 staff: 219 s of CPU and
     // unfinished), so the greedy roster is improved week by week before the root is tried.
     if let Some(mut g) = greedy.take_if(|_| is_very_large(sc)) {
@@ -53,16 +58,11 @@ fn search(sc: &Scenario, opts: &SolveOptions) -> Result<Solved, SolveError> {
         }
         greedy = Some(improved);
     }
-    let root_only = Fixes {
-        node_limit: Some(0),
-        // On a large month it is also the MIP start, so that the root, which is then one
-        // long LP and its heuristics, always ends with a roster and a bound for the next
-        // stage (a 300-staff month's root found none in 77 s). Not below that: the root
-        // finds better on every such month it finishes, and its path stays what it was.
-        start: greedy.as_ref().filter(|_| large).map(|g| g.roster.clone()),
-        no_pump: large,
-        ..Fixes::default()
-    };
+    // On a large month the greedy roster is also the MIP start, so that the root, which is
+    // then one long LP, always ends with a roster and a bound for the next stage (a
+    // 300-staff month's root found none in 77 s). Not below that: the root finds better on
+    // every such month it finishes, and its path stays what it was.
+    let root_only = root_node(greedy.as_ref().filter(|_| large));
     opts.progress
         .report("first roster and bound (root node)", greedy.as_ref());
     let solved = match solve_once(sc, &left(opts, started), &root_only, started)? {
@@ -86,12 +86,40 @@ fn search(sc: &Scenario, opts: &SolveOptions) -> Result<Solved, SolveError> {
             );
         }
     };
+    improve_and_prove(sc, opts, solved, true, started)
+}
+
+/// The root node's run: the root only, from `start` if any. A start means a large month,
+/// whose root is there for the bound: its heuristics cost about half of it, and
+/// fix-and-optimise from the greedy roster does their work in sub-models.
+fn root_node(start: Option<&Solved>) -> Fixes {
+    Fixes {
+        node_limit: Some(0),
+        start: start.map(|g| g.roster.clone()),
+        light_root: start.is_some(),
+        ..Fixes::default()
+    }
+}
+
+/// Fix-and-optimise (unless `improve` is false: it already ran from this roster), then the
+/// fairness proofs, for a roster that is neither proven nor out of time.
+fn improve_and_prove(
+    sc: &Scenario,
+    opts: &SolveOptions,
+    solved: Solved,
+    improve: bool,
+    started: Instant,
+) -> Result<Solved, SolveError> {
     if solved.status != Status::TimeLimit || solved.out_of_time {
         return Ok(solved);
     }
-    opts.progress
-        .report("improving the roster (fix-and-optimise)", Some(&solved));
-    let improved = neighbourhood::improve(sc, opts, solved, started)?;
+    let improved = if improve {
+        opts.progress
+            .report("improving the roster (fix-and-optimise)", Some(&solved));
+        neighbourhood::improve(sc, opts, solved, started)?
+    } else {
+        solved
+    };
     if improved.status != Status::TimeLimit || improved.out_of_time {
         return Ok(improved);
     }
@@ -99,6 +127,71 @@ fn search(sc: &Scenario, opts: &SolveOptions) -> Result<Solved, SolveError> {
     // The time taken is the whole solve's, whichever stage found the roster.
     let bound = proven.bound;
     Ok(proven.with_bound(bound, opts, started))
+}
+
+/// A large month on both cores: the root node, for the bound, in a CBC process of its own
+/// (`exe`, see `cbc_process`), while fix-and-optimise improves the greedy roster in this
+/// one. Each ends on its own work done, neither waits on nor stops the other, so the
+/// merge is the same on every run: the better roster (the root's on a tie) with the
+/// root's bound, then the fairness proofs as on one core.
+fn on_two_cores(
+    sc: &Scenario,
+    opts: &SolveOptions,
+    mut greedy: Solved,
+    exe: &std::path::Path,
+    started: Instant,
+) -> Result<Solved, SolveError> {
+    // A start here, not a result the clock left behind.
+    greedy.out_of_time = false;
+    let (job_built, built) = std::sync::mpsc::channel();
+    let root_only = Fixes {
+        child: Some(ChildRun {
+            exe: exe.to_path_buf(),
+            job_built,
+        }),
+        ..root_node(Some(&greedy))
+    };
+    opts.progress.report(
+        "first bound (root node) beside fix-and-optimise from the greedy roster",
+        Some(&greedy),
+    );
+    let (root, improved) = std::thread::scope(|s| {
+        let root = s.spawn(move || solve_once(sc, &left(opts, started), &root_only, started));
+        // Either way on: built, or the root ended before (its sender is gone then).
+        let _ = built.recv();
+        let improved = neighbourhood::improve(sc, opts, greedy, started);
+        let root = root.join().expect("the root node's thread does not panic");
+        (root, improved)
+    });
+    let improved = improved?;
+    let root = match root {
+        Ok(Outcome::Found(root)) => root,
+        // The second process failed (it could not start, say): the roster found beside it
+        // is still the user's, said to be without a bound rather than lost.
+        Err(e) => {
+            opts.progress.report(
+                format!("the root node's process failed ({e}): no bound"),
+                Some(&improved),
+            );
+            return Ok(improved.with_model_size(sc, started));
+        }
+        Ok(Outcome::ProvenNone) => {
+            return Err(infeasible(sc, opts, started, "the root node")?);
+        }
+        // No bound (the clock, or a root without even the start): the improved roster.
+        Ok(Outcome::Unfinished { .. }) => return Ok(improved.with_model_size(sc, started)),
+    };
+    let bound = root.bound;
+    // Fix-and-optimise already ran to its end unless the root's roster beat its result.
+    let root_better = root.objective < improved.objective - 1e-6;
+    let best = if improved.objective < root.objective - 1e-6 {
+        improved.instead_of(&root).with_bound(bound, opts, started)
+    } else {
+        root
+    };
+    opts.progress
+        .report("merged the root node and fix-and-optimise", Some(&best));
+    improve_and_prove(sc, opts, best, root_better, started)
 }
 
 /// Plain branch-and-bound over the whole month, for what is left of the time. When it
@@ -143,6 +236,14 @@ pub(super) fn fits_a_sub_model(sc: &Scenario, people: usize) -> bool {
 /// Cells above which the greedy roster is improved before the root node (about 540 staff
 /// on three shifts).
 const VERY_LARGE_CELLS: usize = 50_000;
+
+/// Cells above which the root node is not run beside fix-and-optimise (about 800 staff on
+/// three shifts): there it cannot end in time, and it only slows fix-and-optimise down.
+/// 600 staff (55,800 cells): the root in its own process ended at 266 s with the first
+/// bound at that size. 1,000 staff (93,000 cells): its first LP alone took 281 s, the root
+/// had not ended at 600 s, and fix-and-optimise beside it reached 2071 at 327 s, a roster
+/// it reaches at 119 s alone (BENCHMARKS.md, issue 14).
+const ROOT_BESIDE_CELLS: usize = 75_000;
 
 fn is_very_large(sc: &Scenario) -> bool {
     cells(sc, sc.staff.len()) > VERY_LARGE_CELLS
