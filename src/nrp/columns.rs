@@ -22,6 +22,8 @@ use std::time::Instant;
 
 /// Pricing rounds at most; each prices every person once.
 pub(super) const MAX_ROUNDS: usize = 150;
+/// The weight of the best bound's duals in the duals priced (Wentges smoothing).
+const SMOOTHING: f64 = 0.5;
 /// Below this a reduced cost is zero (the LP's own tolerance is about 1e-7 per row).
 const NEGATIVE: f64 = -1e-6;
 
@@ -174,6 +176,11 @@ pub(super) fn generate(
         converged: false,
         rounded: None,
     };
+    // Wentges smoothing: price at a mix of the master's duals and those of the best bound
+    // so far, which damps the duals' swings; a round that finds no column at the mix
+    // (a mispricing) prices the master's own duals next.
+    let mut center: Option<Vec<f64>> = None;
+    let mut mix = SMOOTHING;
     while out.rounds < MAX_ROUNDS {
         let m = Master::build(inst, pool, false);
         let lp = match solve_lp(m.vars, m.objective, m.rows, &m.probes, &left(opts, started)) {
@@ -184,33 +191,62 @@ pub(super) fn generate(
         out.rounded = Some(largest_weights(pool, &m.lambda, |v| lp.value_of(v)));
         out.rounds += 1;
         out.master_value = lp.value;
-        let mut lagrangian = lp.value;
+        let master_mu = &lp.duals[n..];
+        let at_master = center.is_none() || mix == 0.0;
+        let mu: Vec<f64> = inst
+            .cover
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                let y = match &center {
+                    Some(z) => mix * z[i] + (1.0 - mix) * master_mu[i],
+                    None => master_mu[i],
+                };
+                // Inside the slack columns' dual box, so the bound below stays valid.
+                y.clamp(-f64::from(c.over_weight), f64::from(c.under_weight))
+            })
+            .collect();
+        let (cover, master_cover) = (cover_duals(inst, &mu), cover_duals(inst, master_mu));
+        // The Lagrangian bound at mu: the cover rows' right-hand sides priced at mu, plus
+        // each person's cheapest schedule under mu.
+        let mut lagrangian: f64 = inst
+            .cover
+            .iter()
+            .zip(&mu)
+            .map(|(c, y)| f64::from(c.requirement) * y)
+            .sum();
         let mut added = 0;
-        let cover = cover_duals(inst, &lp.duals[n..]);
         for (e, person) in requests.iter().enumerate() {
-            let price: Vec<Vec<f64>> = person
-                .iter()
-                .zip(&cover)
-                .map(|(r, mu)| r.iter().zip(mu).map(|(r, mu)| r - mu).collect())
-                .collect();
-            let fixed = pricing::request_constant(inst, e) - lp.duals[e];
-            let p = match pricing::cheapest_schedule(inst, e, &price, &left(opts, started)) {
+            let p = match pricing::cheapest_schedule(
+                inst,
+                e,
+                &less(person, &cover),
+                &left(opts, started),
+            ) {
                 Ok(p) => p,
                 Err(NrpSolveError::NoSolutionInTime(_)) => return Ok(out),
                 Err(err) => return Err(err),
             };
-            lagrangian += (p.lower + fixed).min(0.0);
-            if p.price + fixed < NEGATIVE && pool.add(inst, e, p.schedule) {
+            lagrangian += pricing::request_constant(inst, e) + p.lower;
+            // The column enters when its reduced cost at the master's own duals is negative.
+            let reduced = pricing::request_penalty(inst, e, &p.schedule) as f64
+                - pricing::priced(&master_cover, &p.schedule)
+                - lp.duals[e];
+            if reduced < NEGATIVE && pool.add(inst, e, p.schedule) {
                 added += 1;
             }
         }
-        out.bound = out.bound.max(lagrangian);
+        if lagrangian > out.bound {
+            out.bound = lagrangian;
+            center = Some(mu);
+        }
         report(out.rounds, out.master_value, out.bound);
-        if added == 0 {
+        if added == 0 && at_master {
             out.converged = true;
             out.bound = out.bound.max(lp.value);
             return Ok(out);
         }
+        mix = if added == 0 { 0.0 } else { SMOOTHING };
         // The bound is an integer's: once its rounding reaches the master's, no later
         // round can raise it (the LP optimum lies between the two).
         if (out.bound - 1e-6).ceil() >= (lp.value - 1e-6).ceil() {
@@ -218,6 +254,15 @@ pub(super) fn generate(
         }
     }
     Ok(out)
+}
+
+/// Per day and type: the request price less the cover dual.
+fn less(requests: &[Vec<f64>], cover: &[Vec<f64>]) -> Vec<Vec<f64>> {
+    requests
+        .iter()
+        .zip(cover)
+        .map(|(r, mu)| r.iter().zip(mu).map(|(r, mu)| r - mu).collect())
+        .collect()
 }
 
 /// Each person's pooled schedule of largest weight (the first on a tie).

@@ -30,7 +30,8 @@ const MAX_STATES: usize = 400_000;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 struct State {
-    /// 0: off; t + 1: shift type t.
+    /// 0: off; t + 1: shift type t, or the first type with the same forbidden successors
+    /// (the rules only ask which types may follow, so such types are one state).
     last: u8,
     /// Days in the current block (work or rest), capped where no rule looks further.
     run: u16,
@@ -57,11 +58,39 @@ struct Person<'a> {
     allowed: Vec<usize>,
     /// Per type: its slot among the limited types, if its limit can bind.
     slot: Vec<Option<usize>>,
+    /// Per type: the first type with the same forbidden successors.
+    like: Vec<usize>,
     track_weekends: bool,
+    /// Per day: the weekends with a day after it.
+    weekends_after: Vec<u32>,
     longest_shift: u32,
 }
 
 impl Person<'_> {
+    /// The state with every limit that can no longer bind after day `d` read as one value:
+    /// a count that `left` more days cannot push past its limit is as good as any other
+    /// such count, so such states merge (exactly: no rule reads them again).
+    fn merged(&self, mut s: State, d: usize) -> State {
+        let staff = &self.inst.staff[self.e];
+        let left = (self.inst.horizon - 1 - d) as u32;
+        for (t, slot) in self.slot.iter().enumerate() {
+            if let Some(k) = *slot {
+                let limit = staff.max_shifts[t];
+                let n = self.count(&s, t).unwrap_or(0);
+                if n + left <= limit {
+                    let shift = COUNT_BITS * k as u32;
+                    s.counts &= !(0x1ffu128 << shift);
+                    s.counts |= u128::from(limit - left) << shift;
+                }
+            }
+        }
+        let weekends_left = self.weekends_after[d];
+        if self.track_weekends && u32::from(s.weekends) + weekends_left <= staff.max_weekends {
+            s.weekends = (staff.max_weekends - weekends_left) as u16;
+        }
+        s
+    }
+
     fn count(&self, s: &State, t: usize) -> Option<u32> {
         self.slot[t].map(|k| ((s.counts >> (COUNT_BITS * k as u32)) & 0x1ff) as u32)
     }
@@ -114,7 +143,7 @@ impl Person<'_> {
                     return None;
                 }
                 Some(State {
-                    last: t as u8 + 1,
+                    last: self.like[t] as u8 + 1,
                     run,
                     from_edge,
                     weekends,
@@ -169,13 +198,21 @@ pub(super) fn cheapest(inst: &Instance, e: usize, price: &[Vec<f64>]) -> Option<
             limited += 1;
         }
     }
-    if limited > MAX_LIMITED_TYPES {
+    if limited > MAX_LIMITED_TYPES || inst.shifts.len() >= usize::from(u8::MAX) {
         return None;
     }
     let weekends_in_horizon = (0..h.div_ceil(7)).filter(|w| 7 * w + 5 < h).count() as u32;
+    let like = (0..inst.shifts.len())
+        .map(|t| {
+            (0..=t)
+                .find(|&u| inst.shifts[u].forbidden_next == inst.shifts[t].forbidden_next)
+                .unwrap_or(t)
+        })
+        .collect();
     let person = Person {
         inst,
         e,
+        like,
         longest_shift: allowed
             .iter()
             .map(|&t| inst.shifts[t].minutes)
@@ -184,6 +221,13 @@ pub(super) fn cheapest(inst: &Instance, e: usize, price: &[Vec<f64>]) -> Option<
         allowed,
         slot,
         track_weekends: staff.max_weekends < weekends_in_horizon,
+        weekends_after: (0..h)
+            .map(|d| {
+                (0..h.div_ceil(7))
+                    .filter(|w| (7 * w + 5..7 * w + 7).any(|x| x > d && x < h))
+                    .count() as u32
+            })
+            .collect(),
     };
     let days = table(&person, price)?;
     let last = days.last()?;
@@ -237,6 +281,7 @@ fn table(p: &Person, price: &[Vec<f64>]) -> Option<Vec<Vec<Label>>> {
                 let Some(next) = p.step(s, d, did) else {
                     continue;
                 };
+                let next = p.merged(next, d);
                 if next.minutes + still < min_minutes {
                     continue;
                 }
