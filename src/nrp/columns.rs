@@ -156,6 +156,9 @@ pub(super) struct Generation {
     pub(super) converged: bool,
     /// The last master LP's roster rounded: each person's schedule of largest weight.
     pub(super) rounded: Option<Assignment>,
+    /// The last master LP's cells: per person, day and type, the weight of the schedules
+    /// that work it.
+    pub(super) cells: Option<Vec<Vec<Vec<f64>>>>,
 }
 
 /// Column generation from the pool (see the module comment); `report` hears each round's
@@ -175,6 +178,7 @@ pub(super) fn generate(
         rounds: 0,
         converged: false,
         rounded: None,
+        cells: None,
     };
     // Wentges smoothing: price at a mix of the master's duals and those of the best bound
     // so far, which damps the duals' swings; a round that finds no column at the mix
@@ -189,6 +193,7 @@ pub(super) fn generate(
             Err(e) => return Err(e.into()),
         };
         out.rounded = Some(largest_weights(pool, &m.lambda, |v| lp.value_of(v)));
+        out.cells = Some(cell_weights(inst, pool, &m.lambda, |v| lp.value_of(v)));
         out.rounds += 1;
         out.master_value = lp.value;
         let master_mu = &lp.duals[n..];
@@ -254,6 +259,27 @@ pub(super) fn generate(
         }
     }
     Ok(out)
+}
+
+/// Per person, day and type: the weight of the person's schedules that work the cell.
+fn cell_weights(
+    inst: &Instance,
+    pool: &Pool,
+    lambda: &[Vec<Variable>],
+    value: impl Fn(Variable) -> f64,
+) -> Vec<Vec<Vec<f64>>> {
+    let mut cells = vec![vec![vec![0.0; inst.shifts.len()]; inst.horizon]; inst.staff.len()];
+    for (e, ls) in lambda.iter().enumerate() {
+        for (schedule, &l) in pool.schedules[e].iter().zip(ls) {
+            let w = value(l);
+            for (d, t) in schedule.iter().enumerate() {
+                if let Some(t) = t {
+                    cells[e][d][*t] += w;
+                }
+            }
+        }
+    }
+    cells
 }
 
 /// Per day and type: the request price less the cover dual.

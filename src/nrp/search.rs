@@ -2,11 +2,11 @@
 //! each the best schedule given the others), the column generation's bound (each person's
 //! convex hull) and price-and-branch over its schedules, CBC's root node on the compact
 //! model from the best roster, fix-and-optimise by days and by staff (each neighbourhood a
-//! small MIP warm-started from the best roster), then branch and bound over the whole
-//! compact model for the time that is left. Each stage ends on work done (node limits,
-//! round caps, rounds without improvement), never on a share of the clock, so the same
-//! instance gives the same roster on a busy machine as on an idle one unless the time limit
-//! itself cuts the search short.
+//! small MIP warm-started from the best roster), RINS (the cells where the roster and the
+//! master LP agree fixed), then branch and bound over the whole compact model for the time
+//! that is left. Each stage ends on work done (node limits, round caps, rounds without
+//! improvement), never on a share of the clock, so the same instance gives the same roster
+//! on a busy machine as on an idle one unless the time limit itself cuts the search short.
 
 use super::columns::{self, Pool};
 use super::evaluate::{self, Breakdown};
@@ -88,6 +88,8 @@ pub enum Stage {
     LpRounding,
     /// The master MIP over the column generation's schedules.
     PriceAndBranch,
+    /// The compact model with the cells where the master LP and the roster agree fixed.
+    Rins,
     /// CBC's root node on the compact model.
     RootNode,
     FixAndOptimise,
@@ -164,7 +166,10 @@ pub fn solve(inst: &Instance, opts: &SolveOptions) -> Result<NrpSolved, NrpSolve
         bound_by: BoundSource::None,
         out_of_time: false,
     };
-    let converged = by_columns(inst, opts, started, &mut best)?;
+    // RINS waits for fix-and-optimise: straight after the generation the roster and the
+    // LP differ on so many cells that its sub-MIP is the whole problem (instances 9 and
+    // 12 at 120 s: it took the rest of the time and found nothing).
+    let (converged, cells) = by_columns(inst, opts, started, &mut best)?;
     // The root's cuts rarely beat a converged column generation's bound, and on the large
     // instances its LP and heuristics take minutes (instance 11: over 70 s, no roster).
     if !best.proven() && !converged {
@@ -174,6 +179,9 @@ pub fn solve(inst: &Instance, opts: &SolveOptions) -> Result<NrpSolved, NrpSolve
     if !finished(&best) {
         improve(inst, opts, started, &mut best)?;
     }
+    if let Some(cells) = cells.as_ref().filter(|_| !finished(&best)) {
+        rins(inst, opts, started, &mut best, cells)?;
+    }
     if !finished(&best) {
         prove(inst, opts, started, &mut best)?;
     }
@@ -181,13 +189,14 @@ pub fn solve(inst: &Instance, opts: &SolveOptions) -> Result<NrpSolved, NrpSolve
 }
 
 /// The column generation's bound, then the rounded master LP and price-and-branch over
-/// its schedules. Says whether the generation converged.
+/// its schedules. Says whether the generation converged, and hands back the last master
+/// LP's cell weights.
 fn by_columns(
     inst: &Instance,
     opts: &SolveOptions,
     started: Instant,
     best: &mut Best,
-) -> Result<bool, NrpSolveError> {
+) -> Result<(bool, Option<Cells>), NrpSolveError> {
     let mut pool = Pool::new(inst, &best.roster);
     let incumbent = best.objective as f64;
     let report = |round: usize, master: f64, bound: f64| {
@@ -205,9 +214,9 @@ fn by_columns(
         );
     }
     if best.proven() || left(opts, started).time_limit <= 0.0 {
-        return Ok(generation.converged);
+        return Ok((generation.converged, generation.cells));
     }
-    if let Some(rounded) = generation.rounded {
+    if let Some(rounded) = generation.rounded.clone() {
         opts.progress.report_figures(
             "improving the roster (the master LP rounded, then re-planned person by person)",
             Some(best.objective as f64),
@@ -219,7 +228,7 @@ fn by_columns(
         take_if_better(best, Some((roster, value)), Stage::LpRounding, started);
     }
     if best.proven() || left(opts, started).time_limit <= 0.0 {
-        return Ok(generation.converged);
+        return Ok((generation.converged, generation.cells));
     }
     let incumbent = best.objective as f64;
     opts.progress.report_figures(
@@ -238,7 +247,59 @@ fn by_columns(
         &left(opts, started),
     )?;
     take_if_better(best, found, Stage::PriceAndBranch, started);
-    Ok(generation.converged)
+    Ok((generation.converged, generation.cells))
+}
+
+/// Per person, day and type: the master LP's weight on the cell.
+type Cells = Vec<Vec<Vec<f64>>>;
+
+/// Nodes for the RINS neighbourhood.
+const RINS_NODES: u32 = 1000;
+
+/// RINS (relaxation induced neighbourhood search): the compact model with every cell fixed
+/// where the best roster and the master LP agree (the LP integral there), the rest free,
+/// from the best roster.
+fn rins(
+    inst: &Instance,
+    opts: &SolveOptions,
+    started: Instant,
+    best: &mut Best,
+    cells: &Cells,
+) -> Result<(), NrpSolveError> {
+    if best.proven() || best.out_of_time {
+        return Ok(());
+    }
+    let agree = |e: usize, d: usize| match best.roster[e][d] {
+        Some(t) => cells[e][d][t] > 1.0 - 1e-6,
+        None => cells[e][d].iter().sum::<f64>() < 1e-6,
+    };
+    let free = (0..inst.staff.len())
+        .flat_map(|e| (0..inst.horizon).map(move |d| (e, d)))
+        .filter(|&(e, d)| !agree(e, d))
+        .count();
+    opts.progress.report_figures(
+        format!("improving the roster (RINS: {free} cells where the master LP differs)"),
+        Some(best.objective as f64),
+        Some(best.bound),
+    );
+    let model = NrpModel::build(inst, |e, d| agree(e, d).then(|| best.roster[e][d]));
+    let hints = Hints {
+        start: model.values_of(inst, &best.roster),
+        node_limit: Some(RINS_NODES),
+        ..Hints::default()
+    };
+    match run(inst, model, &left(opts, started), hints) {
+        Ok(Some(run)) => {
+            best.out_of_time = run.out_of_time;
+            take_if_better(best, run.found, Stage::Rins, started);
+            Ok(())
+        }
+        Ok(None) | Err(NrpSolveError::NoSolutionInTime(_)) => {
+            best.out_of_time = left(opts, started).time_limit <= 0.0;
+            Ok(())
+        }
+        Err(e) => Err(e),
+    }
 }
 
 /// CBC's root node on the compact model from the best roster: its cuts' bound, and its
