@@ -6,10 +6,11 @@
 //! stronger than the compact model's LP where the run rules are tight (instance 9).
 //!
 //! The master LP is solved over the schedules found so far; each person's pricing problem
-//! (`pricing`) looks for a schedule with negative reduced cost under the master's duals.
-//! At every round, the master's value plus every person's least reduced cost is a valid
-//! lower bound (the Lagrangian bound), so the best of them is reported even when the
-//! generation stops before it converges. It stops on work done: no negative column, a
+//! (`pricing`) looks for a schedule with negative reduced cost under the master's duals
+//! (smoothed towards those of the best bound so far). At every round, the cover
+//! requirements priced at those duals plus every person's cheapest schedule under them is
+//! a valid lower bound (the Lagrangian bound), so the best of them is reported even when
+//! the generation stops before it converges. It stops on work done: no negative column, a
 //! bound whose rounding the master value cannot beat, a round cap, or the clock.
 
 use super::evaluate;
@@ -21,7 +22,7 @@ use good_lp::{Constraint, Expression, ProblemVariables, Solution, Variable, cons
 use std::time::Instant;
 
 /// Pricing rounds at most; each prices every person once.
-pub(super) const MAX_ROUNDS: usize = 150;
+const MAX_ROUNDS: usize = 150;
 /// The weight of the best bound's duals in the duals priced (Wentges smoothing).
 const SMOOTHING: f64 = 0.5;
 /// Below this a reduced cost is zero (the LP's own tolerance is about 1e-7 per row).
