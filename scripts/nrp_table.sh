@@ -5,9 +5,10 @@
 #
 # solves InstanceN.txt (from $CURTOIS, default ../shared/benchmarks/curtois, else
 # tests/data/curtois) once under /usr/bin/time and prints one Markdown row: status,
-# objective, bound, gap, seconds, seconds to the best roster, peak memory, then the
-# best-known value (best_known.csv) and the published Gurobi 10- and 60-minute results
-# (SOURCE.md's source [O]). A run that finds no roster or fails is a row too, saying what
+# objective, bound, gap, seconds, seconds to the best roster, peak memory, model size,
+# the stage that found the roster and the bound's source, then the best-known value
+# (best_known.csv) and the published Gurobi 10- and 60-minute results (SOURCE.md's
+# source [O]). A run that finds no roster or fails is a row too, saying what
 # happened. Run one row at a time on a quiet machine: rows are timings.
 set -euo pipefail
 
@@ -38,9 +39,9 @@ peak_mb=$(( $(tail -1 "$tmp/time" | tr -dc '0-9') / 1024 ))
 
 if [ "$code" -eq 0 ]; then
     jq -r --arg n "$n" --arg mem "$peak_mb MB" --arg best "$best" --arg g10 "$g10" --arg g60 "$g60" \
-        '"| \($n) | \(.status) | \(.objective) | \(.bound) | \(.gap * 10000 | round / 100) % | \(.seconds * 10 | round / 10) | \(.seconds_to_best * 10 | round / 10) | \($mem) | \(.size.variables) / \(.size.constraints) | \($best) | \($g10) | \($g60) |"' \
+        '"| \($n) | \(.status) | \(.objective) | \(.bound) | \(.gap * 10000 | round / 100) % | \(.seconds * 10 | round / 10) | \(.seconds_to_best * 10 | round / 10) | \($mem) | \(.size.variables) / \(.size.constraints) | \(.found_by) | \(.bound_by) | \($best) | \($g10) | \($g60) |"' \
         "$tmp/out"
 else
     why=$(tr '\n|' ' /' <"$tmp/err" | sed 's/ *$//')
-    echo "| $n | exit $code: $why | - | - | - | - | - | $peak_mb MB | - | $best | $g10 | $g60 |"
+    echo "| $n | exit $code: $why | - | - | - | - | - | $peak_mb MB | - | - | - | $best | $g10 | $g60 |"
 fi

@@ -14,6 +14,7 @@ mod cycle_prior;
 mod docs_links;
 mod house_layers;
 mod nrp;
+mod nrp_columns;
 mod plot_charts;
 mod plot_cli;
 mod report_truth;

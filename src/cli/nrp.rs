@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use roster::model::{OutputTarget, check_outputs, write_all};
-use roster::nrp::{self, Breakdown, NrpSolveError, NrpSolved};
+use roster::nrp::{self, BoundSource, Breakdown, NrpSolveError, NrpSolved, Stage};
 use roster::report;
 use roster::solve::{self, ModelSize, SolveOptions, Status};
 use serde::Serialize;
@@ -37,6 +37,8 @@ struct NrpDoc<'a> {
     gap: f64,
     seconds: f64,
     seconds_to_best: f64,
+    found_by: Stage,
+    bound_by: BoundSource,
     size: &'a ModelSize,
     out: Option<&'a Path>,
 }
@@ -51,6 +53,8 @@ impl<'a> NrpDoc<'a> {
             gap: s.gap,
             seconds: s.seconds,
             seconds_to_best: s.seconds_to_best,
+            found_by: s.found_by,
+            bound_by: s.bound_by,
             size: &s.size,
             out,
         }

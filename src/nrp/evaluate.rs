@@ -75,7 +75,6 @@ impl Breakdown {
 /// comments are the hard constraints of the benchmark's SOURCE.md.
 pub fn check(inst: &Instance, roster: &Assignment) -> Vec<Violation> {
     let mut out = Vec::new();
-    let h = inst.horizon;
     if roster.len() != inst.staff.len() {
         out.push(Violation {
             rule: HardRule::Shape,
@@ -85,32 +84,41 @@ pub fn check(inst: &Instance, roster: &Assignment) -> Vec<Violation> {
         });
         return out;
     }
-    for (e, s) in inst.staff.iter().enumerate() {
-        let row = &roster[e];
-        let mut found = Found::new();
-        if row.len() != h || row.iter().flatten().any(|&k| k >= inst.shifts.len()) {
-            found.push((
-                HardRule::Shape,
-                None,
-                format!(
-                    "{} days for a horizon of {h}, or an unknown shift",
-                    row.len()
-                ),
-            ));
-        } else {
-            successions(inst, row, &mut found);
-            totals(inst, s, row, &mut found);
-            runs(s, row, &mut found);
-            weekends_and_days_off(inst, e, s, row, &mut found);
-        }
-        out.extend(found.into_iter().map(|(rule, day, detail)| Violation {
+    for (e, row) in roster.iter().enumerate() {
+        out.extend(check_person(inst, e, row));
+    }
+    out
+}
+
+/// Every hard constraint person `e`'s schedule `row` breaks: each rule is about one person,
+/// so a roster is feasible exactly when every person's schedule is.
+pub fn check_person(inst: &Instance, e: usize, row: &[Option<usize>]) -> Vec<Violation> {
+    let (h, s) = (inst.horizon, &inst.staff[e]);
+    let mut found = Found::new();
+    if row.len() != h || row.iter().flatten().any(|&k| k >= inst.shifts.len()) {
+        found.push((
+            HardRule::Shape,
+            None,
+            format!(
+                "{} days for a horizon of {h}, or an unknown shift",
+                row.len()
+            ),
+        ));
+    } else {
+        successions(inst, row, &mut found);
+        totals(inst, s, row, &mut found);
+        runs(s, row, &mut found);
+        weekends_and_days_off(inst, e, s, row, &mut found);
+    }
+    found
+        .into_iter()
+        .map(|(rule, day, detail)| Violation {
             rule,
             staff: s.id.clone(),
             day,
             detail,
-        }));
-    }
-    out
+        })
+        .collect()
 }
 
 /// One person's broken rules: the rule, the day it starts (if one), what is wrong.

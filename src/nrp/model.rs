@@ -73,22 +73,69 @@ impl NrpModel {
                         .collect()
                 })
                 .collect();
-        let mut model = NrpModel {
-            vars,
-            x,
-            starts: Vec::new(),
-            weekends: Vec::new(),
-            cover_slack: Vec::new(),
-            rows: Vec::new(),
-            objective: Expression::default(),
-        };
+        let mut model = NrpModel::over(inst, vars, x);
         for e in 0..inst.staff.len() {
-            model.contract_rows(inst, e);
-            model.run_rows(inst, e);
-            model.weekend_rows(inst, e);
+            model.person_rows(inst, e);
         }
         model.objective_and_cover(inst);
         model
+    }
+
+    /// One person's schedules alone: the same hard-constraint rows as `build` for person
+    /// `e`, no one else's cells, no cover, and the objective sum of `cell_cost(d, t)` over
+    /// the cells worked. The pricing problem of the column generation, and the greedy
+    /// roster's step.
+    pub(super) fn person(
+        inst: &Instance,
+        e: usize,
+        cell_cost: impl Fn(usize, usize) -> f64,
+    ) -> NrpModel {
+        let (h, s) = (inst.horizon, &inst.staff[e]);
+        let mut vars = ProblemVariables::new();
+        let x: Vec<Vec<Vec<Option<Variable>>>> = (0..inst.staff.len())
+            .map(|who| {
+                (0..h)
+                    .map(|d| {
+                        (0..inst.shifts.len())
+                            .map(|t| {
+                                (who == e && !inst.days_off[e][d] && s.max_shifts[t] > 0)
+                                    .then(|| vars.add(variable().binary()))
+                            })
+                            .collect()
+                    })
+                    .collect()
+            })
+            .collect();
+        let mut model = NrpModel::over(inst, vars, x);
+        model.person_rows(inst, e);
+        for (d, types) in model.x[e].iter().enumerate() {
+            for (t, v) in types.iter().enumerate() {
+                if let Some(v) = v {
+                    model.objective += cell_cost(d, t) * *v;
+                }
+            }
+        }
+        model
+    }
+
+    /// A model over these cell variables with no rows yet.
+    fn over(inst: &Instance, vars: ProblemVariables, x: Vec<Vec<Vec<Option<Variable>>>>) -> Self {
+        NrpModel {
+            vars,
+            x,
+            starts: vec![vec![None; inst.horizon]; inst.staff.len()],
+            weekends: vec![Vec::new(); inst.staff.len()],
+            cover_slack: Vec::new(),
+            rows: Vec::new(),
+            objective: Expression::default(),
+        }
+    }
+
+    /// Every hard constraint of person `e`: each is a rule about one person alone.
+    fn person_rows(&mut self, inst: &Instance, e: usize) {
+        self.contract_rows(inst, e);
+        self.run_rows(inst, e);
+        self.weekend_rows(inst, e);
     }
 
     /// Whether person e works on day d, as an expression.
@@ -186,7 +233,7 @@ impl NrpModel {
                 self.rows.push(constraint!(self.work(e, d) <= recent));
             }
         }
-        self.starts.push(u);
+        self.starts[e] = u;
     }
 
     /// Rule 8: a weekend indicator between the larger and the sum of its days' work (the
@@ -213,7 +260,7 @@ impl NrpModel {
             self.rows
                 .push(constraint!(total <= inst.staff[e].max_weekends));
         }
-        self.weekends.push(indicators);
+        self.weekends[e] = indicators;
     }
 
     fn objective_and_cover(&mut self, inst: &Instance) {

@@ -1,12 +1,16 @@
-//! The staged search for a benchmark instance, in the manner of `solve`'s: the root node
-//! (a first roster and the bound), fix-and-optimise by week and by person (each
-//! neighbourhood a small MIP warm-started from the best roster), then branch and bound over
-//! the whole model from the best roster for the time that is left. Each stage ends on work
-//! done (node limits, rounds without improvement), never on a share of the clock, so the
-//! same instance gives the same roster on a busy machine as on an idle one unless the time
-//! limit itself cuts the search short.
+//! The staged search for a benchmark instance: a greedy first roster (person by person,
+//! each the best schedule given the others), the column generation's bound (each person's
+//! convex hull) and price-and-branch over its schedules, CBC's root node on the compact
+//! model from the best roster, fix-and-optimise by days and by staff (each neighbourhood a
+//! small MIP warm-started from the best roster), RINS (the cells where the roster and the
+//! master LP agree fixed), then branch and bound over the whole compact model for the time
+//! that is left. Each stage ends on work done (node limits, round caps, rounds without
+//! improvement), never on a share of the clock, so the same instance gives the same roster
+//! on a busy machine as on an idle one unless the time limit itself cuts the search short.
 
+use super::columns::{self, Pool};
 use super::evaluate::{self, Breakdown};
+use super::greedy;
 use super::instance::{Assignment, Instance};
 use super::model::NrpModel;
 use crate::solve::{
@@ -28,6 +32,10 @@ pub struct NrpSolved {
     pub seconds: f64,
     /// When the roster returned was found, seconds from the start.
     pub seconds_to_best: f64,
+    /// Which stage found the roster returned.
+    pub found_by: Stage,
+    /// Where the bound comes from.
+    pub bound_by: BoundSource,
     pub size: ModelSize,
     #[serde(skip)]
     pub roster: Assignment,
@@ -66,8 +74,39 @@ impl From<SolveError> for NrpSolveError {
 /// Branch-and-bound nodes a neighbourhood may use: enough to finish the small ones, few
 /// enough that one hard neighbourhood does not eat the time of the rest.
 const NEIGHBOURHOOD_NODES: u32 = 200;
-/// Nodes for a first roster when the root node finds none.
-const FIRST_ROSTER_NODES: u32 = 500;
+/// Nodes for the price-and-branch MIP over the pooled schedules.
+const PRICE_AND_BRANCH_NODES: u32 = 500;
+
+/// The stage of the search that found a roster.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Stage {
+    /// Person by person, each the best schedule given the others (`greedy`).
+    Greedy,
+    /// The column generation's last master LP, each person's heaviest schedule, then
+    /// re-planned person by person.
+    LpRounding,
+    /// The master MIP over the column generation's schedules.
+    PriceAndBranch,
+    /// The compact model with the cells where the master LP and the roster agree fixed.
+    Rins,
+    /// CBC's root node on the compact model.
+    RootNode,
+    FixAndOptimise,
+    BranchAndBound,
+}
+
+/// Where the proven bound comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BoundSource {
+    /// No bound was proven.
+    None,
+    /// The Lagrangian bound of the column generation (each person's convex hull).
+    ColumnGeneration,
+    /// CBC's bound on the compact model (root node or branch and bound).
+    CompactModel,
+}
 
 /// The best roster so far and what is proven.
 struct Best {
@@ -77,16 +116,31 @@ struct Best {
     bound: f64,
     status: Status,
     found_at: f64,
+    found_by: Stage,
+    bound_by: BoundSource,
     /// The clock stopped a run: no later stage may start.
     out_of_time: bool,
 }
 
+impl Best {
+    fn raise_bound(&mut self, bound: f64, source: BoundSource) {
+        if bound > self.bound || (self.bound.is_nan() && !bound.is_nan()) {
+            self.bound = bound;
+            self.bound_by = source;
+        }
+    }
+
+    fn proven(&self) -> bool {
+        self.objective as f64 <= self.bound
+    }
+}
+
 /// What one run of the solver on a (possibly restricted) model gave.
-struct Run {
+pub(super) struct Run {
     /// The roster and its objective; `None` when the run kept its MIP start.
     found: Option<(Assignment, u64)>,
     /// The run's bound with the objective's constant, rounded up; NaN when unknown.
-    bound: f64,
+    pub(super) bound: f64,
     status: Status,
     out_of_time: bool,
 }
@@ -99,32 +153,221 @@ pub fn solve(inst: &Instance, opts: &SolveOptions) -> Result<NrpSolved, NrpSolve
         return Err(NrpSolveError::BackendMissing("highs"));
     }
     let size = NrpModel::build(inst, |_, _| None).size();
-    let mut best = first_roster(inst, opts, started)?;
-    let finished = |b: &Best| b.status != Status::TimeLimit || b.out_of_time;
+    opts.progress
+        .report_figures("first roster (greedy, person by person)", None, None);
+    let roster = greedy::greedy_roster(inst, opts, started)?;
+    let mut best = Best {
+        objective: evaluate::objective(inst, &roster).total(),
+        roster,
+        bound: f64::NAN,
+        status: Status::TimeLimit,
+        found_at: started.elapsed().as_secs_f64(),
+        found_by: Stage::Greedy,
+        bound_by: BoundSource::None,
+        out_of_time: false,
+    };
+    // RINS waits for fix-and-optimise: straight after the generation the roster and the
+    // LP differ on so many cells that its sub-MIP is the whole problem (instances 9 and
+    // 12 at 120 s: it took the rest of the time and found nothing).
+    let (converged, cells) = by_columns(inst, opts, started, &mut best)?;
+    // The root's cuts rarely beat a converged column generation's bound, and on the large
+    // instances its LP and heuristics take minutes (instance 11: over 70 s, no roster).
+    if !best.proven() && !converged {
+        root_node(inst, opts, started, &mut best)?;
+    }
+    let finished = |b: &Best| b.status != Status::TimeLimit || b.out_of_time || b.proven();
     if !finished(&best) {
         improve(inst, opts, started, &mut best)?;
     }
-    if !finished(&best) && best.objective as f64 > best.bound {
+    if let Some(cells) = cells.as_ref().filter(|_| !finished(&best)) {
+        rins(inst, opts, started, &mut best, cells)?;
+    }
+    if !finished(&best) {
+        prove(inst, opts, started, &mut best)?;
+    }
+    Ok(solved(inst, best, size, started))
+}
+
+/// The column generation's bound, then the rounded master LP and price-and-branch over
+/// its schedules. Says whether the generation converged, and hands back the last master
+/// LP's cell weights.
+fn by_columns(
+    inst: &Instance,
+    opts: &SolveOptions,
+    started: Instant,
+    best: &mut Best,
+) -> Result<(bool, Option<Cells>), NrpSolveError> {
+    let mut pool = Pool::new(inst, &best.roster);
+    let incumbent = best.objective as f64;
+    let report = |round: usize, master: f64, bound: f64| {
         opts.progress.report_figures(
-            "proving (branch and bound from the best roster)",
+            format!("bound (column generation: round {round}, master LP {master:.1})"),
+            Some(incumbent),
+            Some(bound),
+        );
+    };
+    let generation = columns::generate(inst, &mut pool, opts, started, &report)?;
+    if generation.bound.is_finite() {
+        best.raise_bound(
+            (generation.bound - 1e-6).ceil(),
+            BoundSource::ColumnGeneration,
+        );
+    }
+    if best.proven() || left(opts, started).time_limit <= 0.0 {
+        return Ok((generation.converged, generation.cells));
+    }
+    if let Some(rounded) = generation.rounded.clone() {
+        opts.progress.report_figures(
+            "improving the roster (the master LP rounded, then re-planned person by person)",
             Some(best.objective as f64),
             Some(best.bound),
         );
-        let model = NrpModel::build(inst, |_, _| None);
-        let start = model.values_of(inst, &best.roster);
-        let hints = Hints {
-            start,
-            ..Hints::default()
-        };
-        if let Some(run) = run(inst, model, &left(opts, started), hints)? {
-            best.out_of_time = run.out_of_time;
-            best.bound = best.bound.max(run.bound);
-            if run.status != Status::TimeLimit {
-                best.status = run.status;
-            }
-            take_if_better(&mut best, run, started);
-        }
+        let roster = greedy::replan(inst, rounded, opts, started)?;
+        pool.add_roster(inst, &roster);
+        let value = evaluate::objective(inst, &roster).total();
+        take_if_better(best, Some((roster, value)), Stage::LpRounding, started);
     }
+    if best.proven() || left(opts, started).time_limit <= 0.0 {
+        return Ok((generation.converged, generation.cells));
+    }
+    let incumbent = best.objective as f64;
+    opts.progress.report_figures(
+        format!(
+            "improving the roster (price-and-branch over {} schedules)",
+            pool.len()
+        ),
+        Some(incumbent),
+        Some(best.bound),
+    );
+    let found = columns::price_and_branch(
+        inst,
+        &pool,
+        &best.roster,
+        PRICE_AND_BRANCH_NODES,
+        &left(opts, started),
+    )?;
+    take_if_better(best, found, Stage::PriceAndBranch, started);
+    Ok((generation.converged, generation.cells))
+}
+
+/// Per person, day and type: the master LP's weight on the cell.
+type Cells = Vec<Vec<Vec<f64>>>;
+
+/// Nodes for the RINS neighbourhood.
+const RINS_NODES: u32 = 1000;
+
+/// RINS (relaxation induced neighbourhood search): the compact model with every cell fixed
+/// where the best roster and the master LP agree (the LP integral there), the rest free,
+/// from the best roster.
+fn rins(
+    inst: &Instance,
+    opts: &SolveOptions,
+    started: Instant,
+    best: &mut Best,
+    cells: &Cells,
+) -> Result<(), NrpSolveError> {
+    if best.proven() || best.out_of_time {
+        return Ok(());
+    }
+    let agree = |e: usize, d: usize| match best.roster[e][d] {
+        Some(t) => cells[e][d][t] > 1.0 - 1e-6,
+        None => cells[e][d].iter().sum::<f64>() < 1e-6,
+    };
+    let free = (0..inst.staff.len())
+        .flat_map(|e| (0..inst.horizon).map(move |d| (e, d)))
+        .filter(|&(e, d)| !agree(e, d))
+        .count();
+    opts.progress.report_figures(
+        format!("improving the roster (RINS: {free} cells where the master LP differs)"),
+        Some(best.objective as f64),
+        Some(best.bound),
+    );
+    let model = NrpModel::build(inst, |e, d| agree(e, d).then(|| best.roster[e][d]));
+    let hints = Hints {
+        start: model.values_of(inst, &best.roster),
+        node_limit: Some(RINS_NODES),
+        ..Hints::default()
+    };
+    match run(inst, model, &left(opts, started), hints) {
+        Ok(Some(run)) => {
+            best.out_of_time = run.out_of_time;
+            take_if_better(best, run.found, Stage::Rins, started);
+            Ok(())
+        }
+        Ok(None) | Err(NrpSolveError::NoSolutionInTime(_)) => {
+            best.out_of_time = left(opts, started).time_limit <= 0.0;
+            Ok(())
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// CBC's root node on the compact model from the best roster: its cuts' bound, and its
+/// heuristics' roster (for small instances, the proof).
+fn root_node(
+    inst: &Instance,
+    opts: &SolveOptions,
+    started: Instant,
+    best: &mut Best,
+) -> Result<(), NrpSolveError> {
+    opts.progress.report_figures(
+        "bound (compact model, root node)",
+        Some(best.objective as f64),
+        Some(best.bound),
+    );
+    let model = NrpModel::build(inst, |_, _| None);
+    let hints = Hints {
+        start: model.values_of(inst, &best.roster),
+        node_limit: Some(0),
+        ..Hints::default()
+    };
+    match run(inst, model, &left(opts, started), hints) {
+        Ok(Some(run)) => {
+            best.out_of_time = run.out_of_time;
+            best.raise_bound(run.bound, BoundSource::CompactModel);
+            best.status = run.status;
+            take_if_better(best, run.found, Stage::RootNode, started);
+            Ok(())
+        }
+        // From a start, no roster means the clock.
+        Ok(None) | Err(NrpSolveError::NoSolutionInTime(_)) => {
+            best.out_of_time = true;
+            Ok(())
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// Branch and bound over the whole compact model from the best roster, for the time left.
+fn prove(
+    inst: &Instance,
+    opts: &SolveOptions,
+    started: Instant,
+    best: &mut Best,
+) -> Result<(), NrpSolveError> {
+    opts.progress.report_figures(
+        "proving (branch and bound from the best roster)",
+        Some(best.objective as f64),
+        Some(best.bound),
+    );
+    let model = NrpModel::build(inst, |_, _| None);
+    let hints = Hints {
+        start: model.values_of(inst, &best.roster),
+        ..Hints::default()
+    };
+    if let Some(run) = run(inst, model, &left(opts, started), hints)? {
+        best.out_of_time = run.out_of_time;
+        best.raise_bound(run.bound, BoundSource::CompactModel);
+        if run.status != Status::TimeLimit {
+            best.status = run.status;
+        }
+        take_if_better(best, run.found, Stage::BranchAndBound, started);
+    }
+    Ok(())
+}
+
+/// The answer from the best roster and bound.
+fn solved(inst: &Instance, best: Best, size: ModelSize, started: Instant) -> NrpSolved {
     let bound = if best.bound.is_nan() {
         best.bound
     } else {
@@ -135,7 +378,7 @@ pub fn solve(inst: &Instance, opts: &SolveOptions) -> Result<NrpSolved, NrpSolve
     } else {
         best.status
     };
-    Ok(NrpSolved {
+    NrpSolved {
         status,
         objective: best.objective,
         breakdown: evaluate::objective(inst, &best.roster),
@@ -143,65 +386,11 @@ pub fn solve(inst: &Instance, opts: &SolveOptions) -> Result<NrpSolved, NrpSolve
         gap: relative_gap(best.objective as f64, bound),
         seconds: started.elapsed().as_secs_f64(),
         seconds_to_best: best.found_at,
+        found_by: best.found_by,
+        bound_by: best.bound_by,
         size,
         roster: best.roster,
-    })
-}
-
-/// The root node (for small instances, the proof), then a short search if the root's
-/// heuristics found no roster, then the whole time.
-fn first_roster(
-    inst: &Instance,
-    opts: &SolveOptions,
-    started: Instant,
-) -> Result<Best, NrpSolveError> {
-    for (stage, nodes) in [
-        ("first roster and bound (root node)", Some(0)),
-        ("searching for a first roster", Some(FIRST_ROSTER_NODES)),
-        ("searching for a first roster (branch and bound)", None),
-    ] {
-        opts.progress.report_figures(stage, None, None);
-        let hints = Hints {
-            node_limit: nodes,
-            ..Hints::default()
-        };
-        match run(
-            inst,
-            NrpModel::build(inst, |_, _| None),
-            &left(opts, started),
-            hints,
-        ) {
-            Ok(Some(Run {
-                found: Some((roster, objective)),
-                bound,
-                status,
-                out_of_time,
-            })) => {
-                return Ok(Best {
-                    roster,
-                    objective,
-                    bound,
-                    status,
-                    found_at: started.elapsed().as_secs_f64(),
-                    out_of_time,
-                });
-            }
-            // Only a run from a start keeps it; these have none.
-            Ok(Some(Run { found: None, .. })) => {
-                return Err(NrpSolveError::Solver(
-                    "a run without a start kept none".into(),
-                ));
-            }
-            Ok(None) => return Err(NrpSolveError::Infeasible),
-            // A node limit without a roster: the next, longer search; a clock: the end.
-            Err(NrpSolveError::NoSolutionInTime(_)) if left(opts, started).time_limit > 0.0 => {}
-            Err(NrpSolveError::NoSolutionInTime(_)) => {
-                return Err(NrpSolveError::NoSolutionInTime(opts.time_limit));
-            }
-            Err(e) => return Err(e),
-        }
     }
-    Err(NrpSolveError::NoSolutionInTime(opts.time_limit))
 }
 
 /// Fix-and-optimise: rounds over every neighbourhood (each week with its neighbours, then
@@ -217,7 +406,7 @@ fn improve(
     loop {
         let before = best.objective;
         for (name, hood) in &hoods {
-            if best.out_of_time || best.objective as f64 <= best.bound {
+            if best.out_of_time || best.proven() {
                 return Ok(());
             }
             opts.progress.report_figures(
@@ -235,7 +424,7 @@ fn improve(
             match run(inst, model, &left(opts, started), hints) {
                 Ok(Some(run)) => {
                     best.out_of_time = run.out_of_time;
-                    take_if_better(best, run, started);
+                    take_if_better(best, run.found, Stage::FixAndOptimise, started);
                 }
                 // The fixed cells come from a roster, so the neighbourhood has one; none
                 // found means the clock or the node limit, and the next one goes on.
@@ -251,13 +440,19 @@ fn improve(
     }
 }
 
-fn take_if_better(best: &mut Best, run: Run, started: Instant) {
-    if let Some((roster, objective)) = run.found
+fn take_if_better(
+    best: &mut Best,
+    found: Option<(Assignment, u64)>,
+    stage: Stage,
+    started: Instant,
+) {
+    if let Some((roster, objective)) = found
         && objective < best.objective
     {
         best.objective = objective;
         best.roster = roster;
         best.found_at = started.elapsed().as_secs_f64();
+        best.found_by = stage;
     }
 }
 
@@ -326,7 +521,7 @@ pub(super) fn neighbourhoods(inst: &Instance) -> Vec<(String, Neighbourhood)> {
 }
 
 /// What is left of the time limit.
-fn left(opts: &SolveOptions, started: Instant) -> SolveOptions {
+pub(super) fn left(opts: &SolveOptions, started: Instant) -> SolveOptions {
     SolveOptions {
         time_limit: (opts.time_limit - started.elapsed().as_secs_f64()).max(0.0),
         ..opts.clone()
@@ -340,7 +535,7 @@ fn left(opts: &SolveOptions, started: Instant) -> SolveOptions {
 /// rather than the start (seen with node limits: fractional or row-breaking values); such
 /// a run keeps the start, and only its bound counts. Without a start, values that fail the
 /// evaluator are a fault in the model and an error.
-fn run(
+pub(super) fn run(
     inst: &Instance,
     model: NrpModel,
     opts: &SolveOptions,

@@ -70,6 +70,75 @@ pub(crate) fn run_backend(
     }
 }
 
+/// A linear program's optimum: its value (without the objective's constant), each
+/// variable's value, and the dual price of each probed row.
+pub(crate) struct LpOptimum {
+    pub(crate) value: f64,
+    values: ColumnValues,
+    /// Per probe: how much the optimum rises per unit its row's right-hand side rises.
+    pub(crate) duals: Vec<f64>,
+}
+
+impl LpOptimum {
+    pub(crate) fn value_of(&self, v: good_lp::Variable) -> f64 {
+        self.values.value(v)
+    }
+}
+
+/// Solves a linear program (every variable continuous) with CBC (Clp underneath) and hands
+/// back row duals as well as its values: what a column generation's master needs. The same
+/// engine as every MIP here; HiGHS is not asked.
+///
+/// CBC 2.10's C interface has no row prices, only reduced costs, so a row's dual is read
+/// through a probe: a variable fixed at 0 (it changes nothing) with coefficient +1 in that
+/// row alone and no cost, whose reduced cost 0 - dual gives the dual.
+pub(crate) fn solve_lp(
+    vars: ProblemVariables,
+    objective: Expression,
+    rows: Vec<Constraint>,
+    probes: &[good_lp::Variable],
+    opts: &SolveOptions,
+) -> Result<LpOptimum, SolveError> {
+    if opts.time_limit.is_nan() || opts.time_limit < NO_TIME {
+        return Err(SolveError::NoSolutionInTime(
+            opts.time_limit,
+            "a linear program",
+        ));
+    }
+    let columns: std::collections::HashMap<good_lp::Variable, usize> = vars
+        .iter_variables_with_def()
+        .enumerate()
+        .map(|(col, (v, _))| (v, col))
+        .collect();
+    let mut problem = vars.minimise(objective).using(good_lp::coin_cbc);
+    let log = if opts.solver_log { "1" } else { "0" };
+    problem.set_parameter("log", log);
+    problem.set_parameter("slogLevel", log);
+    problem.set_parameter("timeMode", "elapsed");
+    for r in rows {
+        problem.add_constraint(r);
+    }
+    problem.set_parameter("sec", &format!("{:.3}", opts.time_limit));
+    let sol = problem.as_inner_mut().solve();
+    let raw = sol.raw();
+    if !raw.is_proven_optimal() {
+        return Err(if raw.is_proven_infeasible() {
+            SolveError::Solver("the linear program has no solution".into())
+        } else {
+            SolveError::NoSolutionInTime(opts.time_limit, "a linear program")
+        });
+    }
+    let reduced = raw.reduced_cost();
+    Ok(LpOptimum {
+        value: raw.obj_value(),
+        duals: probes.iter().map(|p| -reduced[columns[p]]).collect(),
+        values: ColumnValues {
+            columns,
+            values: raw.col_solution().to_vec(),
+        },
+    })
+}
+
 /// Below this many seconds left, no solver run starts: it could not even read the model.
 const NO_TIME: f64 = 0.01;
 

@@ -26,7 +26,7 @@ pub use repair::{Repaired, repair};
 pub use search::solve;
 pub use seating::seat as seat_shift;
 
-pub(crate) use backend::{Hints, run_backend};
+pub(crate) use backend::{Hints, run_backend, solve_lp};
 
 use crate::model::Roster;
 #[cfg(test)]
