@@ -483,8 +483,13 @@ fn identifier<'a>(s: &'a str, what: &str) -> Result<&'a str, String> {
 }
 
 fn number<T: std::str::FromStr>(s: &str, what: &str) -> Result<T, String> {
-    s.trim()
-        .parse()
+    let t = s.trim();
+    // A negative zero is zero: Instance15.txt's cover has a requirement written "-0".
+    let t = match t.strip_prefix('-') {
+        Some(digits) if !digits.is_empty() && digits.bytes().all(|b| b == b'0') => digits,
+        _ => t,
+    };
+    t.parse()
         .map_err(|_| format!("{what} is not a non-negative whole number: {s:?}"))
 }
 
@@ -497,6 +502,14 @@ mod tests {
 
     fn parse(text: &str) -> Result<Instance, NrpError> {
         Instance::parse(text, Path::new("t.txt"))
+    }
+
+    #[test]
+    fn nrp_reads_a_negative_zero_as_zero_and_refuses_other_negatives() {
+        assert_eq!(number::<u32>("-0", "Requirement"), Ok(0));
+        assert_eq!(number::<u32>(" -000 ", "Requirement"), Ok(0));
+        assert!(number::<u32>("-1", "Requirement").is_err());
+        assert!(number::<u32>("-", "Requirement").is_err());
     }
 
     #[test]

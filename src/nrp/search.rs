@@ -124,6 +124,13 @@ struct Best {
 
 impl Best {
     fn raise_bound(&mut self, bound: f64, source: BoundSource) {
+        // Every weight is non-negative, so no objective is below 0; a Lagrangian bound
+        // from a generation cut short can be (instance 14 at 120 s: -7521).
+        let bound = if bound.is_nan() {
+            bound
+        } else {
+            bound.max(0.0)
+        };
         if bound > self.bound || (self.bound.is_nan() && !bound.is_nan()) {
             self.bound = bound;
             self.bound_by = source;
@@ -155,7 +162,11 @@ pub fn solve(inst: &Instance, opts: &SolveOptions) -> Result<NrpSolved, NrpSolve
     let size = NrpModel::build(inst, |_, _| None).size();
     opts.progress
         .report_figures("first roster (greedy, person by person)", None, None);
-    let roster = greedy::greedy_roster(inst, opts, started)?;
+    // Out of time here is out of the user's whole limit, which the error names.
+    let roster = greedy::greedy_roster(inst, opts, started).map_err(|e| match e {
+        NrpSolveError::NoSolutionInTime(_) => NrpSolveError::NoSolutionInTime(opts.time_limit),
+        e => e,
+    })?;
     let mut best = Best {
         objective: evaluate::objective(inst, &roster).total(),
         roster,

@@ -105,11 +105,7 @@ pub(crate) fn solve_lp(
             "a linear program",
         ));
     }
-    let columns: std::collections::HashMap<good_lp::Variable, usize> = vars
-        .iter_variables_with_def()
-        .enumerate()
-        .map(|(col, (v, _))| (v, col))
-        .collect();
+    let columns = cbc_columns(&vars);
     let mut problem = vars.minimise(objective).using(good_lp::coin_cbc);
     let log = if opts.solver_log { "1" } else { "0" };
     problem.set_parameter("log", log);
@@ -137,6 +133,14 @@ pub(crate) fn solve_lp(
             values: raw.col_solution().to_vec(),
         },
     })
+}
+
+/// Each variable's CBC column: good_lp adds one column per variable, in order.
+fn cbc_columns(vars: &ProblemVariables) -> std::collections::HashMap<good_lp::Variable, usize> {
+    vars.iter_variables_with_def()
+        .enumerate()
+        .map(|(col, (v, _))| (v, col))
+        .collect()
 }
 
 /// Below this many seconds left, no solver run starts: it could not even read the model.
@@ -168,12 +172,7 @@ fn run_cbc(
     opts: &SolveOptions,
     hints: Hints,
 ) -> Result<Outcome<RawResult<Box<dyn SolutionValues>>>, SolveError> {
-    // good_lp adds one CBC column per variable, in order.
-    let columns: std::collections::HashMap<good_lp::Variable, usize> = vars
-        .iter_variables_with_def()
-        .enumerate()
-        .map(|(col, (v, _))| (v, col))
-        .collect();
+    let columns = cbc_columns(&vars);
     let mut problem = vars.minimise(objective).using(good_lp::coin_cbc);
     let mut parameters = cbc_parameters(opts, &hints);
     // In seconds with a fraction: good_lp's with_time_limit rounds up to whole seconds,
