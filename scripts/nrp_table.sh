@@ -39,7 +39,7 @@ peak_mb=$(( $(tail -1 "$tmp/time" | tr -dc '0-9') / 1024 ))
 
 if [ "$code" -eq 0 ]; then
     jq -r --arg n "$n" --arg mem "$peak_mb MB" --arg best "$best" --arg g10 "$g10" --arg g60 "$g60" \
-        '"| \($n) | \(.status) | \(.objective) | \(.bound) | \(.gap * 10000 | round / 100) % | \(.seconds * 10 | round / 10) | \(.seconds_to_best * 10 | round / 10) | \($mem) | \(.size.variables) / \(.size.constraints) | \(.found_by) | \(.bound_by) | \($best) | \($g10) | \($g60) |"' \
+        '"| \($n) | \(.status) | \(.objective) | \(.bound // "none") | \(if .gap == null then "-" else "\(.gap * 10000 | round / 100) %" end) | \(.seconds * 10 | round / 10) | \(.seconds_to_best * 10 | round / 10) | \($mem) | \(.size.variables) / \(.size.constraints) | \(.found_by) | \(.bound_by) | \($best) | \($g10) | \($g60) |"' \
         "$tmp/out"
 else
     why=$(tr '\n|' ' /' <"$tmp/err" | sed 's/ *$//')
