@@ -366,15 +366,24 @@ fn prove(
         start: model.values_of(inst, &best.roster),
         ..Hints::default()
     };
-    if let Some(run) = run(inst, model, &left(opts, started), hints)? {
-        best.out_of_time = run.out_of_time;
-        best.raise_bound(run.bound, BoundSource::CompactModel);
-        if run.status != Status::TimeLimit {
-            best.status = run.status;
+    match run(inst, model, &left(opts, started), hints) {
+        Ok(Some(run)) => {
+            best.out_of_time = run.out_of_time;
+            best.raise_bound(run.bound, BoundSource::CompactModel);
+            if run.status != Status::TimeLimit {
+                best.status = run.status;
+            }
+            take_if_better(best, run.found, Stage::BranchAndBound, started);
+            Ok(())
         }
-        take_if_better(best, run.found, Stage::BranchAndBound, started);
+        // From a start, no roster means the clock: the best roster stands, never an error
+        // that would throw it away.
+        Ok(None) | Err(NrpSolveError::NoSolutionInTime(_)) => {
+            best.out_of_time = true;
+            Ok(())
+        }
+        Err(e) => Err(e),
     }
-    Ok(())
 }
 
 /// The answer from the best roster and bound.
