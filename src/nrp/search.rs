@@ -321,32 +321,8 @@ fn root_node(
     started: Instant,
     best: &mut Best,
 ) -> Result<(), NrpSolveError> {
-    opts.progress.report_figures(
-        "bound (compact model, root node)",
-        Some(best.objective as f64),
-        Some(best.bound),
-    );
-    let model = NrpModel::build(inst, |_, _| None);
-    let hints = Hints {
-        start: model.values_of(inst, &best.roster),
-        node_limit: Some(0),
-        ..Hints::default()
-    };
-    match run(inst, model, &left(opts, started), hints) {
-        Ok(Some(run)) => {
-            best.out_of_time = run.out_of_time;
-            best.raise_bound(run.bound, BoundSource::CompactModel);
-            best.status = run.status;
-            take_if_better(best, run.found, Stage::RootNode, started);
-            Ok(())
-        }
-        // From a start, no roster means the clock.
-        Ok(None) | Err(NrpSolveError::NoSolutionInTime(_)) => {
-            best.out_of_time = true;
-            Ok(())
-        }
-        Err(e) => Err(e),
-    }
+    let label = "bound (compact model, root node)";
+    whole_model(inst, opts, started, best, (label, Some(0), Stage::RootNode))
 }
 
 /// Branch and bound over the whole compact model from the best roster, for the time left.
@@ -356,14 +332,31 @@ fn prove(
     started: Instant,
     best: &mut Best,
 ) -> Result<(), NrpSolveError> {
-    opts.progress.report_figures(
-        "proving (branch and bound from the best roster)",
-        Some(best.objective as f64),
-        Some(best.bound),
-    );
+    let label = "proving (branch and bound from the best roster)";
+    whole_model(
+        inst,
+        opts,
+        started,
+        best,
+        (label, None, Stage::BranchAndBound),
+    )
+}
+
+/// One run of the whole compact model from the best roster, under a node limit (`None`:
+/// the time left), reported as `label`; its roster is credited to `stage`.
+fn whole_model(
+    inst: &Instance,
+    opts: &SolveOptions,
+    started: Instant,
+    best: &mut Best,
+    (label, node_limit, stage): (&str, Option<u32>, Stage),
+) -> Result<(), NrpSolveError> {
+    opts.progress
+        .report_figures(label, Some(best.objective as f64), Some(best.bound));
     let model = NrpModel::build(inst, |_, _| None);
     let hints = Hints {
         start: model.values_of(inst, &best.roster),
+        node_limit,
         ..Hints::default()
     };
     match run(inst, model, &left(opts, started), hints) {
@@ -373,7 +366,7 @@ fn prove(
             if run.status != Status::TimeLimit {
                 best.status = run.status;
             }
-            take_if_better(best, run.found, Stage::BranchAndBound, started);
+            take_if_better(best, run.found, stage, started);
             Ok(())
         }
         // From a start, no roster means the clock: the best roster stands, never an error
