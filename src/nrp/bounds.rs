@@ -26,7 +26,7 @@ pub struct ColumnBound {
 }
 
 /// The greedy first roster (person by person, then re-planning rounds); every schedule in
-/// it is one person's exact optimum given the others, so it meets every hard constraint.
+/// it meets the person's hard constraints, so the roster meets every one.
 pub fn greedy_roster(inst: &Instance, opts: &SolveOptions) -> Result<Assignment, NrpSolveError> {
     greedy::greedy_roster(inst, opts, Instant::now())
 }

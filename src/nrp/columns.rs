@@ -222,6 +222,8 @@ pub(super) fn generate(
             .map(|(c, y)| f64::from(c.requirement) * y)
             .sum();
         let mut added = 0;
+        // Every person priced exactly: only then does no column mean none exists.
+        let mut exact = true;
         for (e, person) in requests.iter().enumerate() {
             let p = match pricing::cheapest_schedule(
                 inst,
@@ -234,6 +236,7 @@ pub(super) fn generate(
                 Err(err) => return Err(err),
             };
             lagrangian += pricing::request_constant(inst, e) + p.lower;
+            exact &= p.lower >= p.price - 1e-9;
             // The column enters when its reduced cost at the master's own duals is negative.
             let reduced = pricing::request_penalty(inst, e, &p.schedule) as f64
                 - pricing::priced(&master_cover, &p.schedule)
@@ -248,8 +251,11 @@ pub(super) fn generate(
         }
         report(out.rounds, out.master_value, out.bound);
         if added == 0 && at_master {
-            out.converged = true;
-            out.bound = out.bound.max(lp.value);
+            // A beam that found no column proves nothing: the generation ends unconverged.
+            if exact {
+                out.converged = true;
+                out.bound = out.bound.max(lp.value);
+            }
             return Ok(out);
         }
         mix = if added == 0 { 0.0 } else { SMOOTHING };

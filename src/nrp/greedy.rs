@@ -3,8 +3,10 @@
 //! cover still missing: each needed cell worked saves its under-cover weight, each cell
 //! past its requirement costs its over-cover weight). Then rounds in which each person in
 //! turn is re-planned against everyone else's schedules, while a round improves anything.
-//! Every step is one person's exact optimum (`pricing`), so every schedule is feasible
-//! and so is the roster; and the order is fixed, so the roster is the same on every run.
+//! Every step is a schedule of good price for one person (`pricing::good_schedule`: the
+//! person's cheapest where the table's states fit its beam, else the beam's best) that
+//! meets every hard rule, so the roster does too; and the order is fixed, so the roster
+//! is the same on every run.
 
 use super::instance::{Assignment, Instance};
 use super::pricing;
@@ -100,7 +102,7 @@ pub(super) fn greedy_roster(
     let mut roster: Assignment = Vec::with_capacity(inst.staff.len());
     for (e, person) in requests.iter().enumerate() {
         let price = prices(inst, person, &cover);
-        let schedule = pricing::cheapest_schedule(inst, e, &price, &left(opts, started))?.schedule;
+        let (schedule, _) = pricing::good_schedule(inst, e, &price, &left(opts, started))?;
         cover.add(&schedule);
         roster.push(schedule);
     }
@@ -130,7 +132,7 @@ pub(super) fn replan(
             cover.remove(&roster[e]);
             let price = prices(inst, person, &cover);
             let now = pricing::priced(&price, &roster[e]);
-            let best = match pricing::cheapest_schedule(inst, e, &price, &left(opts, started)) {
+            let best = match pricing::good_schedule(inst, e, &price, &left(opts, started)) {
                 Ok(p) => p,
                 Err(NrpSolveError::NoSolutionInTime(_)) => {
                     cover.add(&roster[e]);
@@ -139,8 +141,8 @@ pub(super) fn replan(
                 Err(err) => return Err(err),
             };
             // Strictly better only, so the rounds end.
-            if best.price < now - 1e-6 {
-                roster[e] = best.schedule;
+            if best.1 < now - 1e-6 {
+                roster[e] = best.0;
                 improved = true;
             }
             cover.add(&roster[e]);

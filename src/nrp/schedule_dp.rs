@@ -12,22 +12,32 @@
 //! read as in the evaluator (SOURCE.md): a block touching day 0 or the last day is never
 //! too short, and a block from day 0 counts from day 0 for the maximum.
 //!
-//! A contract whose states would not fit the packing here (more than
-//! `MAX_LIMITED_TYPES` binding type limits, or whose limited types' counts alone can take
-//! more than `MAX_STATES` values) or whose states grow past `MAX_STATES` on a day is left to
-//! the MIP: `None`.
+//! Contracts that limit many shift types over long horizons have far more states than a
+//! table can hold (instance 19: past 400,000 on day 45 for a person limited on two types;
+//! CBC took 51 s on one such person). For them the table is a beam (`cheapest` with a
+//! state cap): a day with more states than the cap keeps only its cheapest (the first on a
+//! tie, and those with the most minutes), so the schedule still meets every rule but is not proven cheapest (`cut`); and
+//! `lower_bound` prices a relaxation (the type limits that multiply the states dropped),
+//! whose optimum is a valid lower bound on every schedule's price. A contract whose
+//! counts do not fit the packing here (more than `MAX_LIMITED_TYPES` binding type limits)
+//! is left to the MIP: `None`.
 
 use super::instance::Instance;
 use super::pricing::Schedule;
 use std::collections::HashMap;
+use std::time::Instant;
 
 /// Type limits that can bind, packed 9 bits each into a u128 (a limit that binds is below
 /// the horizon's days, at most 364 here).
 const MAX_LIMITED_TYPES: usize = 14;
 const COUNT_BITS: u32 = 9;
-/// States on one day past which the MIP is cheaper than the table (long horizons, where
-/// the minutes take many values).
+/// States on one day past which the relaxation gives up (its bound is then the trivial
+/// one): past this the table takes seconds per person.
 const MAX_STATES: usize = 400_000;
+/// The relaxation keeps the limits of the types with the smallest limits while their
+/// counts together take at most this many values (one or two types): the limits it
+/// drops are what multiplied the states.
+const RELAXED_COUNT_VALUES: usize = 32;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 struct State {
@@ -51,6 +61,9 @@ struct Label {
     parent: usize,
     did: Option<usize>,
 }
+
+/// Each day's labels.
+type Days = Vec<Vec<Label>>;
 
 /// What stays fixed for one person.
 struct Person<'a> {
@@ -181,80 +194,140 @@ impl Person<'_> {
     }
 }
 
+/// A schedule from the table: its price, and whether a day was cut to the beam (then the
+/// schedule meets every rule but is not proven cheapest).
+pub(super) struct Tabled {
+    pub(super) schedule: Schedule,
+    pub(super) price: f64,
+    pub(super) cut: bool,
+}
+
+/// The clock of the user's time limit ran out inside the table.
+#[derive(Debug)]
+pub(super) struct OutOfTime;
+
 /// Person `e`'s cheapest schedule and its price when working day d on type t costs
-/// `price[d][t]`; `None` when the table is not the tool (see the module comment) or when no
-/// schedule exists (the MIP then proves it).
-pub(super) fn cheapest(inst: &Instance, e: usize, price: &[Vec<f64>]) -> Option<(Schedule, f64)> {
-    let h = inst.horizon;
-    let staff = &inst.staff[e];
-    let allowed: Vec<usize> = (0..inst.shifts.len())
-        .filter(|&t| staff.max_shifts[t] > 0)
-        .collect();
-    let workable = (0..h).filter(|&d| !inst.days_off[e][d]).count() as u32;
-    let mut slot = vec![None; inst.shifts.len()];
-    let mut limited = 0;
-    for &t in &allowed {
-        if staff.max_shifts[t] < workable {
-            slot[t] = Some(limited);
-            limited += 1;
-        }
-    }
-    if limited > MAX_LIMITED_TYPES || inst.shifts.len() >= usize::from(u8::MAX) {
-        return None;
-    }
-    // The counts of the limited types alone can take this many values: past MAX_STATES
-    // the table would fill for seconds and then give up (instance 13: 38 of 120 people,
-    // whose greedy pass did not end in 600 s), so the MIP is asked at once.
-    let count_values = allowed
-        .iter()
-        .filter(|&&t| slot[t].is_some())
-        .fold(1usize, |n, &t| {
-            n.saturating_mul(staff.max_shifts[t] as usize + 1)
-        });
-    if count_values > MAX_STATES {
-        return None;
-    }
-    let weekends_in_horizon = (0..h.div_ceil(7)).filter(|w| 7 * w + 5 < h).count() as u32;
-    let like = (0..inst.shifts.len())
-        .map(|t| {
-            (0..=t)
-                .find(|&u| inst.shifts[u].forbidden_next == inst.shifts[t].forbidden_next)
-                .unwrap_or(t)
-        })
-        .collect();
-    let person = Person {
-        inst,
-        e,
-        like,
-        longest_shift: allowed
-            .iter()
-            .map(|&t| inst.shifts[t].minutes)
-            .max()
-            .unwrap_or(0),
-        allowed,
-        slot,
-        track_weekends: staff.max_weekends < weekends_in_horizon,
-        weekends_after: (0..h)
-            .map(|d| {
-                (0..h.div_ceil(7))
-                    .filter(|w| (7 * w + 5..7 * w + 7).any(|x| x > d && x < h))
-                    .count() as u32
-            })
-            .collect(),
+/// `price[d][t]`, keeping at most `beam` states a day (see the module comment); `None`
+/// when the table is not the tool (see the module comment) or when no schedule survived
+/// (the MIP then finds one or proves there is none). Stops at `deadline`.
+pub(super) fn cheapest(
+    inst: &Instance,
+    e: usize,
+    price: &[Vec<f64>],
+    beam: usize,
+    deadline: Instant,
+) -> Result<Option<Tabled>, OutOfTime> {
+    let Some(person) = Person::new(inst, e, false) else {
+        return Ok(None);
     };
-    let days = table(&person, price)?;
+    let Some((days, cut)) = table(&person, price, Cap::Beam(beam), deadline)? else {
+        return Ok(None);
+    };
+    Ok(best_path(&person, &days).map(|(schedule, price)| Tabled {
+        schedule,
+        price,
+        cut,
+    }))
+}
+
+/// A lower bound on the price of every schedule of person `e`: the cheapest schedule of a
+/// relaxation that drops the type limits multiplying the states (see the module comment).
+/// `None` when even the relaxation does not fit.
+pub(super) fn lower_bound(
+    inst: &Instance,
+    e: usize,
+    price: &[Vec<f64>],
+    deadline: Instant,
+) -> Result<Option<f64>, OutOfTime> {
+    let Some(person) = Person::new(inst, e, true) else {
+        return Ok(None);
+    };
+    let Some((days, _)) = table(&person, price, Cap::GiveUp(MAX_STATES), deadline)? else {
+        return Ok(None);
+    };
+    // No surviving state means no schedule of the relaxation, so none of the person's:
+    // the MIP proves that, not this bound.
+    Ok(best_path(&person, &days).map(|(_, price)| price))
+}
+
+impl<'a> Person<'a> {
+    /// The person's fixed data; with `relax`, only the smallest type limits are kept
+    /// (see `RELAXED_COUNT_VALUES`). `None` when the counts do not fit the packing.
+    fn new(inst: &'a Instance, e: usize, relax: bool) -> Option<Person<'a>> {
+        let h = inst.horizon;
+        let staff = &inst.staff[e];
+        let allowed: Vec<usize> = (0..inst.shifts.len())
+            .filter(|&t| staff.max_shifts[t] > 0)
+            .collect();
+        let workable = (0..h).filter(|&d| !inst.days_off[e][d]).count() as u32;
+        let mut binding: Vec<usize> = allowed
+            .iter()
+            .copied()
+            .filter(|&t| staff.max_shifts[t] < workable)
+            .collect();
+        if relax {
+            // Smallest limits first (the file's order on a tie): they are the tightest.
+            binding.sort_by_key(|&t| (staff.max_shifts[t], t));
+            let mut values = 1usize;
+            binding.retain(|&t| {
+                values = values.saturating_mul(staff.max_shifts[t] as usize + 1);
+                values <= RELAXED_COUNT_VALUES
+            });
+            binding.sort_unstable();
+        }
+        if binding.len() > MAX_LIMITED_TYPES || inst.shifts.len() >= usize::from(u8::MAX) {
+            return None;
+        }
+        let mut slot = vec![None; inst.shifts.len()];
+        for (k, &t) in binding.iter().enumerate() {
+            slot[t] = Some(k);
+        }
+        let weekends_in_horizon = (0..h.div_ceil(7)).filter(|w| 7 * w + 5 < h).count() as u32;
+        let like = (0..inst.shifts.len())
+            .map(|t| {
+                (0..=t)
+                    .find(|&u| inst.shifts[u].forbidden_next == inst.shifts[t].forbidden_next)
+                    .unwrap_or(t)
+            })
+            .collect();
+        Some(Person {
+            inst,
+            e,
+            like,
+            longest_shift: allowed
+                .iter()
+                .map(|&t| inst.shifts[t].minutes)
+                .max()
+                .unwrap_or(0),
+            allowed,
+            slot,
+            track_weekends: staff.max_weekends < weekends_in_horizon,
+            weekends_after: (0..h)
+                .map(|d| {
+                    (0..h.div_ceil(7))
+                        .filter(|w| (7 * w + 5..7 * w + 7).any(|x| x > d && x < h))
+                        .count() as u32
+                })
+                .collect(),
+        })
+    }
+}
+
+/// The cheapest final state that meets the minimum minutes, traced back to a schedule.
+fn best_path(p: &Person, days: &[Vec<Label>]) -> Option<(Schedule, f64)> {
+    let min_minutes = p.inst.staff[p.e].min_total_minutes;
     let last = days.last()?;
     let (best, label) = last
         .iter()
         .enumerate()
-        .filter(|(_, l)| l.state.minutes >= staff.min_total_minutes)
+        .filter(|(_, l)| l.state.minutes >= min_minutes)
         .fold(None::<(usize, &Label)>, |acc, (i, l)| match acc {
             Some((_, b)) if b.cost <= l.cost => acc,
             _ => Some((i, l)),
         })?;
-    let mut schedule = vec![None; h];
+    let mut schedule = vec![None; days.len()];
     let mut i = best;
-    for d in (0..h).rev() {
+    for d in (0..days.len()).rev() {
         let l = &days[d][i];
         schedule[d] = l.did;
         i = l.parent;
@@ -262,13 +335,68 @@ pub(super) fn cheapest(inst: &Instance, e: usize, price: &[Vec<f64>]) -> Option<
     Some((schedule, label.cost))
 }
 
-/// The labels of every day, forward; `None` past `MAX_STATES`.
-fn table(p: &Person, price: &[Vec<f64>]) -> Option<Vec<Vec<Label>>> {
+/// What a day with too many states does.
+#[derive(Clone, Copy)]
+enum Cap {
+    /// Keeps the cheapest this many.
+    Beam(usize),
+    /// The table gives up past this many.
+    GiveUp(usize),
+}
+
+/// Keeps `beam` labels, in their order: half the cheapest, the rest those with the most
+/// minutes (the cheaper, then the first, on a tie). Cheapest alone starves the minimum
+/// minutes where working costs (instance 13 under the greedy's prices once cover is met:
+/// every state kept worked too little to reach the minimum, and no schedule survived).
+fn keep_best(labels: Vec<Label>, beam: usize) -> Vec<Label> {
+    let mut order: Vec<usize> = (0..labels.len()).collect();
+    let by_cost = |a: &usize, b: &usize| labels[*a].cost.total_cmp(&labels[*b].cost).then(a.cmp(b));
+    order.sort_by(by_cost);
+    let mut keep = vec![false; labels.len()];
+    for &i in &order[..beam.div_ceil(2)] {
+        keep[i] = true;
+    }
+    order.sort_by(|a, b| {
+        labels[*b]
+            .state
+            .minutes
+            .cmp(&labels[*a].state.minutes)
+            .then(by_cost(a, b))
+    });
+    let mut room = beam - beam.div_ceil(2);
+    for &i in &order {
+        if room == 0 {
+            break;
+        }
+        if !keep[i] {
+            keep[i] = true;
+            room -= 1;
+        }
+    }
+    labels
+        .into_iter()
+        .zip(keep)
+        .filter_map(|(l, k)| k.then_some(l))
+        .collect()
+}
+
+/// The labels of every day, forward, and whether a day was cut to the beam; `None` when
+/// the states pass a `Cap::GiveUp`.
+fn table(
+    p: &Person,
+    price: &[Vec<f64>],
+    cap: Cap,
+    deadline: Instant,
+) -> Result<Option<(Days, bool)>, OutOfTime> {
     let (inst, e) = (p.inst, p.e);
     let h = inst.horizon;
     let min_minutes = inst.staff[e].min_total_minutes;
     let mut days: Vec<Vec<Label>> = Vec::with_capacity(h);
+    let mut cut = false;
     for (d, day_price) in price.iter().enumerate().take(h) {
+        if Instant::now() >= deadline {
+            return Err(OutOfTime);
+        }
         let mut labels: Vec<Label> = Vec::new();
         let mut index: HashMap<State, usize> = HashMap::new();
         let choices = std::iter::once(None).chain(
@@ -321,49 +449,71 @@ fn table(p: &Person, price: &[Vec<f64>]) -> Option<Vec<Vec<Label>>> {
                 }
             }
         }
-        if labels.len() > MAX_STATES {
-            return None;
+        match cap {
+            Cap::GiveUp(most) if labels.len() > most => return Ok(None),
+            Cap::Beam(most) if labels.len() > most => {
+                labels = keep_best(labels, most);
+                cut = true;
+            }
+            _ => {}
         }
         days.push(labels);
     }
-    Some(days)
+    Ok(Some((days, cut)))
 }
 
 #[cfg(test)]
 mod tests {
-    use super::super::pricing::{cheapest_by_mip, priced, request_prices};
+    use super::super::pricing::{cheapest_by_mip, priced, pricing_beam, request_prices};
     use super::*;
     use crate::solve::SolveOptions;
     use std::path::Path;
+    use std::time::Duration;
 
-    /// The table and CBC on the compact model's rows agree on the cheapest price of every
-    /// person of instances 1-9 under prices that a column generation might set: requests
-    /// plus pseudo-random cover duals of both signs (a fixed generator, so the same cases
-    /// every run).
-    #[test]
-    fn nrp_schedule_table_matches_the_mip() {
+    /// A fixed generator of cover duals of both signs, so the same cases every run.
+    fn duals() -> impl FnMut() -> f64 {
         let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
-        let mut next = move || {
+        move || {
             seed ^= seed << 13;
             seed ^= seed >> 7;
             seed ^= seed << 17;
             (seed % 2001) as f64 / 10.0 - 100.0
-        };
+        }
+    }
+
+    fn instance(n: u32) -> Instance {
+        let path = format!(
+            "{}/tests/data/curtois/Instance{n}.txt",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        Instance::load(Path::new(&path)).unwrap()
+    }
+
+    fn far() -> Instant {
+        Instant::now() + Duration::from_secs(3600)
+    }
+
+    /// The table and CBC on the compact model's rows agree on the cheapest price of every
+    /// person of instances 1-9 under prices that a column generation might set: requests
+    /// plus pseudo-random cover duals of both signs. The pricing's beam cuts no day there.
+    #[test]
+    fn nrp_schedule_table_matches_the_mip() {
+        let mut next = duals();
         for n in 1..=9 {
-            let path = format!(
-                "{}/tests/data/curtois/Instance{n}.txt",
-                env!("CARGO_MANIFEST_DIR")
-            );
-            let inst = Instance::load(Path::new(&path)).unwrap();
+            let inst = instance(n);
             let requests = request_prices(&inst);
             for e in (0..inst.staff.len()).step_by(3) {
                 let price: Vec<Vec<f64>> = requests[e]
                     .iter()
                     .map(|r| r.iter().map(|p| p + next()).collect())
                     .collect();
-                let (schedule, value) = cheapest(&inst, e, &price).expect("the table applies");
-                assert!(super::super::evaluate::check_person(&inst, e, &schedule).is_empty());
-                assert!((priced(&price, &schedule) - value).abs() < 1e-6);
+                let t = cheapest(&inst, e, &price, pricing_beam(&inst), far())
+                    .unwrap()
+                    .expect("the table applies");
+                assert!(!t.cut, "instance {n} person {e}: the beam cut a day");
+                let value = t.price;
+                assert!(super::super::evaluate::check_person(&inst, e, &t.schedule).is_empty());
+                assert!((priced(&price, &t.schedule) - value).abs() < 1e-6);
                 let mip = cheapest_by_mip(&inst, e, &price, &SolveOptions::default()).unwrap();
                 assert!(
                     (mip.price - value).abs() < 1e-6,
@@ -372,5 +522,57 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// A beam far narrower than the states (20 a day) still gives a schedule that meets
+    /// every rule and is priced right, never cheaper than the exact one; the relaxation's
+    /// price is at most the exact one (a valid bound); the pricing's own beam cuts no day.
+    /// Every person of instances 1-12, whose contracts, successions and horizon edges all
+    /// differ.
+    #[test]
+    fn nrp_schedule_beam_is_feasible_and_relaxation_is_a_bound() {
+        let mut next = duals();
+        let mut beam_found = 0;
+        for n in 1..=12 {
+            let inst = instance(n);
+            let requests = request_prices(&inst);
+            for (e, person) in requests.iter().enumerate() {
+                let price: Vec<Vec<f64>> = person
+                    .iter()
+                    .map(|r| r.iter().map(|p| p + next()).collect())
+                    .collect();
+                let exact = cheapest(&inst, e, &price, 1_000_000, far())
+                    .unwrap()
+                    .unwrap();
+                let lower = lower_bound(&inst, e, &price, far()).unwrap().unwrap();
+                assert!(
+                    lower <= exact.price + 1e-6,
+                    "instance {n} person {e}: relaxation {lower} above {}",
+                    exact.price
+                );
+                let Some(beam) = cheapest(&inst, e, &price, 20, far()).unwrap() else {
+                    continue;
+                };
+                beam_found += 1;
+                let broken = super::super::evaluate::check_person(&inst, e, &beam.schedule);
+                assert!(broken.is_empty(), "instance {n} person {e}: {broken:?}");
+                assert!((priced(&price, &beam.schedule) - beam.price).abs() < 1e-6);
+                assert!(beam.price >= exact.price - 1e-6);
+            }
+        }
+        // A beam that never finds a schedule would pass the loop above vacuously.
+        assert!(
+            beam_found > 100,
+            "the beam found only {beam_found} schedules"
+        );
+    }
+
+    /// A deadline already past stops the table at once, whatever the person.
+    #[test]
+    fn nrp_schedule_table_stops_at_its_deadline() {
+        let inst = instance(12);
+        let price = request_prices(&inst).swap_remove(0);
+        assert!(cheapest(&inst, 0, &price, 100_000, Instant::now()).is_err());
+        assert!(lower_bound(&inst, 0, &price, Instant::now()).is_err());
     }
 }
