@@ -74,6 +74,10 @@ impl From<SolveError> for NrpSolveError {
 /// Branch-and-bound nodes a neighbourhood may use: enough to finish the small ones, few
 /// enough that one hard neighbourhood does not eat the time of the rest.
 const NEIGHBOURHOOD_NODES: u32 = 200;
+/// Rows above which the whole compact model (root node, final branch and bound) is not
+/// run: CBC's first LP of instance 13 (226,184 rows) ran past a 600 s limit (CBC does not
+/// watch the clock inside it). Instance 19 (38,097 rows) keeps its root (bound 3143).
+const WHOLE_MODEL_ROWS: usize = 100_000;
 /// Nodes for the price-and-branch MIP over the pooled schedules.
 const PRICE_AND_BRANCH_NODES: u32 = 500;
 
@@ -177,13 +181,13 @@ pub fn solve(inst: &Instance, opts: &SolveOptions) -> Result<NrpSolved, NrpSolve
         bound_by: BoundSource::None,
         out_of_time: false,
     };
-    // RINS waits for fix-and-optimise: straight after the generation the roster and the
-    // LP differ on so many cells that its sub-MIP is the whole problem (instances 9 and
-    // 12 at 120 s: it took the rest of the time and found nothing).
+    // RINS waits for fix-and-optimise: straight after the generation the roster and the LP
+    // differ on so many cells that its sub-MIP is the whole problem (9 and 12 at 120 s).
     let (converged, cells) = by_columns(inst, opts, started, &mut best)?;
     // The root's cuts rarely beat a converged column generation's bound, and on the large
     // instances its LP and heuristics take minutes (instance 11: over 70 s, no roster).
-    if !best.proven() && !converged {
+    let whole = size.constraints <= WHOLE_MODEL_ROWS;
+    if whole && !best.proven() && !converged {
         root_node(inst, opts, started, &mut best)?;
     }
     let finished = |b: &Best| b.status != Status::TimeLimit || b.out_of_time || b.proven();
@@ -193,7 +197,7 @@ pub fn solve(inst: &Instance, opts: &SolveOptions) -> Result<NrpSolved, NrpSolve
     if let Some(cells) = cells.as_ref().filter(|_| !finished(&best)) {
         rins(inst, opts, started, &mut best, cells)?;
     }
-    if !finished(&best) {
+    if whole && !finished(&best) {
         prove(inst, opts, started, &mut best)?;
     }
     Ok(solved(inst, best, size, started))
@@ -542,11 +546,10 @@ pub(super) fn left(opts: &SolveOptions, started: Instant) -> SolveOptions {
 }
 
 /// One solver run; `Ok(None)` only when the solver proved the model has no roster. The
-/// roster is re-checked by the evaluator, and the model's objective must equal its.
-///
-/// A run from a MIP start that finds nothing better may hand back CBC's last LP values
-/// rather than the start (seen with node limits: fractional or row-breaking values); such
-/// a run keeps the start, and only its bound counts. Without a start, values that fail the
+/// roster is re-checked by the evaluator, and the model's objective must equal its. A run
+/// from a MIP start that finds nothing better may hand back CBC's last LP values rather
+/// than the start (seen with node limits: fractional or row-breaking values); such a run
+/// keeps the start, and only its bound counts. Without a start, values that fail the
 /// evaluator are a fault in the model and an error.
 pub(super) fn run(
     inst: &Instance,
