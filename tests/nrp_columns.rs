@@ -2,8 +2,10 @@
 //! roster meets every hard constraint, and the column generation's bound lies between the
 //! compact model's LP bound and the proven optimum.
 
-use roster::nrp::{Instance, check, column_generation_bound, compact_lp_bound, greedy_roster};
-use roster::solve::SolveOptions;
+use roster::nrp::{
+    Instance, check, column_generation_bound, compact_lp_bound, greedy_roster, objective, solve,
+};
+use roster::solve::{SolveOptions, Status};
 use std::path::Path;
 
 fn instance(n: u32) -> Instance {
@@ -56,4 +58,23 @@ fn nrp_column_generation_bound_lies_between_the_compact_lp_and_the_optimum() {
         );
         assert!(cg.greedy as f64 >= cg.bound, "instance {n}: {cg:?}");
     }
+}
+
+/// A limit shorter than the search (instance 12's column generation alone takes longer in
+/// a debug build) still gives the best roster so far: it passes the evaluator, its
+/// objective is the evaluator's, and the status says the clock stopped the run. Before the
+/// pricing watched the clock inside one person, a run could only stop between people.
+#[test]
+fn nrp_short_limit_returns_the_best_roster_so_far() {
+    let inst = instance(12);
+    let opts = SolveOptions {
+        time_limit: 30.0,
+        ..SolveOptions::default()
+    };
+    let solved = solve(&inst, &opts).expect("a roster within the limit");
+    assert_eq!(solved.status, Status::TimeLimit);
+    let broken = check(&inst, &solved.roster);
+    assert!(broken.is_empty(), "{broken:?}");
+    assert_eq!(solved.objective, objective(&inst, &solved.roster).total());
+    assert!(solved.objective as f64 >= optimum(12));
 }
