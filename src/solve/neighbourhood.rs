@@ -23,6 +23,13 @@ enum Kind {
     People { widen: usize },
     /// Everyone, during these days.
     Days { from: usize, to: usize },
+    /// One of `of` parts of the staff, for the whole month: the parts are drawn anew each
+    /// round (`cycle`), so that people fixed together once are free together later.
+    Staff {
+        part: usize,
+        of: usize,
+        cycle: usize,
+    },
 }
 
 impl Neighbourhood {
@@ -32,6 +39,14 @@ impl Neighbourhood {
             Kind::Days { from, to } => Some(Neighbourhood {
                 free: vec![true; sc.staff.len()],
                 days: from..to,
+                shift: roster.shift_grid(sc),
+            }),
+            Kind::Staff { part, of, cycle } => Some(Neighbourhood {
+                free: staff_parts(sc.staff.len(), of, cycle)
+                    .into_iter()
+                    .map(|p| p == part)
+                    .collect(),
+                days: 0..sc.days(),
                 shift: roster.shift_grid(sc),
             }),
         }
@@ -131,7 +146,8 @@ pub(super) fn improve(
     let mut plan: Vec<Kind> = Vec::new();
     let mut cycle = 0;
     // As many neighbourhoods in a row as a round has, none better: give up.
-    let round = cycle_plan(sc.days(), 0, 0).len();
+    let parts = staff_parts_of(sc);
+    let round = cycle_plan(sc.days(), 0, 0, parts).len();
     let mut fruitless = 0;
     let mut tried = 0;
     while fruitless < round && tried < MAX_ROUNDS * round {
@@ -140,7 +156,7 @@ pub(super) fn improve(
             break;
         }
         if plan.is_empty() {
-            plan = cycle_plan(sc.days(), cycle, widen);
+            plan = cycle_plan(sc.days(), cycle, widen, parts);
             cycle += 1;
         }
         let kind = plan[0];
@@ -163,7 +179,15 @@ pub(super) fn improve(
         match solve_once(sc, &sub, &fixes, started)? {
             Outcome::Found(better) if better.objective < best.objective - 1e-6 => {
                 let out_of_time = better.out_of_time;
-                // Stay with what works.
+                // The people's neighbourhood is chosen anew around the better roster, so
+                // it stays. Days or a part of the staff are the same cells again: after a
+                // proof they hold nothing better (a 300-staff week searched again for 49 s
+                // to find that out), and one that needed the whole node limit is too large
+                // to be worth it now (27-51 s again for nothing on 300/2); the next round
+                // comes back to them.
+                if !matches!(kind, Kind::People { .. }) {
+                    plan.remove(0);
+                }
                 best = better.instead_of(&best).with_bound(bound, opts, started);
                 opts.progress
                     .report("improving the roster (fix-and-optimise)", Some(&best));
@@ -201,9 +225,48 @@ const SUB_NODES: u32 = 200;
 /// Rounds of neighbourhoods at most, however many of them improve the roster.
 const MAX_ROUNDS: usize = 4;
 
-/// One round of neighbourhoods: the people who set the objective, then every week of the
-/// month. Each round shifts the weeks by three days, so that no boundary stays fixed.
-fn cycle_plan(days: usize, cycle: usize, widen: usize) -> Vec<Kind> {
+/// Into how many parts a large month's staff is split for whole-month neighbourhoods
+/// (`Kind::Staff`): parts of at most `PART_CELLS` cells. None (0) below a large month,
+/// whose people's neighbourhood and weeks suffice. Weeks alone leave a large month where
+/// no week holds anything better while the month's night and weekend counts could still
+/// be traded between people (300/2 stopped at 507 against a bound of 480).
+fn staff_parts_of(sc: &Scenario) -> usize {
+    if !super::search::is_large(sc) {
+        return 0;
+    }
+    let cells = sc.staff.len() * sc.days() * sc.shifts.len();
+    cells.div_ceil(PART_CELLS).max(2)
+}
+
+/// Cells of one part of the staff over the whole month: the size of a 150-staff month
+/// (13,950 cells), which CBC proves optimal at its root in seconds.
+const PART_CELLS: usize = 14_000;
+
+/// Each person's part (0..of) in round `cycle`: the staff in an order mixed by the round
+/// (a fixed hash of person and round, so every run draws the same parts), cut into `of`
+/// parts of near-equal size.
+fn staff_parts(n: usize, of: usize, cycle: usize) -> Vec<usize> {
+    let mix = |i: usize| {
+        // SplitMix64's finaliser: consecutive people land far apart.
+        let mut z = (i as u64) ^ ((cycle as u64) << 32);
+        z = z.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    };
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_by_key(|&i| (mix(i), i));
+    let mut part = vec![0; n];
+    for (rank, &i) in order.iter().enumerate() {
+        part[i] = rank * of / n.max(1);
+    }
+    part
+}
+
+/// One round of neighbourhoods: the people who set the objective, every week of the
+/// month, then (large months) each part of the staff for the whole month. Each round
+/// shifts the weeks by three days, so that no boundary stays fixed.
+fn cycle_plan(days: usize, cycle: usize, widen: usize, parts: usize) -> Vec<Kind> {
     let offset = (cycle * 3) % 7;
     let mut plan = vec![Kind::People { widen }];
     if offset > 0 {
@@ -215,6 +278,11 @@ fn cycle_plan(days: usize, cycle: usize, widen: usize) -> Vec<Kind> {
     plan.extend((offset..days).step_by(7).map(|from| Kind::Days {
         from,
         to: (from + 7).min(days),
+    }));
+    plan.extend((0..parts).map(|part| Kind::Staff {
+        part,
+        of: parts,
+        cycle,
     }));
     plan
 }
@@ -300,15 +368,32 @@ mod tests {
             plan.iter()
                 .flat_map(|k| match *k {
                     Kind::Days { from, to } => from..to,
-                    Kind::People { .. } => 0..0,
+                    Kind::People { .. } | Kind::Staff { .. } => 0..0,
                 })
                 .collect()
         };
         for cycle in 0..3 {
-            let plan = cycle_plan(31, cycle, 0);
+            let plan = cycle_plan(31, cycle, 0, 0);
             assert_eq!(plan[0], Kind::People { widen: 0 });
             assert_eq!(days_of(&plan), (0..31).collect::<Vec<_>>());
         }
-        assert_ne!(cycle_plan(31, 0, 0), cycle_plan(31, 1, 0));
+        assert_ne!(cycle_plan(31, 0, 0, 0), cycle_plan(31, 1, 0, 0));
+    }
+
+    #[test]
+    fn staff_parts_are_near_equal_and_drawn_anew_each_round() {
+        for (n, of) in [(300, 2), (301, 4), (7, 3)] {
+            let parts = staff_parts(n, of, 0);
+            let sizes: Vec<usize> = (0..of)
+                .map(|p| parts.iter().filter(|&&q| q == p).count())
+                .collect();
+            assert_eq!(sizes.iter().sum::<usize>(), n);
+            assert!(sizes.iter().max().unwrap() - sizes.iter().min().unwrap() <= 1);
+            assert_eq!(parts, staff_parts(n, of, 0), "the same parts on every run");
+            assert_ne!(parts, staff_parts(n, of, 1), "new parts next round");
+        }
+        // People next to each other in the staff list (often one team) are spread out.
+        let parts = staff_parts(300, 2, 0);
+        assert!(parts[..30].contains(&0) && parts[..30].contains(&1));
     }
 }
