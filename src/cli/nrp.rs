@@ -24,6 +24,10 @@ pub struct NrpArgs {
     out: Option<PathBuf>,
     #[command(flatten)]
     json: JsonFlag,
+    /// Print each stage and each better roster on stderr, one line each with the seconds
+    /// since the start ("progress: 12.3 s: ..."), to see where a solve spends its time.
+    #[arg(long)]
+    progress: bool,
 }
 
 /// What `nrp --json` prints: the solve's figures, its objective by term, and where the grid
@@ -83,12 +87,18 @@ pub fn run(a: NrpArgs) -> Result<ExitStatus, CliError> {
     );
     let spinner = progress_spinner(&heading);
     let bar = spinner.clone();
+    let log_progress = a.progress;
+    let started = std::time::Instant::now();
     let opts = SolveOptions {
         backend: a.limits.solver.into(),
         time_limit: a.limits.time_limit,
         gap: a.limits.gap,
         cbc_parameters: cbc_parameters(),
         progress: solve::OnProgress::new(move |p| {
+            if log_progress {
+                let at = started.elapsed().as_secs_f64();
+                bar.suspend(|| eprintln!("progress: {at:.1} s: {}", report::progress_line(p)));
+            }
             bar.set_message(format!("{heading}: {}", report::progress_line(p)))
         }),
         ..SolveOptions::default()
