@@ -3,7 +3,8 @@
 //! compact model's LP bound and the proven optimum.
 
 use roster::nrp::{
-    Instance, check, column_generation_bound, compact_lp_bound, greedy_roster, objective, solve,
+    Instance, check, column_generation_bound, compact_lp_bound, dive_roster, greedy_roster,
+    objective, solve,
 };
 use roster::solve::{SolveOptions, Status};
 use std::path::Path;
@@ -57,6 +58,26 @@ fn nrp_column_generation_bound_lies_between_the_compact_lp_and_the_optimum() {
             "instance {n}: {cg:?} below the compact LP's {lp}"
         );
         assert!(cg.greedy as f64 >= cg.bound, "instance {n}: {cg:?}");
+    }
+}
+
+/// The dive (people fixed to their heaviest schedules step by step, the rest re-priced
+/// under the fixings) reaches a roster that meets every hard constraint, whose objective is
+/// the evaluator's and no better than the optimum, and the same roster on a second run.
+#[test]
+fn nrp_dive_roster_is_feasible_and_the_same_on_every_run() {
+    for n in 1..=5 {
+        let inst = instance(n);
+        let opts = SolveOptions::default();
+        let (roster, value) = dive_roster(&inst, &opts)
+            .expect("no solver error")
+            .expect("the dive reaches a roster");
+        let broken = check(&inst, &roster);
+        assert!(broken.is_empty(), "instance {n}: {broken:?}");
+        assert_eq!(value, objective(&inst, &roster).total(), "instance {n}");
+        assert!(value as f64 >= optimum(n), "instance {n}: {value}");
+        let again = dive_roster(&inst, &opts).unwrap().expect("a roster again");
+        assert_eq!(again.0, roster, "instance {n}: a different roster");
     }
 }
 

@@ -1,8 +1,9 @@
 //! The search's stages one at a time, for tests and benchmarks that compare them: the
-//! greedy first roster, the column generation's bound from it, and the compact model's
-//! LP bound (CBC's root without cuts) from the same roster.
+//! greedy first roster, the column generation's bound from it, the dive's roster, and the
+//! compact model's LP bound (CBC's root without cuts) from the same roster.
 
 use super::columns::{self, Pool};
+use super::dive;
 use super::greedy;
 use super::instance::{Assignment, Instance};
 use super::model::NrpModel;
@@ -73,4 +74,18 @@ pub fn compact_lp_bound(
         Some(r) => Ok(r.bound),
         None => Err(NrpSolveError::Infeasible),
     }
+}
+
+/// The column generation's dive (`dive`) from the greedy roster's generation, with no
+/// incumbent to prune against: its roster and objective, or `None` when its round cap or
+/// the clock stopped it.
+pub fn dive_roster(
+    inst: &Instance,
+    opts: &SolveOptions,
+) -> Result<Option<(Assignment, u64)>, NrpSolveError> {
+    let started = Instant::now();
+    let roster = greedy::greedy_roster(inst, opts, started)?;
+    let mut pool = Pool::new(inst, &roster);
+    columns::generate(inst, &mut pool, opts, started, &|_, _, _| {})?;
+    dive::dive_stage(inst, &mut pool, (u64::MAX, f64::NAN), opts, started)
 }

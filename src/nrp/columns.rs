@@ -34,10 +34,13 @@ const SMOOTHING: f64 = 0.5;
 /// Below this a reduced cost is zero (the LP's own tolerance is about 1e-7 per row).
 const NEGATIVE: f64 = -1e-6;
 
-/// The schedules found so far, per person, with what each one's requests cost.
+/// The schedules found so far, per person, with what each one's requests cost; a person
+/// fixed to one schedule (a dive's, `dive`) has only that one and is not priced.
+#[derive(Clone)]
 pub(super) struct Pool {
     schedules: Vec<Vec<Schedule>>,
     cost: Vec<Vec<u64>>,
+    fixed: Vec<bool>,
 }
 
 impl Pool {
@@ -46,6 +49,7 @@ impl Pool {
         let mut pool = Pool {
             schedules: vec![Vec::new(); inst.staff.len()],
             cost: vec![Vec::new(); inst.staff.len()],
+            fixed: vec![false; inst.staff.len()],
         };
         pool.add_roster(inst, roster);
         pool
@@ -57,9 +61,31 @@ impl Pool {
         }
     }
 
-    /// Adds the schedule unless the person has it already; says whether it was new.
+    /// Every schedule of `other`'s people into this pool (a dive's columns kept for
+    /// price-and-branch).
+    pub(super) fn absorb(&mut self, inst: &Instance, other: &Pool) {
+        for (e, schedules) in other.schedules.iter().enumerate() {
+            for s in schedules {
+                self.add(inst, e, s.clone());
+            }
+        }
+    }
+
+    /// Person `e` keeps only `schedule` from now on, and is no longer priced.
+    pub(super) fn fix(&mut self, inst: &Instance, e: usize, schedule: Schedule) {
+        self.cost[e] = vec![pricing::request_penalty(inst, e, &schedule)];
+        self.schedules[e] = vec![schedule];
+        self.fixed[e] = true;
+    }
+
+    pub(super) fn is_fixed(&self, e: usize) -> bool {
+        self.fixed[e]
+    }
+
+    /// Adds the schedule unless the person has it already or is fixed; says whether it
+    /// was new.
     fn add(&mut self, inst: &Instance, e: usize, schedule: Schedule) -> bool {
-        if self.schedules[e].contains(&schedule) {
+        if self.fixed[e] || self.schedules[e].contains(&schedule) {
             return false;
         }
         self.cost[e].push(pricing::request_penalty(inst, e, &schedule));
@@ -161,8 +187,13 @@ pub(super) struct Generation {
     pub(super) rounds: usize,
     /// No person had a negative column: the bound is the master LP's optimum.
     pub(super) converged: bool,
+    /// Every person was priced exactly and the generation ended on its bound: converged,
+    /// or a bound whose rounding the master value cannot beat (not a round cap or the clock).
+    pub(super) settled: bool,
     /// The last master LP's roster rounded: each person's schedule of largest weight.
     pub(super) rounded: Option<Assignment>,
+    /// Per person, that schedule's weight in the last master LP.
+    pub(super) weights: Vec<f64>,
     /// The last master LP's cells: per person, day and type, the weight of the schedules
     /// that work it.
     pub(super) cells: Option<Vec<Vec<Vec<f64>>>>,
@@ -184,7 +215,9 @@ pub(super) fn generate(
         master_value: f64::NAN,
         rounds: 0,
         converged: false,
+        settled: false,
         rounded: None,
+        weights: Vec::new(),
         cells: None,
     };
     // Wentges smoothing: price at a mix of the master's duals and those of the best bound
@@ -200,7 +233,8 @@ pub(super) fn generate(
             Err(crate::solve::SolveError::NoSolutionInTime(..)) => return Ok(out),
             Err(e) => return Err(e.into()),
         };
-        out.rounded = Some(largest_weights(pool, &m.lambda, |v| lp.value_of(v)));
+        let (rounded, weights) = largest_weights(pool, &m.lambda, |v| lp.value_of(v));
+        (out.rounded, out.weights) = (Some(rounded), weights);
         out.cells = Some(cell_weights(inst, pool, &m.lambda, |v| lp.value_of(v)));
         out.rounds += 1;
         out.master_value = lp.value;
@@ -232,6 +266,12 @@ pub(super) fn generate(
         // Every person priced exactly: only then does no column mean none exists.
         let mut exact = true;
         for (e, person) in requests.iter().enumerate() {
+            if pool.fixed[e] {
+                // Its one schedule is its cheapest: its price at mu.
+                let s = &pool.schedules[e][0];
+                lagrangian += pool.cost[e][0] as f64 - pricing::priced(&cover, s);
+                continue;
+            }
             let p = match pricing::cheapest_schedule(
                 inst,
                 e,
@@ -261,6 +301,7 @@ pub(super) fn generate(
             // A beam that found no column proves nothing: the generation ends unconverged.
             if exact {
                 out.converged = true;
+                out.settled = true;
                 out.bound = out.bound.max(lp.value);
             }
             return Ok(out);
@@ -273,6 +314,7 @@ pub(super) fn generate(
         // The bound is an integer's: once its rounding reaches the master's, no later
         // round can raise it (the LP optimum lies between the two).
         if (out.bound - 1e-6).ceil() >= (lp.value - 1e-6).ceil() {
+            out.settled = exact;
             return Ok(out);
         }
     }
@@ -309,12 +351,12 @@ fn less(requests: &[Vec<f64>], cover: &[Vec<f64>]) -> Vec<Vec<f64>> {
         .collect()
 }
 
-/// Each person's pooled schedule of largest weight (the first on a tie).
+/// Each person's pooled schedule of largest weight (the first on a tie), and its weight.
 fn largest_weights(
     pool: &Pool,
     lambda: &[Vec<Variable>],
     value: impl Fn(Variable) -> f64,
-) -> Assignment {
+) -> (Assignment, Vec<f64>) {
     lambda
         .iter()
         .zip(&pool.schedules)
@@ -325,9 +367,9 @@ fn largest_weights(
                     best = c;
                 }
             }
-            schedules[best].clone()
+            (schedules[best].clone(), value(ls[best]))
         })
-        .collect()
+        .unzip()
 }
 
 /// Per day and shift type: the cover row's dual, 0 where the cell has no cover row.

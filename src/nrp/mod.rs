@@ -7,15 +7,19 @@
 
 mod bounds;
 mod columns;
+mod dive;
 pub mod evaluate;
 mod greedy;
 pub mod instance;
 mod model;
+mod neighbourhood;
 mod pricing;
 mod schedule_dp;
 pub mod search;
 
-pub use bounds::{ColumnBound, column_generation_bound, compact_lp_bound, greedy_roster};
+pub use bounds::{
+    ColumnBound, column_generation_bound, compact_lp_bound, dive_roster, greedy_roster,
+};
 pub use evaluate::{Breakdown, HardRule, Violation, check, check_person, objective};
 pub use instance::{Assignment, Instance, NrpError};
 pub use search::{BoundSource, NrpSolveError, NrpSolved, Stage, solve};

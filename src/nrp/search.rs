@@ -9,10 +9,12 @@
 //! on a busy machine as on an idle one unless the time limit itself cuts the search short.
 
 use super::columns::{self, Pool};
+use super::dive;
 use super::evaluate::{self, Breakdown};
 use super::greedy;
 use super::instance::{Assignment, Instance};
 use super::model::NrpModel;
+use super::neighbourhood::neighbourhoods;
 use crate::solve::{
     Backend, Hints, ModelSize, SolveError, SolveOptions, Status, relative_gap, run_backend,
 };
@@ -90,6 +92,8 @@ pub enum Stage {
     /// The column generation's last master LP, each person's heaviest schedule, then
     /// re-planned person by person.
     LpRounding,
+    /// The column generation's dive: people fixed to their heaviest schedules step by step.
+    Dive,
     /// The master MIP over the column generation's schedules.
     PriceAndBranch,
     /// The compact model with the cells where the master LP and the roster agree fixed.
@@ -244,6 +248,10 @@ fn by_columns(
     }
     if best.proven() || left(opts, started).time_limit <= 0.0 {
         return Ok((generation.converged, generation.cells));
+    }
+    if generation.settled {
+        let found = dive::dive_stage(inst, &mut pool, (best.objective, best.bound), opts, started)?;
+        take_if_better(best, found, Stage::Dive, started);
     }
     let incumbent = best.objective as f64;
     opts.progress.report_figures(
@@ -471,70 +479,6 @@ fn take_if_better(
         best.found_at = started.elapsed().as_secs_f64();
         best.found_by = stage;
     }
-}
-
-/// The cells a fix-and-optimise step frees.
-#[derive(Debug, Clone, PartialEq)]
-pub(super) enum Neighbourhood {
-    /// Every person on days `from..to`.
-    Days { from: usize, to: usize },
-    /// These people on every day.
-    Staff(Vec<usize>),
-}
-
-impl Neighbourhood {
-    fn frees(&self, e: usize, d: usize) -> bool {
-        match self {
-            Neighbourhood::Days { from, to } => (*from..*to).contains(&d),
-            Neighbourhood::Staff(who) => who.contains(&e),
-        }
-    }
-}
-
-/// People freed together: enough to swap shifts between them, few enough to solve fast.
-const STAFF_GROUP: usize = 3;
-
-/// The neighbourhoods of one round, in a fixed order: windows of days (two weeks, one on
-/// horizons of four weeks or less), then groups of staff, neighbours in the file and then
-/// people far apart in it. None is the whole problem: that is the last stage's.
-pub(super) fn neighbourhoods(inst: &Instance) -> Vec<(String, Neighbourhood)> {
-    let (h, n) = (inst.horizon, inst.staff.len());
-    let mut out = Vec::new();
-    // Windows half overlapping; a window of the whole horizon would be the whole problem.
-    let width = if h > 28 { 14 } else { 7 };
-    let mut from = 0;
-    while from < h && width < h {
-        let to = (from + width).min(h);
-        out.push((
-            format!("days {from}-{}", to - 1),
-            Neighbourhood::Days { from, to },
-        ));
-        if to == h {
-            break;
-        }
-        from += width / 2;
-    }
-    // Two partitions into groups of up to STAFF_GROUP: neighbours in the file, then
-    // people a third of the file apart.
-    let stride = n.div_ceil(STAFF_GROUP).max(1);
-    let consecutive = (0..n)
-        .step_by(STAFF_GROUP)
-        .map(|f| (f..(f + STAFF_GROUP).min(n)).collect::<Vec<usize>>());
-    let interleaved = (0..stride).map(|f| (f..n).step_by(stride).collect());
-    let mut groups: Vec<Vec<usize>> = Vec::new();
-    for group in consecutive.chain(interleaved) {
-        if group.len() < n && !groups.contains(&group) {
-            groups.push(group);
-        }
-    }
-    for group in groups {
-        let ids: Vec<&str> = group.iter().map(|&e| inst.staff[e].id.as_str()).collect();
-        out.push((
-            format!("staff {}", ids.join(",")),
-            Neighbourhood::Staff(group),
-        ));
-    }
-    out
 }
 
 /// What is left of the time limit.
