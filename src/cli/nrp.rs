@@ -94,6 +94,9 @@ pub fn run(a: NrpArgs) -> Result<ExitStatus, CliError> {
         time_limit: a.limits.time_limit,
         gap: a.limits.gap,
         cbc_parameters: cbc_parameters(),
+        // RINS and the whole model's runs go to a CBC process of this program, killed if CBC
+        // overruns the limit.
+        cbc_process: std::env::current_exe().ok(),
         progress: solve::OnProgress::new(move |p| {
             if log_progress {
                 let at = started.elapsed().as_secs_f64();

@@ -16,7 +16,8 @@ use super::instance::{Assignment, Instance};
 use super::model::NrpModel;
 use super::neighbourhood::neighbourhoods;
 use crate::solve::{
-    Backend, Hints, ModelSize, SolveError, SolveOptions, Status, relative_gap, run_backend,
+    Backend, ChildRun, Hints, ModelSize, SolveError, SolveOptions, Status, relative_gap,
+    run_backend,
 };
 use good_lp::Solution;
 use serde::Serialize;
@@ -309,6 +310,7 @@ fn rins(
     let hints = Hints {
         start: model.values_of(inst, &best.roster),
         node_limit: Some(RINS_NODES),
+        child: hard_stopped(opts),
         ..Hints::default()
     };
     match run(inst, model, &left(opts, started), hints) {
@@ -369,6 +371,7 @@ fn whole_model(
     let hints = Hints {
         start: model.values_of(inst, &best.roster),
         node_limit,
+        child: hard_stopped(opts),
         ..Hints::default()
     };
     match run(inst, model, &left(opts, started), hints) {
@@ -479,6 +482,12 @@ fn take_if_better(
         best.found_at = started.elapsed().as_secs_f64();
         best.found_by = stage;
     }
+}
+
+/// RINS and the whole model's runs in a process of their own, killed when CBC overruns the
+/// limit (see `ChildRun::hard_stopped`), where the caller names the executable for it.
+fn hard_stopped(opts: &SolveOptions) -> Option<ChildRun> {
+    opts.cbc_process.clone().map(ChildRun::hard_stopped)
 }
 
 /// What is left of the time limit.

@@ -7,7 +7,7 @@ use super::{Backend, SolveError, SolveOptions, Status};
 use good_lp::{
     Constraint, Expression, ProblemVariables, Solution, SolverModel, WithInitialSolution,
 };
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 /// What one run of the solver ends with.
 pub(super) enum Outcome<T> {
@@ -194,7 +194,14 @@ fn run_cbc(
             drop(problem);
             // The job is built: this process's CBC lock is free for the other stage.
             let _ = child.job_built.send(());
-            cbc_process::run_in_child(&child.exe, &job, opts.solver_log)?
+            let deadline = Duration::try_from_secs_f64(opts.time_limit)
+                .ok()
+                .filter(|_| child.hard_stop)
+                .and_then(|limit| ran.checked_add(limit + cbc_process::OVERRUN));
+            match cbc_process::run_in_child(&child.exe, &job, opts.solver_log, deadline)? {
+                Some(end) => end,
+                None => return Ok(Outcome::Unfinished { clock: true }),
+            }
         }
         None => CbcEnd::of(problem.as_inner_mut().solve().raw()),
     };

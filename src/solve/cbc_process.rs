@@ -26,7 +26,27 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 pub(crate) struct ChildRun {
     pub(super) exe: std::path::PathBuf,
     pub(super) job_built: std::sync::mpsc::Sender<()>,
+    /// Kill the process once it overruns its time limit by `OVERRUN`.
+    pub(super) hard_stop: bool,
 }
+
+impl ChildRun {
+    /// A run in a process of `exe` that is killed when it overruns its time limit: CBC
+    /// does not watch the clock in its preprocessing, its first LP or one node's
+    /// heuristics, which on a large model take seconds (`roster nrp` on instance 19 ended
+    /// 5 s past a 600 s limit). Nobody waits for its job to be built.
+    pub(crate) fn hard_stopped(exe: std::path::PathBuf) -> ChildRun {
+        ChildRun {
+            exe,
+            job_built: std::sync::mpsc::channel().0,
+            hard_stop: true,
+        }
+    }
+}
+
+/// How far past its time limit a hard-stopped run may go before it is killed: room for
+/// CBC to stop itself and write its result.
+pub(super) const OVERRUN: std::time::Duration = std::time::Duration::from_millis(500);
 
 /// One CBC model in CBC's own column-major arrays, with its run's parameters and start.
 pub(super) struct CbcJob {
@@ -165,12 +185,18 @@ impl CbcEnd {
     }
 }
 
-/// Runs `job` in a child `roster` process (`exe`) and waits for it. The child dies with
+/// Runs `job` in a child `roster` process (`exe`) and waits for it, or kills it at
+/// `deadline` (then `Ok(None)`: nothing came of the run). The child dies with
 /// the thread that started it (Linux's parent-death signal), so a solve that ends early,
 /// Ctrl-C included, leaves no CBC running. Its standard output, where CBC writes, is this
 /// process's only when `log` asks for CBC's log: CBC prints a line on a MIP start even
 /// at log level 0, and `roster solve --json` owns standard output.
-pub(super) fn run_in_child(exe: &Path, job: &CbcJob, log: bool) -> Result<CbcEnd, SolveError> {
+pub(super) fn run_in_child(
+    exe: &Path,
+    job: &CbcJob,
+    log: bool,
+    deadline: Option<std::time::Instant>,
+) -> Result<Option<CbcEnd>, SolveError> {
     static RUNS: AtomicUsize = AtomicUsize::new(0);
     let failed = |what: &str, e: &dyn std::fmt::Display| {
         SolveError::Solver(format!("the CBC process ({}): {what}: {e}", exe.display()))
@@ -194,7 +220,18 @@ pub(super) fn run_in_child(exe: &Path, job: &CbcJob, log: bool) -> Result<CbcEnd
         .take()
         .expect("stdin is piped")
         .write_all(&input);
-    let status = child.wait().map_err(|e| failed("wait", &e))?;
+    let status = loop {
+        if let Some(status) = child.try_wait().map_err(|e| failed("wait", &e))? {
+            break status;
+        }
+        if deadline.is_some_and(|d| std::time::Instant::now() >= d) {
+            let _ = child.kill();
+            let _ = child.wait();
+            let _ = std::fs::remove_file(&out);
+            return Ok(None);
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    };
     sent.map_err(|e| failed("send the model", &e))?;
     let read = std::fs::read(&out);
     let _ = std::fs::remove_file(&out);
@@ -202,7 +239,9 @@ pub(super) fn run_in_child(exe: &Path, job: &CbcJob, log: bool) -> Result<CbcEnd
         return Err(failed("ended with", &status));
     }
     let text = read.map_err(|e| failed("read its result", &e))?;
-    CbcEnd::from_bytes(&text).map_err(|e| failed("read its result", &e))
+    CbcEnd::from_bytes(&text)
+        .map(Some)
+        .map_err(|e| failed("read its result", &e))
 }
 
 #[cfg(target_os = "linux")]

@@ -20,6 +20,7 @@ mod variables;
 
 pub use crate::rules::objective::{Breakdown, evaluate};
 pub use backend::CBC_CLOCK_SAFE;
+pub(crate) use cbc_process::ChildRun;
 pub use cbc_process::serve_cbc_run;
 pub use diagnose::{Conflict, Diagnosis};
 pub use repair::{Repaired, repair};

@@ -148,6 +148,7 @@ fn on_two_cores(
         child: Some(ChildRun {
             exe: exe.to_path_buf(),
             job_built,
+            hard_stop: false,
         }),
         ..root_node(Some(&greedy))
     };
