@@ -406,6 +406,7 @@ pub(super) fn price_and_branch(
     let hints = Hints {
         start: values,
         node_limit: Some(nodes),
+        child: super::search::hard_stopped(opts),
         ..Hints::default()
     };
     let result = match run_backend(m.vars, m.objective, m.rows, opts, hints) {

@@ -310,7 +310,6 @@ fn rins(
     let hints = Hints {
         start: model.values_of(inst, &best.roster),
         node_limit: Some(RINS_NODES),
-        child: hard_stopped(opts),
         ..Hints::default()
     };
     match run(inst, model, &left(opts, started), hints) {
@@ -371,7 +370,6 @@ fn whole_model(
     let hints = Hints {
         start: model.values_of(inst, &best.roster),
         node_limit,
-        child: hard_stopped(opts),
         ..Hints::default()
     };
     match run(inst, model, &left(opts, started), hints) {
@@ -484,9 +482,9 @@ fn take_if_better(
     }
 }
 
-/// RINS and the whole model's runs in a process of their own, killed when CBC overruns the
-/// limit (see `ChildRun::hard_stopped`), where the caller names the executable for it.
-fn hard_stopped(opts: &SolveOptions) -> Option<ChildRun> {
+/// Every CBC run of the search in a process of its own, killed when CBC overruns the limit
+/// (see `ChildRun::hard_stopped`), where the caller names the executable for it.
+pub(super) fn hard_stopped(opts: &SolveOptions) -> Option<ChildRun> {
     opts.cbc_process.clone().map(ChildRun::hard_stopped)
 }
 
@@ -510,6 +508,10 @@ pub(super) fn run(
     opts: &SolveOptions,
     hints: Hints,
 ) -> Result<Option<Run>, NrpSolveError> {
+    let hints = Hints {
+        child: hard_stopped(opts),
+        ..hints
+    };
     let mut model = model;
     let from_start = !hints.start.is_empty();
     let (vars, rows, objective) = model.take_problem();
