@@ -8,7 +8,7 @@ use super::seating;
 use super::variables::{Neighbourhood, ShiftVars};
 use super::{ModelSize, SolveError, SolveOptions, Solved, Status, relative_gap};
 use crate::model::{Roster, Scenario, SolverInfo};
-use crate::rules::objective::{Measure, over_cover_cost};
+use crate::rules::objective::{Measure, counts_of, over_cover_cost, spread_facts};
 use good_lp::{Constraint, Expression, ProblemVariables, Solution, constraint};
 use std::time::Instant;
 
@@ -99,6 +99,8 @@ pub(super) struct Fixes {
     pub(super) light_root: bool,
     /// See `Hints::child`.
     pub(super) child: Option<super::cbc_process::ChildRun>,
+    /// Fix-and-optimise on a plateau: each count beyond the band costs a little.
+    pub(super) band: Option<Band>,
 }
 
 impl Fixes {
@@ -124,6 +126,135 @@ pub(super) struct SpreadCase {
     pub(super) measure: Measure,
     pub(super) spread: u32,
     pub(super) low: u32,
+}
+
+/// One end of each fairness spread that is not zero, to be emptied: its members' counts
+/// are to come one step inside it. A spread over hundreds of people drops only when the
+/// whole end has moved, which no part of the staff can do at once; so on a plateau a
+/// sub-model may also return a roster of the same objective with fewer counts beyond the
+/// band (`excess`), each weighed at `per_step`, and the next part moves its own share.
+#[derive(Debug, Clone)]
+pub(super) struct Band {
+    ends: Vec<BandEnd>,
+    /// A count beyond the band costs this much: together less than half a step of an
+    /// integral objective for rosters within three times the incumbent's excess, so no
+    /// roster of a worse objective can pass the cutoff.
+    per_step: f64,
+    /// The incumbent's counts beyond the band.
+    excess: u32,
+}
+
+#[derive(Debug, Clone)]
+struct BandEnd {
+    job: String,
+    measure: Measure,
+    /// Every member's count at most this (the top end) or at least this (the bottom end).
+    level: u32,
+    top: bool,
+}
+
+impl Band {
+    /// The band around `roster`: for each weighed spread above zero, the end with fewer
+    /// people (the top on a tie), one step in. None when every spread is zero.
+    pub(super) fn around(sc: &Scenario, roster: &Roster) -> Option<Band> {
+        let mut ends = Vec::new();
+        for sp in spread_facts(sc).iter().filter(|sp| sp.weight > 0.0) {
+            let counts = counts_of(sc, roster, &sp.job, sp.measure);
+            let (Some(&max), Some(&min)) = (counts.values().max(), counts.values().min()) else {
+                continue;
+            };
+            if max == min {
+                continue;
+            }
+            let at = |c: u32| counts.values().filter(|&&v| v == c).count();
+            let top = at(max) <= at(min);
+            ends.push(BandEnd {
+                job: sp.job.clone(),
+                measure: sp.measure,
+                level: if top { max - 1 } else { min + 1 },
+                top,
+            });
+        }
+        if ends.is_empty() {
+            return None;
+        }
+        let mut band = Band {
+            ends,
+            per_step: 0.0,
+            excess: 0,
+        };
+        band.excess = band.excess_of(sc, roster);
+        band.per_step = 1.0 / (2.0 * (band.excess as f64 + 1.0));
+        Some(band)
+    }
+
+    /// Counts beyond the band in `roster`, summed over its ends and their members.
+    pub(super) fn excess_of(&self, sc: &Scenario, roster: &Roster) -> u32 {
+        self.ends
+            .iter()
+            .map(|e| {
+                counts_of(sc, roster, &e.job, e.measure)
+                    .values()
+                    .map(|&c| {
+                        if e.top {
+                            c.saturating_sub(e.level)
+                        } else {
+                            e.level.saturating_sub(c)
+                        }
+                    })
+                    .sum::<u32>()
+            })
+            .sum()
+    }
+
+    #[cfg(test)]
+    pub(super) fn per_step(&self) -> f64 {
+        self.per_step
+    }
+
+    /// The cutoff for rosters better than the incumbent's `objective` (an integer): a lower
+    /// objective, or the same with fewer counts beyond the band.
+    pub(super) fn cutoff(&self, objective: f64) -> f64 {
+        objective + self.per_step * (self.excess as f64 - 0.5)
+    }
+
+    /// Whether `candidate` (objective, roster) is better than the incumbent this band was
+    /// drawn around.
+    pub(super) fn improves(&self, sc: &Scenario, incumbent: f64, candidate: &Solved) -> bool {
+        candidate.objective < incumbent - 1e-6
+            || (candidate.objective < incumbent + 1e-6
+                && self.excess_of(sc, &candidate.roster) < self.excess)
+    }
+
+    /// The weighed counts beyond the band, as an expression for the solver's objective,
+    /// and the rows that define them.
+    fn penalty(
+        &self,
+        spreads: &[objective::Spread],
+        vars: &mut ProblemVariables,
+    ) -> (Expression, Vec<Constraint>) {
+        let mut penalty = Expression::from(0.0);
+        let mut rows = Vec::new();
+        for e in &self.ends {
+            let Some(sp) = spreads
+                .iter()
+                .find(|sp| sp.facts.job == e.job && sp.facts.measure == e.measure)
+            else {
+                continue;
+            };
+            let level = e.level as f64;
+            for (_, count) in &sp.counts {
+                let beyond = vars.add(good_lp::variable().min(0.0));
+                rows.push(if e.top {
+                    constraint!(beyond >= count.clone() - level)
+                } else {
+                    constraint!(beyond >= level - count.clone())
+                });
+                penalty += self.per_step * beyond;
+            }
+        }
+        (penalty, rows)
+    }
 }
 
 /// The cutoff that admits only rosters better than `objective`. With integral weights every
@@ -189,7 +320,7 @@ pub(super) fn solve_once(
     let model = MonthModel::build(sc, false, fixes.around.as_ref());
     let size = model.size();
     let MonthModel {
-        vars,
+        mut vars,
         x,
         mut rows,
         objective,
@@ -226,7 +357,14 @@ pub(super) fn solve_once(
     }
     let hints = fixes.hints(start);
     let total = objective.total();
-    let result = match run_solver(vars, total.clone(), rows, opts, hints)? {
+    // The solver weighs the band's excess too; the roster's objective stays `total`.
+    let mut searched = total.clone();
+    if let Some(band) = &fixes.band {
+        let (penalty, band_rows) = band.penalty(&objective.spreads, &mut vars);
+        searched += penalty;
+        rows.extend(band_rows);
+    }
+    let result = match run_solver(vars, searched, rows, opts, hints)? {
         Outcome::Found(result) => result,
         Outcome::ProvenNone => return Ok(Outcome::ProvenNone),
         Outcome::Unfinished { clock } => return Ok(Outcome::Unfinished { clock }),

@@ -29,6 +29,8 @@ pub struct Spread {
     pub common: good_lp::Variable,
     pub max: good_lp::Variable,
     pub min: good_lp::Variable,
+    /// Each member's count of the measure (prior counts included), by person.
+    pub counts: Vec<(usize, Expression)>,
 }
 
 /// The weighted requests not met: a day off worked, or a wished shift not given.
@@ -117,6 +119,8 @@ impl Objective {
             let w_min = vars.add(variable().integer().min(0.0).max(bound));
             let mut all_nights = Expression::from(0.0);
             let mut all_weekends = Expression::from(0.0);
+            let mut night_counts = Vec::with_capacity(members.len());
+            let mut weekend_counts = Vec::with_capacity(members.len());
             for &i in &members {
                 let nights = x.sum((0..days).flat_map(|d| {
                     (0..shifts)
@@ -132,13 +136,18 @@ impl Objective {
                 let weekends = weekends + prior_of(sc, i, Measure::Weekends) as f64 * one;
                 all_nights += nights.clone();
                 all_weekends += weekends.clone();
+                night_counts.push((i, nights.clone()));
+                weekend_counts.push((i, weekends.clone()));
                 rows.push(constraint!(nights.clone() <= n_max));
                 rows.push(constraint!(nights >= n_min));
                 rows.push(constraint!(weekends.clone() <= w_max));
                 rows.push(constraint!(weekends >= w_min));
             }
             let m = members.len() as f64;
-            for (total, max, min) in [(all_nights, n_max, n_min), (all_weekends, w_max, w_min)] {
+            for (total, max, min, counts) in [
+                (all_nights, n_max, n_min, night_counts),
+                (all_weekends, w_max, w_min, weekend_counts),
+            ] {
                 let facts = facts
                     .next()
                     .expect("two spreads per job type, in this order");
@@ -151,6 +160,7 @@ impl Objective {
                     common,
                     max,
                     min,
+                    counts,
                 });
             }
             fair_nights += (n_max - n_min) * w.fair_nights;
