@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 import pathlib
 import re
 import subprocess
@@ -37,7 +38,7 @@ import time
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 SIZES = [45, 90, 150, 300, 600, 1000]
 PROGRESS = re.compile(r"^progress: (?P<stage>.*?)(?: · best (?P<best>[-0-9.]+))?(?:, bound (?P<bound>[-0-9.]+))?$")
-FIELDS = ["staff", "seed", "limit_s", "status", "objective", "bound", "gap", "first_roster_s", "within_1pct_s",
+FIELDS = ["staff", "seed", "limit_s", "load", "status", "objective", "bound", "gap", "first_roster_s", "within_1pct_s",
           "proof_s", "seconds", "user_s", "peak_mb", "stage", "ended_in", "check", "cpsat_status", "cpsat_objective", "cpsat_bound",
           "cpsat_seconds", "cpsat_check", "command"]
 
@@ -124,12 +125,12 @@ def fmt(v) -> str:
 
 
 def markdown(rows: list[dict]) -> str:
-    head = ("| staff | seed | limit | status | objective | bound | gap | first roster | within 1 % | proof "
+    head = ("| staff | seed | limit | load (1-min, start → end) | status | objective | bound | gap | first roster | within 1 % | proof "
             "| user CPU | peak memory | stage that found it | last stage | check |")
-    out = [head, "|" + "---|" * 15]
+    out = [head, "|" + "---|" * 16]
     for r in rows:
         gap = "–" if r["gap"] is None else f"{r['gap']:.1%}"
-        out.append(f"| {r['staff']} | {r['seed']} | {r['limit_s']:g} s | {r['status']} | {fmt(r['objective'])} | "
+        out.append(f"| {r['staff']} | {r['seed']} | {r['limit_s']:g} s | {r['load']} | {r['status']} | {fmt(r['objective'])} | "
                    f"{fmt(r['bound'])} | {gap} | {fmt(r['first_roster_s'])} s | {fmt(r['within_1pct_s'])} s | "
                    f"{fmt(r['proof_s'])} s | {fmt(r['user_s'])} s | {r['peak_mb']} MB | {r['stage']} | {r['ended_in']} | {r['check']} |")
     if any(r.get("cpsat_status") for r in rows):
@@ -144,6 +145,14 @@ def markdown(rows: list[dict]) -> str:
                        f"{fmt(r.get('cpsat_seconds'))} s) | {r.get('cpsat_check', '–')} | {ratio} |")
     out += ["", "Commands, one per row:", ""] + [f"    {r['command']}" for r in rows]
     return "\n".join(out) + "\n"
+
+
+def write(out_dir: pathlib.Path, rows: list[dict]) -> None:
+    with open(out_dir / "study.csv", "w", newline="", encoding="utf-8") as f:
+        w = csv.DictWriter(f, fieldnames=FIELDS, extrasaction="ignore")
+        w.writeheader()
+        w.writerows(rows)
+    (out_dir / "study.md").write_text(markdown(rows), encoding="utf-8")
 
 
 def main() -> None:
@@ -167,12 +176,14 @@ def main() -> None:
             limit = args.limit_small if staff <= 300 else args.limit_large
             out = args.dir / f"gen-{staff}-{seed}.roster.json"
             out.unlink(missing_ok=True)
+            load_before = os.getloadavg()[0]
             run = solve(args.roster, scenario, out, limit)
+            load = f"{load_before:.1f} → {os.getloadavg()[0]:.1f}"
             # The solve's own account and its stamped progress lines, for reading a row later.
             trace = {"summary": {k: v for k, v in run["doc"].items() if k != "roster"}, "exit": run["exit"],
                      "progress": [{"t": round(t, 2), **p} for t, p in run["lines"]]}
             (args.dir / f"gen-{staff}-{seed}.trace.json").write_text(json.dumps(trace, ensure_ascii=False, indent=1))
-            row = {"staff": staff, "seed": seed, "limit_s": limit, **timeline(run)}
+            row = {"staff": staff, "seed": seed, "limit_s": limit, "load": load, **timeline(run)}
             row["check"] = check(args.roster, scenario, out) if out.exists() else "no roster"
             if args.cpsat:
                 cp_out = args.dir / f"gen-{staff}-{seed}.cpsat.json"
@@ -182,12 +193,9 @@ def main() -> None:
                             "cpsat_check": check(args.roster, scenario, cp_out) if cp_out.exists() else "no roster"})
             rows.append(row)
             print(f"{staff} staff, seed {seed}: {row['status']} {row['objective']} bound {row['bound']} "
-                  f"in {row['seconds']:.1f} s, {row['peak_mb']} MB, stage: {row['stage']}", flush=True)
-    with open(args.dir / "study.csv", "w", newline="", encoding="utf-8") as f:
-        w = csv.DictWriter(f, fieldnames=FIELDS, extrasaction="ignore")
-        w.writeheader()
-        w.writerows(rows)
-    (args.dir / "study.md").write_text(markdown(rows), encoding="utf-8")
+                  f"in {row['seconds']:.1f} s, {row['peak_mb']} MB, load {load}, stage: {row['stage']}", flush=True)
+            # Written after every row: a study of an hour or more is never lost to its last row.
+            write(args.dir, rows)
     print(f"wrote {args.dir / 'study.csv'} and {args.dir / 'study.md'}")
 
 
