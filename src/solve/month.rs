@@ -8,8 +8,9 @@ use super::seating;
 use super::variables::{Neighbourhood, ShiftVars};
 use super::{ModelSize, SolveError, SolveOptions, Solved, Status, relative_gap};
 use crate::model::{Roster, Scenario, SolverInfo};
-use crate::rules::objective::{Measure, counts_of, over_cover_cost, spread_facts};
+use crate::rules::objective::{Measure, SpreadFacts, counts_of, over_cover_cost, spread_facts};
 use good_lp::{Constraint, Expression, ProblemVariables, Solution, constraint};
+use std::collections::BTreeMap;
 use std::time::Instant;
 
 /// The model of one month: shift variables, rows by rule family, and the objective.
@@ -128,6 +129,34 @@ pub(super) struct SpreadCase {
     pub(super) low: u32,
 }
 
+/// A weighed fairness spread that is not zero in a roster: each member's count, and the
+/// largest and smallest.
+pub(super) struct UnevenSpread {
+    pub(super) facts: SpreadFacts,
+    pub(super) counts: BTreeMap<usize, u32>,
+    pub(super) max: u32,
+    pub(super) min: u32,
+}
+
+/// The spreads the roster pays for.
+pub(super) fn uneven_spreads(sc: &Scenario, roster: &Roster) -> Vec<UnevenSpread> {
+    spread_facts(sc)
+        .into_iter()
+        .filter(|facts| facts.weight > 0.0)
+        .filter_map(|facts| {
+            let counts = counts_of(sc, roster, &facts.job, facts.measure);
+            let max = *counts.values().max()?;
+            let min = *counts.values().min()?;
+            (max > min).then_some(UnevenSpread {
+                facts,
+                counts,
+                max,
+                min,
+            })
+        })
+        .collect()
+}
+
 /// One end of each fairness spread that is not zero, to be emptied: its members' counts
 /// are to come one step inside it. A spread over hundreds of people drops only when the
 /// whole end has moved, which no part of the staff can do at once; so on a plateau a
@@ -144,6 +173,15 @@ pub(super) struct Band {
     excess: u32,
 }
 
+/// Which end of each spread a band moves inward: the one with fewer people first, since
+/// fewer must move; the other when that end will not move (people on leave or part-time
+/// may hold the bottom, or the top's shifts have nobody else to go to).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Ends {
+    Fewer,
+    More,
+}
+
 #[derive(Debug, Clone)]
 struct BandEnd {
     job: String,
@@ -154,24 +192,17 @@ struct BandEnd {
 }
 
 impl Band {
-    /// The band around `roster`: for each weighed spread above zero, the end with fewer
-    /// people (the top on a tie), one step in. None when every spread is zero.
-    pub(super) fn around(sc: &Scenario, roster: &Roster) -> Option<Band> {
+    /// The band around `roster`: for each weighed spread above zero, the chosen end (the
+    /// top on a tie of `Ends::Fewer`), one step in. None when every spread is zero.
+    pub(super) fn around(sc: &Scenario, roster: &Roster, ends_moved: Ends) -> Option<Band> {
         let mut ends = Vec::new();
-        for sp in spread_facts(sc).iter().filter(|sp| sp.weight > 0.0) {
-            let counts = counts_of(sc, roster, &sp.job, sp.measure);
-            let (Some(&max), Some(&min)) = (counts.values().max(), counts.values().min()) else {
-                continue;
-            };
-            if max == min {
-                continue;
-            }
-            let at = |c: u32| counts.values().filter(|&&v| v == c).count();
-            let top = at(max) <= at(min);
+        for sp in uneven_spreads(sc, roster) {
+            let at = |c: u32| sp.counts.values().filter(|&&v| v == c).count();
+            let top = (at(sp.max) <= at(sp.min)) == (ends_moved == Ends::Fewer);
             ends.push(BandEnd {
-                job: sp.job.clone(),
-                measure: sp.measure,
-                level: if top { max - 1 } else { min + 1 },
+                job: sp.facts.job,
+                measure: sp.facts.measure,
+                level: if top { sp.max - 1 } else { sp.min + 1 },
                 top,
             });
         }

@@ -9,11 +9,13 @@
 //! also frees everyone for one week at a time.
 
 use super::backend::Outcome;
-use super::month::{Band, Fixes, integral_weights, just_below, left, solve_once};
+use super::month::{
+    Band, Ends, Fixes, integral_weights, just_below, left, solve_once, uneven_spreads,
+};
 use super::variables::Neighbourhood;
 use super::{SolveError, SolveOptions, Solved, Status};
 use crate::model::{Roster, Scenario};
-use crate::rules::objective::{beyond_demand, counts_of, request_met, spread_facts};
+use crate::rules::objective::{beyond_demand, request_met};
 use std::time::Instant;
 
 /// The kinds of neighbourhood the search cycles through.
@@ -61,26 +63,17 @@ impl Neighbourhood {
         let n = sc.staff.len();
         let shift = roster.shift_grid(sc);
         let mut free = vec![false; n];
-        for sp in spread_facts(sc).iter().filter(|sp| sp.weight > 0.0) {
-            let counts = counts_of(sc, roster, &sp.job, sp.measure);
-            let (Some(&max), Some(&min)) = (counts.values().max(), counts.values().min()) else {
-                continue;
+        for sp in uneven_spreads(sc, roster) {
+            let at = |level: u32| -> Vec<usize> {
+                sp.counts
+                    .iter()
+                    .filter(|&(_, &c)| c == level)
+                    .map(|(&i, _)| i)
+                    .collect()
             };
-            if max == min {
-                continue;
-            }
-            let top: Vec<usize> = counts
-                .iter()
-                .filter(|&(_, &c)| c == max)
-                .map(|(&i, _)| i)
-                .collect();
-            let bottom: Vec<usize> = counts
-                .iter()
-                .filter(|&(_, &c)| c == min)
-                .map(|(&i, _)| i)
-                .collect();
+            let (top, bottom) = (at(sp.max), at(sp.min));
             // With a spread of 1 the two ends are everyone; the fewer of them must move.
-            let movers = if 2 * (top.len() + bottom.len()) <= counts.len() {
+            let movers = if 2 * (top.len() + bottom.len()) <= sp.counts.len() {
                 [top, bottom].concat()
             } else if top.len() <= bottom.len() {
                 top
@@ -150,24 +143,29 @@ pub(super) fn improve(
     // could still drop, if the people at one of its ends all moved at once (300/2 stopped
     // at 495 against 480, 300/1 at 487 against 481: spreads of 2 over some 200 agents).
     // Then a second phase moves the end part by part (`Band`), on integral objectives only,
-    // whose rosters differ by whole steps.
+    // whose rosters differ by whole steps; a third the other end, where that one stuck
+    // (600/2 and 600/3 stopped at a night spread of 2 in the second).
     let may_band = parts > 0 && integral_weights(sc);
-    let mut banding = false;
+    let mut banding: Option<Ends> = None;
     'phases: loop {
         let mut plan: Vec<Kind> = Vec::new();
         let mut cycle = 0;
         // As many neighbourhoods in a row as a round has, none better: give up.
-        let round = phase_plan(sc.days(), 0, 0, parts, banding).len();
+        let round = phase_plan(sc.days(), 0, 0, parts, banding.is_some()).len();
         let mut fruitless = 0;
         let mut tried = 0;
-        let rounds = if banding { BAND_ROUNDS } else { MAX_ROUNDS };
+        let rounds = if banding.is_some() {
+            BAND_ROUNDS
+        } else {
+            MAX_ROUNDS
+        };
         while fruitless < round && tried < rounds * round {
             // Optimal, or within the gap asked for: done.
             if best.status != Status::TimeLimit {
                 break 'phases;
             }
             if plan.is_empty() {
-                plan = phase_plan(sc.days(), cycle, widen, parts, banding);
+                plan = phase_plan(sc.days(), cycle, widen, parts, banding.is_some());
                 cycle += 1;
             }
             let kind = plan[0];
@@ -181,7 +179,7 @@ pub(super) fn improve(
                 gap: 0.0,
                 ..left(opts, started)
             };
-            let band = banding.then(|| Band::around(sc, &best.roster)).flatten();
+            let band = banding.and_then(|ends| Band::around(sc, &best.roster, ends));
             let cutoff = match &band {
                 Some(band) => band.cutoff(best.objective),
                 None => just_below(sc, best.objective),
@@ -239,10 +237,14 @@ pub(super) fn improve(
                 }
             }
         }
-        if banding || !may_band || Band::around(sc, &best.roster).is_none() {
+        banding = match banding {
+            None => Some(Ends::Fewer),
+            Some(Ends::Fewer) => Some(Ends::More),
+            Some(Ends::More) => break,
+        };
+        if !may_band || uneven_spreads(sc, &best.roster).is_empty() {
             break;
         }
-        banding = true;
         opts.progress.report(
             "evening out the fairness spreads (fix-and-optimise)",
             Some(&best),
@@ -341,6 +343,7 @@ fn cycle_plan(days: usize, cycle: usize, widen: usize, parts: usize) -> Vec<Kind
 mod tests {
     use super::*;
     use crate::rules::check_roster;
+    use crate::rules::objective::{counts_of, spread_facts};
     use crate::solve::{Breakdown, ModelSize, evaluate, solve};
 
     /// A valid roster that ignores fairness: the month solved with the spreads weighing 0.
@@ -416,20 +419,27 @@ mod tests {
     fn the_band_admits_a_lower_objective_or_the_same_with_less_excess_and_nothing_else() {
         let sc = crate::solve::test_fixture();
         let start = unfair_start(&sc);
-        let band = Band::around(&sc, &start.roster).expect("an unfair roster has a spread");
-        let excess = band.excess_of(&sc, &start.roster);
-        assert!(excess > 0, "the incumbent lies beyond its own band");
-        let a = start.objective;
-        let cutoff = band.cutoff(a);
-        let passes =
-            |objective: f64, excess: u32| objective + band.per_step() * f64::from(excess) < cutoff;
-        for b in 0..=3 * excess + 1 {
-            assert_eq!(passes(a, b), b < excess, "same objective, excess {b}");
-            assert!(passes(a - 1.0, b), "a lower objective, excess {b}");
+        for ends in [Ends::Fewer, Ends::More] {
+            let band =
+                Band::around(&sc, &start.roster, ends).expect("an unfair roster has a spread");
+            let excess = band.excess_of(&sc, &start.roster);
             assert!(
-                !passes(a + 1.0, b.min(excess)),
-                "a higher objective, excess {b}"
+                excess > 0,
+                "the incumbent lies beyond its own band ({ends:?})"
             );
+            let a = start.objective;
+            let cutoff = band.cutoff(a);
+            let passes = |objective: f64, excess: u32| {
+                objective + band.per_step() * f64::from(excess) < cutoff
+            };
+            for b in 0..=3 * excess + 1 {
+                assert_eq!(passes(a, b), b < excess, "same objective, excess {b}");
+                assert!(passes(a - 1.0, b), "a lower objective, excess {b}");
+                assert!(
+                    !passes(a + 1.0, b.min(excess)),
+                    "a higher objective, excess {b}"
+                );
+            }
         }
     }
 
@@ -437,7 +447,7 @@ mod tests {
     fn a_sub_model_with_the_band_keeps_every_rule_and_moves_the_end_inward() {
         let sc = crate::solve::test_fixture();
         let start = unfair_start(&sc);
-        let band = Band::around(&sc, &start.roster).unwrap();
+        let band = Band::around(&sc, &start.roster, Ends::Fewer).unwrap();
         let fixes = Fixes {
             around: Neighbourhood::new(
                 &sc,
