@@ -173,15 +173,6 @@ pub(super) struct Band {
     excess: u32,
 }
 
-/// Which end of each spread a band moves inward: the one with fewer people first, since
-/// fewer must move; the other when that end will not move (people on leave or part-time
-/// may hold the bottom, or the top's shifts have nobody else to go to).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Ends {
-    Fewer,
-    More,
-}
-
 #[derive(Debug, Clone)]
 struct BandEnd {
     job: String,
@@ -192,13 +183,13 @@ struct BandEnd {
 }
 
 impl Band {
-    /// The band around `roster`: for each weighed spread above zero, the chosen end (the
-    /// top on a tie of `Ends::Fewer`), one step in. None when every spread is zero.
-    pub(super) fn around(sc: &Scenario, roster: &Roster, ends_moved: Ends) -> Option<Band> {
+    /// The band around `roster`: for each weighed spread above zero, the end with fewer
+    /// people (the top on a tie), one step in. None when every spread is zero.
+    pub(super) fn around(sc: &Scenario, roster: &Roster) -> Option<Band> {
         let mut ends = Vec::new();
         for sp in uneven_spreads(sc, roster) {
             let at = |c: u32| sp.counts.values().filter(|&&v| v == c).count();
-            let top = (at(sp.max) <= at(sp.min)) == (ends_moved == Ends::Fewer);
+            let top = at(sp.max) <= at(sp.min);
             ends.push(BandEnd {
                 job: sp.facts.job,
                 measure: sp.facts.measure,
