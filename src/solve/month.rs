@@ -182,50 +182,55 @@ struct BandEnd {
     top: bool,
 }
 
+impl BandEnd {
+    /// The members' counts beyond this end's level, summed.
+    fn beyond(&self, counts: &BTreeMap<usize, u32>) -> u32 {
+        counts
+            .values()
+            .map(|&c| {
+                if self.top {
+                    c.saturating_sub(self.level)
+                } else {
+                    self.level.saturating_sub(c)
+                }
+            })
+            .sum()
+    }
+}
+
 impl Band {
     /// The band around `roster`: for each weighed spread above zero, the end with fewer
     /// people (the top on a tie), one step in. None when every spread is zero.
     pub(super) fn around(sc: &Scenario, roster: &Roster) -> Option<Band> {
         let mut ends = Vec::new();
+        let mut excess = 0;
         for sp in uneven_spreads(sc, roster) {
             let at = |c: u32| sp.counts.values().filter(|&&v| v == c).count();
             let top = at(sp.max) <= at(sp.min);
-            ends.push(BandEnd {
+            let end = BandEnd {
                 job: sp.facts.job,
                 measure: sp.facts.measure,
                 level: if top { sp.max - 1 } else { sp.min + 1 },
                 top,
-            });
+            };
+            excess += end.beyond(&sp.counts);
+            ends.push(end);
         }
         if ends.is_empty() {
             return None;
         }
-        let mut band = Band {
+        Some(Band {
             ends,
-            per_step: 0.0,
-            excess: 0,
-        };
-        band.excess = band.excess_of(sc, roster);
-        band.per_step = 1.0 / (2.0 * (band.excess as f64 + 1.0));
-        Some(band)
+            per_step: 1.0 / (2.0 * (excess as f64 + 1.0)),
+            excess,
+        })
     }
 
     /// Counts beyond the band in `roster`, summed over its ends and their members.
     pub(super) fn excess_of(&self, sc: &Scenario, roster: &Roster) -> u32 {
         self.ends
             .iter()
-            .map(|e| {
-                counts_of(sc, roster, &e.job, e.measure)
-                    .values()
-                    .map(|&c| {
-                        if e.top {
-                            c.saturating_sub(e.level)
-                        } else {
-                            e.level.saturating_sub(c)
-                        }
-                    })
-                    .sum::<u32>()
-            })
+            .map(|e| e.beyond(&counts_of(sc, roster, &e.job, e.measure)))
             .sum()
     }
 
