@@ -274,7 +274,7 @@ impl LeaveRequest {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub enum Wish {
     Off,
     Shift(usize),
