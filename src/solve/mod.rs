@@ -247,6 +247,20 @@ pub enum SolveError {
 }
 
 /// (objective − bound) / |objective|: unknown (NaN) with an unknown bound, 0 at objective 0.
+impl Status {
+    /// What a bound proves of a roster's objective: optimal, within the gap asked for, or
+    /// nothing yet.
+    pub(crate) fn of(objective: f64, bound: f64, gap: f64) -> Status {
+        if bound >= objective - 1e-6 {
+            Status::Optimal
+        } else if relative_gap(objective, bound) <= gap {
+            Status::GapLimit
+        } else {
+            Status::TimeLimit
+        }
+    }
+}
+
 pub(crate) fn relative_gap(objective: f64, bound: f64) -> f64 {
     if bound.is_nan() {
         f64::NAN

@@ -311,13 +311,7 @@ impl Solved {
             bound.min(self.objective)
         };
         self.gap = relative_gap(self.objective, self.bound);
-        self.status = if self.bound >= self.objective - 1e-6 {
-            Status::Optimal
-        } else if self.gap <= opts.gap {
-            Status::GapLimit
-        } else {
-            Status::TimeLimit
-        };
+        self.status = Status::of(self.objective, self.bound, opts.gap);
         self.seconds = started.elapsed().as_secs_f64();
         if let Some(info) = self.roster.solver.as_mut() {
             info.status = self.status.name().to_string();

@@ -131,8 +131,12 @@ pub(super) fn improve(
     opts: &SolveOptions,
     mut best: Solved,
     started: Instant,
+    mut beside: Option<&mut RootBeside>,
 ) -> Result<Solved, SolveError> {
     let bound = best.bound;
+    if let Some(b) = beside.as_deref_mut() {
+        b.levels.push(best.clone());
+    }
     // Each time the people's neighbourhood holds nothing better, a tenth of the staff joins.
     let step = sc.staff.len().div_ceil(10);
     let mut widen = 0;
@@ -156,6 +160,12 @@ pub(super) fn improve(
         while fruitless < round && tried < rounds * round {
             // Optimal, or within the gap asked for: done.
             if best.status != Status::TimeLimit {
+                break 'phases;
+            }
+            if beside
+                .as_deref()
+                .is_some_and(|b| b.proves(best.objective, opts))
+            {
                 break 'phases;
             }
             if plan.is_empty() {
@@ -206,7 +216,11 @@ pub(super) fn improve(
                     } else {
                         "evening out a fairness spread (fix-and-optimise)"
                     };
+                    let lower = better.objective < best.objective - 1e-6;
                     best = better.instead_of(&best).with_bound(bound, opts, started);
+                    if let Some(b) = beside.as_deref_mut().filter(|_| lower) {
+                        b.levels.push(best.clone());
+                    }
                     opts.progress.report(stage, Some(&best));
                     fruitless = 0;
                     if out_of_time {
@@ -241,6 +255,47 @@ pub(super) fn improve(
         );
     }
     Ok(best)
+}
+
+/// The root node's bound, computed in a second process while fix-and-optimise runs
+/// (`search::on_two_cores`), and the rosters fix-and-optimise went through.
+///
+/// Fix-and-optimise stops once the bound, when the root has ended, proves its roster: the
+/// rest of its rounds could find nothing better. When the root ends depends on the
+/// machine, so that stop may come earlier or later along the same path, after more or
+/// fewer rosters of the same objective (the band's moves). The result is therefore the
+/// first roster of that objective on the path (`first_proven`), which is the same however
+/// late the stop came, or whether it came at all.
+pub(super) struct RootBeside<'a> {
+    /// Set by the root's thread when it ends with a bound.
+    bound: &'a std::sync::OnceLock<f64>,
+    /// The first roster at each objective fix-and-optimise reached, in order (each lower
+    /// than the one before).
+    levels: Vec<Solved>,
+}
+
+impl<'a> RootBeside<'a> {
+    pub fn new(bound: &'a std::sync::OnceLock<f64>) -> RootBeside<'a> {
+        RootBeside {
+            bound,
+            levels: Vec::new(),
+        }
+    }
+
+    /// Whether the root has ended with a bound that proves `objective` (optimal, or within
+    /// the gap asked for).
+    fn proves(&self, objective: f64, opts: &SolveOptions) -> bool {
+        self.bound
+            .get()
+            .is_some_and(|&b| Status::of(objective, b, opts.gap) != Status::TimeLimit)
+    }
+
+    /// The first roster on the path that `bound` proves, if any.
+    pub fn first_proven(self, bound: f64, opts: &SolveOptions) -> Option<Solved> {
+        self.levels
+            .into_iter()
+            .find(|s| Status::of(s.objective, bound, opts.gap) != Status::TimeLimit)
+    }
 }
 
 /// Branch-and-bound nodes one sub-model may search. Sub-models of the shipped months
@@ -356,6 +411,45 @@ mod tests {
         }
     }
 
+    /// However late the root's bound arrives, the roster taken is the first on the path
+    /// that it proves (optimal, or within the gap asked for), and none when it proves none;
+    /// fix-and-optimise may stop only once the root has ended with such a bound.
+    #[test]
+    fn the_root_beside_takes_the_first_roster_its_bound_proves() {
+        let sc = crate::solve::test_fixture();
+        let start = unfair_start(&sc);
+        let cell = std::sync::OnceLock::new();
+        let path = |cell| {
+            let mut beside = RootBeside::new(cell);
+            for objective in [550.0, 502.0, 491.0, 490.0] {
+                beside.levels.push(Solved {
+                    objective,
+                    ..start.clone()
+                });
+            }
+            beside
+        };
+        let exact = SolveOptions::default();
+        let loose = SolveOptions {
+            gap: 0.05,
+            ..SolveOptions::default()
+        };
+        let first = |bound: f64, opts: &SolveOptions| {
+            path(&cell).first_proven(bound, opts).map(|s| s.objective)
+        };
+        assert_eq!(first(480.0, &exact), None);
+        assert_eq!(first(490.5, &exact), Some(490.0));
+        assert_eq!(first(491.0, &exact), Some(491.0));
+        assert_eq!(first(480.0, &loose), Some(502.0));
+
+        let beside = path(&cell);
+        assert!(!beside.proves(490.0, &exact), "no bound yet");
+        cell.set(490.0).unwrap();
+        assert!(beside.proves(490.0, &exact));
+        assert!(!beside.proves(491.0, &exact));
+        assert!(beside.proves(491.0, &loose));
+    }
+
     #[test]
     fn fix_and_optimise_makes_an_unfair_roster_fairer_and_keeps_every_rule() {
         let sc = crate::solve::test_fixture();
@@ -367,7 +461,7 @@ mod tests {
             start.objective
         );
         let opts = SolveOptions::default();
-        let better = improve(&sc, &opts, start.clone(), Instant::now()).unwrap();
+        let better = improve(&sc, &opts, start.clone(), Instant::now(), None).unwrap();
         assert!(better.objective < start.objective);
         assert!(better.objective >= optimum);
         assert_eq!(check_roster(&sc, &better.roster), vec![]);

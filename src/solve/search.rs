@@ -4,6 +4,7 @@
 use super::backend::Outcome;
 use super::cbc_process::ChildRun;
 use super::month::{Fixes, left, solve_once};
+use super::neighbourhood::RootBeside;
 use super::{SolveError, SolveOptions, Solved, Status, diagnose, fairness, greedy, neighbourhood};
 use crate::model::Scenario;
 use crate::rules::check_roster;
@@ -52,7 +53,7 @@ fn search(sc: &Scenario, opts: &SolveOptions) -> Result<Solved, SolveError> {
         g.out_of_time = false;
         opts.progress
             .report("improving the greedy roster (fix-and-optimise)", Some(&g));
-        let improved = neighbourhood::improve(sc, opts, g, started)?;
+        let improved = neighbourhood::improve(sc, opts, g, started, None)?;
         if improved.out_of_time {
             return Ok(improved.with_model_size(sc, started));
         }
@@ -116,7 +117,7 @@ fn improve_and_prove(
     let improved = if improve {
         opts.progress
             .report("improving the roster (fix-and-optimise)", Some(&solved));
-        neighbourhood::improve(sc, opts, solved, started)?
+        neighbourhood::improve(sc, opts, solved, started, None)?
     } else {
         solved
     };
@@ -156,11 +157,19 @@ fn on_two_cores(
         "first bound (root node) beside fix-and-optimise from the greedy roster",
         Some(&greedy),
     );
+    let root_bound = std::sync::OnceLock::new();
+    let mut beside = RootBeside::new(&root_bound);
     let (root, improved) = std::thread::scope(|s| {
-        let root = s.spawn(move || solve_once(sc, &left(opts, started), &root_only, started));
+        let root = s.spawn(|| {
+            let root = solve_once(sc, &left(opts, started), &root_only, started);
+            if let Ok(Outcome::Found(r)) = &root {
+                let _ = root_bound.set(r.bound);
+            }
+            root
+        });
         // Either way on: built, or the root ended before (its sender is gone then).
         let _ = built.recv();
-        let improved = neighbourhood::improve(sc, opts, greedy, started);
+        let improved = neighbourhood::improve(sc, opts, greedy, started, Some(&mut beside));
         let root = root.join().expect("the root node's thread does not panic");
         (root, improved)
     });
@@ -183,6 +192,12 @@ fn on_two_cores(
         Ok(Outcome::Unfinished { .. }) => return Ok(improved.with_model_size(sc, started)),
     };
     let bound = root.bound;
+    // Whether or not fix-and-optimise stopped at the proof, the roster is the first on its
+    // path that the bound proves (`RootBeside`).
+    let improved = match beside.first_proven(bound, opts) {
+        Some(first) => first,
+        None => improved,
+    };
     // Fix-and-optimise already ran to its end unless the root's roster beat its result.
     let root_better = root.objective < improved.objective - 1e-6;
     let best = if improved.objective < root.objective - 1e-6 {
