@@ -292,7 +292,7 @@ fn stop_early(
     } else {
         latest.stage.clone()
     };
-    let json = |written: Option<&Path>, objective: Option<f64>| {
+    let json = |written: Option<&Path>, reached: Option<Reached>| {
         if a.json.json {
             let doc = StoppedDoc {
                 status: if interrupted {
@@ -301,7 +301,9 @@ fn stop_early(
                     "time_limit"
                 },
                 stage: &stage,
-                objective,
+                objective: reached.map(|r| r.objective),
+                bound: reached.and_then(|r| r.bound),
+                gap: reached.and_then(|r| r.gap),
                 out: written,
             };
             // Nothing in the document can fail to serialise; the exit status says the rest.
@@ -333,12 +335,12 @@ fn stop_early(
         json(None, None);
         return if interrupted { fail } else { e.exit_status() };
     }
-    let objective = best.solver.as_ref().map_or(f64::NAN, |i| i.objective);
-    json(Some(out), Some(objective));
+    let reached = Reached::of(&best);
+    json(Some(out), Some(reached));
     eprintln!(
-        "{what} during {stage}: wrote the best roster found so far to {} (objective {}, not proven optimal)",
+        "{what} during {stage}: wrote the best roster found so far to {} ({}, not proven optimal)",
         out.display(),
-        report::num(objective)
+        reached.describe()
     );
     if interrupted { fail } else { ExitStatus::Ok }
 }
@@ -349,5 +351,79 @@ struct StoppedDoc<'a> {
     status: &'static str,
     stage: &'a str,
     objective: Option<f64>,
+    /// The bound proven before the stop (null when none was): a roster stopped in the
+    /// fairness proofs may already be known within a fraction of a percent.
+    bound: Option<f64>,
+    gap: Option<f64>,
     out: Option<&'a Path>,
+}
+
+/// The objective of the best roster when the solve was stopped, with the bound and gap
+/// proven by then, if any.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Reached {
+    objective: f64,
+    bound: Option<f64>,
+    gap: Option<f64>,
+}
+
+impl Reached {
+    fn of(roster: &roster::model::Roster) -> Reached {
+        let info = roster.solver.as_ref();
+        let bound = info.map(|i| i.bound).filter(|b| b.is_finite());
+        Reached {
+            objective: info.map_or(f64::NAN, |i| i.objective),
+            bound,
+            gap: info
+                .and_then(|i| i.gap)
+                .filter(|g| g.is_finite() && bound.is_some()),
+        }
+    }
+
+    fn describe(&self) -> String {
+        let objective = report::num(self.objective);
+        match (self.bound, self.gap) {
+            (Some(b), Some(g)) => format!(
+                "objective {objective}, bound {}, gap {:.2} %",
+                report::num(b),
+                g * 100.0
+            ),
+            _ => format!("objective {objective}"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Reached;
+    use roster::model::{Roster, SolverInfo};
+
+    fn stopped_at(bound: f64, gap: Option<f64>) -> Roster {
+        Roster {
+            month: "2026-12".into(),
+            assignments: Vec::new(),
+            swaps: Vec::new(),
+            leave: Vec::new(),
+            solver: Some(SolverInfo {
+                status: "time_limit".into(),
+                objective: 1429.0,
+                bound,
+                seconds: 555.5,
+                gap,
+                backend: None,
+            }),
+        }
+    }
+
+    /// A solve stopped in the fairness proofs says how far from proven its roster is; one
+    /// stopped before any bound says only its objective.
+    #[test]
+    fn a_stopped_solve_names_the_bound_it_had_proven() {
+        let proven = Reached::of(&stopped_at(1419.0, Some(10.0 / 1429.0)));
+        assert_eq!(proven.bound, Some(1419.0));
+        assert_eq!(proven.describe(), "objective 1429, bound 1419, gap 0.70 %");
+        let none = Reached::of(&stopped_at(f64::NAN, None));
+        assert_eq!((none.bound, none.gap), (None, None));
+        assert_eq!(none.describe(), "objective 1429");
+    }
 }
