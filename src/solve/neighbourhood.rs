@@ -197,11 +197,14 @@ pub(super) fn improve(
                 cutoff: Some(cutoff),
                 node_limit: Some(SUB_NODES),
                 band: band.clone(),
-                // The people at a large month's spread ends are some 150 people over the
-                // whole month, whose root CBC's heuristics and cut passes kept busy for 30
-                // s proving nothing better was there (300/2); the light root settles it in
-                // 1 s and still finds the improvements (550 -> 505 -> 490 in 7 s).
-                light_root: parts > 0 && matches!(kind, Kind::People { .. }),
+                // Beside the root node, the people at a large month's spread ends are
+                // some 150 people over the whole month, whose root CBC's heuristics and cut
+                // passes kept busy for 30 s proving nothing better was there (300/2); the
+                // light root settles it in 1 s and still finds the improvements (550 ->
+                // 505 -> 490 in 7 s). Not on one process (1,000 staff), where it made
+                // fix-and-optimise end at 254 s instead of 183.5 s, too late for the root
+                // that follows to give its bound by 600 s (1,000/2).
+                light_root: beside.is_some() && matches!(kind, Kind::People { .. }),
                 ..Fixes::default()
             };
             match solve_once(sc, &sub, &fixes, started)? {
