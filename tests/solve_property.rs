@@ -167,6 +167,8 @@ proptest! {
             Err(SolveError::Infeasible(d)) => {
                 prop_assert!(d.total_short > 0 && !d.conflicts.is_empty(), "empty diagnosis\n{text}");
             }
+            // The clock, on a loaded machine: no roster to judge, and no claim made.
+            Err(SolveError::NoSolutionInTime(..)) => {}
             Err(e) => prop_assert!(false, "{e}\n{text}"),
         }
     }
