@@ -1,7 +1,7 @@
 //! A first roster without the LP: the start of fix-and-optimise on large months (about 215
-//! staff and more), whose root LP takes tens of seconds or outlasts the limit. Day by day and shift by shift in time order, it puts
-//! on duty the leads each shift needs, then fills each seat type's demand, most demanding
-//! first, then the grade mix. Among those who may take a shift it prefers, in order: people
+//! staff and more), whose root LP takes tens of seconds or outlasts the limit. Day by day
+//! and shift by shift in time order, it puts on duty the leads each shift needs, then fills
+//! each seat type's demand, most demanding first, then the grade mix. Among those who may take a shift it prefers, in order: people
 //! who did not ask for the day off, people who asked for this shift, the people furthest
 //! behind their minimum, and then those with the fewest of the shift's kind (nights,
 //! weekend days) so far, prior counts included. A second pass tops up anyone still below
@@ -17,7 +17,7 @@ use super::seating;
 use super::variables::unavailability;
 use super::{ModelSize, Solved, Status};
 use crate::model::{Roster, Scenario, SolverInfo, Wish};
-use crate::rules::objective::{Measure, evaluate, over_cover_cost, prior_of};
+use crate::rules::objective::{Measure, beyond_demand, evaluate, over_cover_cost, prior_of};
 use chrono::NaiveDate;
 use std::cmp::Reverse;
 use std::time::Instant;
@@ -280,21 +280,7 @@ fn runs_fit(sc: &Scenario, grid: &Grid, i: usize, d: usize, k: usize) -> bool {
 /// the least over-covered of equal shifts, so the surplus spreads over the month.
 fn top_up_minimums(sc: &Scenario, grid: &mut Grid, due: &[u32], wishes: &Wishes) {
     let (days, shifts) = (sc.days(), sc.shifts.len());
-    let mut beyond = vec![vec![0i64; shifts]; days];
-    for row in grid.iter() {
-        for (d, k) in row.iter().enumerate() {
-            if let Some(k) = *k {
-                beyond[d][k] += 1;
-            }
-        }
-    }
-    for (d, row) in beyond.iter_mut().enumerate() {
-        for (k, heads) in row.iter_mut().enumerate() {
-            *heads -= (0..sc.seats.len())
-                .map(|s| i64::from(sc.demand(sc.date(d), k, s)))
-                .sum::<i64>();
-        }
-    }
+    let mut beyond = beyond_demand(sc, grid);
     let mut topped = true;
     while topped {
         topped = false;

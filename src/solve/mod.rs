@@ -246,7 +246,6 @@ pub enum SolveError {
     RulesBroken(Vec<crate::rules::Violation>),
 }
 
-/// (objective − bound) / |objective|: unknown (NaN) with an unknown bound, 0 at objective 0.
 impl Status {
     /// What a bound proves of a roster's objective: optimal, within the gap asked for, or
     /// nothing yet.
@@ -261,6 +260,7 @@ impl Status {
     }
 }
 
+/// (objective − bound) / |objective|: unknown (NaN) with an unknown bound, 0 at objective 0.
 pub(crate) fn relative_gap(objective: f64, bound: f64) -> f64 {
     if bound.is_nan() {
         f64::NAN
