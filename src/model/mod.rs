@@ -20,7 +20,7 @@ pub use output::{
     OutputError, OutputTarget, UpdateLock, check_outputs, lock_for_update, write_all,
     write_atomically,
 };
-pub use prior::{PriorCounts, counts_before_the_month};
+pub use prior::PriorCounts;
 pub use roster::{Assignment, GrantedLeave, Roster, SolverInfo, Swap};
 pub use scenario::*;
 pub use traffic::{CrossAnswer, Traffic, TrafficQueue};

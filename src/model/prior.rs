@@ -24,12 +24,6 @@ impl PriorCounts {
     }
 }
 
-/// Whether any prior count is above 0: rows of zeros leave every count the month's, so
-/// the solver's month-only arithmetic (probes, cuts, floors) still holds.
-pub fn counts_before_the_month(prior: &[PriorCounts]) -> bool {
-    prior.iter().any(|p| p.nights + p.weekends + p.holidays > 0)
-}
-
 /// More shifts of a kind than days in a year cannot have been worked.
 const MAX_PRIOR_COUNT: i64 = 366;
 

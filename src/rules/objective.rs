@@ -56,6 +56,50 @@ pub struct SpreadFacts {
     pub demand: f64,
     /// The most of that demand the other job types could take.
     pub others_capacity: f64,
+    /// Each member's count of the measure before the month (`[[prior]]`; 0 without a row),
+    /// where their count in the spread starts.
+    pub priors: Vec<u32>,
+}
+
+impl SpreadFacts {
+    /// Shifts of the measure the month must give the members so that everyone's count,
+    /// prior included, reaches `level`: Σ max(0, level − prior). Without priors, m·level.
+    pub fn lift_to(&self, level: u32) -> f64 {
+        self.priors
+            .iter()
+            .map(|&p| f64::from(level.saturating_sub(p)))
+            .sum()
+    }
+
+    /// The highest level that everyone's count can reach with at most `shifts` of the
+    /// month's: the largest L with `lift_to(L) ≤ shifts`. None without members, whose
+    /// (empty) counts reach any level.
+    pub fn highest_floor_within(&self, shifts: f64) -> Option<u32> {
+        if self.priors.is_empty() {
+            return None;
+        }
+        // lift_to grows by at least one per level past the smallest prior.
+        let mut level = 0;
+        while self.lift_to(level + 1) <= shifts {
+            level += 1;
+        }
+        Some(level)
+    }
+
+    /// The members' prior counts, summed.
+    pub fn prior_total(&self) -> f64 {
+        self.priors.iter().map(|&p| f64::from(p)).sum()
+    }
+
+    /// The largest prior count among the members (0 without members).
+    pub fn prior_most(&self) -> u32 {
+        self.priors.iter().copied().max().unwrap_or(0)
+    }
+
+    /// The smallest prior count among the members (0 without members).
+    pub fn prior_least(&self) -> u32 {
+        self.priors.iter().copied().min().unwrap_or(0)
+    }
 }
 
 /// Every fairness spread of the objective: per job type, nights then weekends.
@@ -89,7 +133,9 @@ pub fn spread_facts(sc: &Scenario) -> Vec<SpreadFacts> {
     };
     let mut out = Vec::new();
     for job in sc.job_types() {
-        let members = sc.staff.iter().filter(|p| p.job == job).count();
+        let members: Vec<usize> = (0..sc.staff.len())
+            .filter(|&i| sc.staff[i].job == job)
+            .collect();
         let others = |per_person: f64| -> f64 {
             sc.staff
                 .iter()
@@ -114,10 +160,11 @@ pub fn spread_facts(sc: &Scenario) -> Vec<SpreadFacts> {
             out.push(SpreadFacts {
                 job: job.clone(),
                 measure,
-                members,
+                members: members.len(),
                 weight,
                 demand,
                 others_capacity: cap,
+                priors: members.iter().map(|&i| prior_of(sc, i, measure)).collect(),
             });
         }
     }

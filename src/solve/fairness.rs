@@ -17,13 +17,9 @@ use crate::rules::objective::{Measure, SpreadFacts, cheapest_over_cover, spread_
 use std::time::Instant;
 
 /// Only worth it, and only sound, where the objective is integral and over-cover costs
-/// something (the cost bounds the common count), with CBC (which takes a cutoff). Not with
-/// prior counts above 0: the common count's arithmetic is the month's demand, not the year's.
+/// something (the cost bounds the common count), with CBC (which takes a cutoff).
 pub(super) fn can_probe(sc: &Scenario, opts: &SolveOptions) -> bool {
-    !crate::model::counts_before_the_month(&sc.prior)
-        && opts.backend == Backend::Cbc
-        && integral_weights(sc)
-        && cheapest_over_cover(sc) > 0.0
+    opts.backend == Backend::Cbc && integral_weights(sc) && cheapest_over_cover(sc) > 0.0
 }
 
 /// Probes each spread the best roster pays for, then searches the rest of the month. Each
@@ -46,12 +42,18 @@ pub(super) fn prove_spreads(
         }
         // Spreads below `level` hold nothing better than the best; a better roster, if any,
         // has a spread of at least `level`. Levels at or above the best roster's own spread
-        // are left to the final search.
+        // are left to the final search. A level the arithmetic alone settles (no common
+        // count fits, as when prior counts lie far apart) costs no probe and no budget.
         let mut level = 0;
-        while level < MAX_LEVELS && level < spread_of(sc, &best.roster, &sp.job, sp.measure) {
+        let mut probed_levels = 0;
+        while probed_levels < MAX_LEVELS && level < spread_of(sc, &best.roster, &sp.job, sp.measure)
+        {
             let Some(values) = common_counts(sc, sp, best.objective, level) else {
                 break;
             };
+            if !values.is_empty() {
+                probed_levels += 1;
+            }
             let mut all_settled = true;
             for low in values {
                 let case = SpreadCase {
@@ -191,23 +193,29 @@ const MAX_LEVELS: u32 = 3;
 const PROBE_NODES: u32 = 1000;
 
 /// The lowest counts `low` a case of spread `level` could have in a roster no worse than
-/// `best` (everyone works between `low` and `low + level`): the members' total must cover
-/// the demand others cannot take, so `m·(low + level)` reaches it, and what the total adds
-/// beyond the demand is over-cover, which costs, so `m·low` stays within the demand plus
-/// what the objective allows. None when more than `3 + level` values remain.
+/// `best` (everyone's count, prior included, between `low` and `low + level`). The
+/// members' month shifts must cover the demand others cannot take, so `m·(low + level)`
+/// less their priors reaches it, and no count is below its prior, so `low + level` reaches
+/// the largest. Lifting everyone to `low` takes `lift_to(low)` shifts, and what they add
+/// beyond the demand is over-cover, which costs: so `lift_to(low)` stays within the demand
+/// plus what the objective allows. A month adds at most a shift a day to anyone's count.
+/// None when more than `3 + level` values remain.
 fn common_counts(sc: &Scenario, sp: &SpreadFacts, best: f64, level: u32) -> Option<Vec<u32>> {
     let m = sp.members as f64;
     if m == 0.0 {
         return None;
     }
-    let level_f = level as f64;
-    let lo = ((sp.demand - sp.others_capacity) / m - level_f)
+    let level_f = f64::from(level);
+    let lo = ((sp.demand - sp.others_capacity + sp.prior_total()) / m - level_f)
         .ceil()
+        .max(f64::from(sp.prior_most()) - level_f)
         .max(0.0);
+    let days = sc.days() as f64;
     // Each person beyond the demand costs at least the cheapest over-cover.
-    let hi = ((sp.demand + best / cheapest_over_cover(sc)) / m)
-        .floor()
-        .min(sc.days() as f64 - level_f);
+    let affordable = sp.demand + best / cheapest_over_cover(sc);
+    let hi = f64::from(sp.highest_floor_within(affordable)?)
+        .min(f64::from(sp.prior_least()) + days)
+        .min(f64::from(sp.prior_most()) + days - level_f);
     if hi < lo {
         return Some(Vec::new());
     }
@@ -226,6 +234,7 @@ mod tests {
             weight: 5.0,
             demand,
             others_capacity,
+            priors: vec![0; members],
         }
     }
 
@@ -257,29 +266,56 @@ mod tests {
         );
     }
 
+    #[test]
+    fn prior_counts_far_apart_leave_no_common_count_at_a_small_spread() {
+        let sc = crate::solve::test_fixture();
+        // One of ten agents has worked 30 nights so far, the rest none: 40 night seats
+        // this month cannot bring the others within 3 of the 30.
+        let mut far = spread(10, 40.0, 0.0);
+        far.priors[0] = 30;
+        for level in 0..4 {
+            assert_eq!(common_counts(&sc, &far, 20.0, level), Some(vec![]));
+        }
+        // The same demand over priors of 2 each: everyone at 6 (4 this month) is the one
+        // equal split.
+        let mut even = spread(10, 40.0, 0.0);
+        even.priors = vec![2; 10];
+        assert_eq!(common_counts(&sc, &even, 1.0, 0), Some(vec![6]));
+    }
+
     proptest::proptest! {
-        /// Soundness of the probes: any split of a job type's counts with spread `level`
-        /// that covers the demand (with what other job types take) and whose over-cover the
-        /// best objective could afford has its lowest count among the probed ones.
+        /// Soundness of the probes: any split of a job type's counts (prior included) with
+        /// spread `level` that covers the demand (with what other job types take) and whose
+        /// over-cover the best objective could afford has its lowest count among the probed
+        /// ones.
         #[test]
         fn every_affordable_split_is_among_the_probed_counts(
             low in 0u32..6,
             level in 0u32..4,
-            rest in proptest::collection::vec(0u32..=3, 0..6),
+            rest in proptest::collection::vec((0u32..=3, 0u32..30), 0..6),
+            ends_prior in (0u32..30, 0u32..30),
+            with_priors in proptest::bool::ANY,
             others_capacity in 0u32..12,
             others_share in 0.0f64..=1.0,
             over in 0u32..12,
         ) {
             let sc = crate::solve::test_fixture();
             let cheapest = crate::rules::objective::cheapest_over_cover(&sc);
-            let mut counts = vec![low, low + level];
-            counts.extend(rest.iter().map(|r| low + r.min(&level)));
+            let mut split = vec![(low, ends_prior.0), (low + level, ends_prior.1)];
+            split.extend(rest.iter().map(|&(r, p)| (low + r.min(level), p)));
+            // Each count is its prior plus the month's shifts, so no prior passes it.
+            let priors: Vec<u32> = split
+                .iter()
+                .map(|&(c, p)| if with_priors { p % (c + 1) } else { 0 })
+                .collect();
+            let month: u32 = split.iter().zip(&priors).map(|(&(c, _), p)| c - p).sum();
             let others = (others_share * f64::from(others_capacity)).floor();
-            let total = f64::from(counts.iter().sum::<u32>()) + others;
+            let total = f64::from(month) + others;
             proptest::prop_assume!(f64::from(over) <= total);
             let demand = total - f64::from(over);
             let best = f64::from(over) * cheapest + 1.0;
-            let facts = spread(counts.len(), demand, f64::from(others_capacity));
+            let mut facts = spread(split.len(), demand, f64::from(others_capacity));
+            facts.priors = priors;
             if let Some(values) = common_counts(&sc, &facts, best, level) {
                 proptest::prop_assert!(values.contains(&low), "{values:?} misses {low}");
             }

@@ -98,16 +98,9 @@ impl Objective {
             let bound = (days as u32 + prior_most) as f64;
             // When every lead has this job type, the leads alone must work every night (and
             // weekend) shift's lead quota, so the busiest of them works at least the rounded-up
-            // share. The LP only knows the fractional share; this closes most of the
-            // fairness gap at the root.
-            // The floors reason about the month's counts alone: with prior counts they would
-            // not bound the year's, so they are left out (0) and the bound stays valid.
-            let month_only = !crate::model::counts_before_the_month(&sc.prior);
-            let (night_floor, weekend_floor) = if month_only {
-                lead_share_floors(sc, &job, &weekend_days)
-            } else {
-                (0.0, 0.0)
-            };
+            // share (of the quota plus the leads' prior counts). The LP only knows the
+            // fractional share; this closes most of the fairness gap at the root.
+            let (night_floor, weekend_floor) = lead_share_floors(sc, &job, &weekend_days);
             let n_max = vars.add(variable().integer().min(night_floor.min(bound)).max(bound));
             let n_min = vars.add(variable().integer().min(0.0).max(bound));
             let w_max = vars.add(
@@ -183,21 +176,21 @@ impl Objective {
     /// Integer rounding of each fairness spread against the demand, for the month model
     /// whose cover is hard (not the elastic one, where cover may fall short). The LP shares
     /// the measure's demand D evenly over the job's m members, so its min and max sit at
-    /// D/m and it sees a spread well below any integer roster's. With D = m·q + r: the min
-    /// can pass q only if over-cover on the measure's shifts pays for it, at least m − r
-    /// seats per step; the max stays above q unless other job types take at least r of
-    /// the seats per step (mixed-integer rounding of m·min ≤ D + over-cover and
-    /// m·max ≥ D − others). No integer roster is cut off; the root bound then counts the
-    /// spread that leave and uneven availability cannot hide.
+    /// D/m and it sees a spread well below any integer roster's.
     ///
-    /// None with prior counts above 0: the spreads are then over prior + month counts, which the
-    /// month's demand does not bound this way.
+    /// The min: lifting everyone to a count L takes `lift_to(L)` = Σ max(0, L − prior) of
+    /// the month's shifts, at most D + over-cover. With q the highest level D alone reaches
+    /// (`highest_floor_within(D)`), the min can pass q only if over-cover pays for the
+    /// next step, `lift_to(q + 1) − D` seats (m − r without priors, D = m·q + r), and each
+    /// further step costs at least as much (lift_to is convex): so over-cover ≥ that many
+    /// per step above q. The max: the counts sum to the demand others leave plus the priors,
+    /// so m·max ≥ D + P − others, and with D + P = m·q' + r' the max stays above q' unless
+    /// other job types take at least r' seats per step (mixed-integer rounding). No integer
+    /// roster is cut off; the root bound then counts the spread that leave, uneven
+    /// availability and uneven priors cannot hide.
     pub fn rounding_cuts(&self, sc: &Scenario, x: &ShiftVars) -> Vec<Constraint> {
         let (_, days, shifts) = x.dims();
         let mut rows = Vec::new();
-        if crate::model::counts_before_the_month(&sc.prior) {
-            return rows;
-        }
         for sp in &self.spreads {
             let f = &sp.facts;
             let m = f.members as f64;
@@ -223,10 +216,9 @@ impl Objective {
                 over += x.on_duty(d, k, |_| true) - demand as f64 * self.one;
                 others += x.on_duty(d, k, |i| sc.staff[i].job != f.job);
             }
-            let (q, r) = even_split(f.demand, m);
-            rows.push(constraint!(
-                (m - r) * sp.min - (m - r) * q * self.one <= over
-            ));
+            let (q, step) = min_rounding(f);
+            rows.push(constraint!(step * sp.min - step * q * self.one <= over));
+            let (q, r) = even_split(f.demand + f.prior_total(), m);
             if r > 0.0 {
                 rows.push(constraint!(r * sp.max + others >= r * (q + 1.0) * self.one));
             }
@@ -282,6 +274,14 @@ fn even_split(demand: f64, members: f64) -> (f64, f64) {
     (q, demand - members * q)
 }
 
+/// The min's rounding (see `rounding_cuts`): the highest level q that the demand alone
+/// lifts everyone to, and the over-cover each step above it costs at least. For a spread
+/// with members only.
+fn min_rounding(f: &SpreadFacts) -> (f64, f64) {
+    let q = f.highest_floor_within(f.demand).unwrap_or(0);
+    (f64::from(q), f.lift_to(q + 1) - f.demand)
+}
+
 /// A spread (max − min) of 0 means everyone has the same count c, so the total is m·c. The
 /// LP relaxation averages fractional counts and sees no spread at all; one binary `equal`
 /// and an integer `c` let the solver prove a spread of at least 1 with a branch or two,
@@ -324,11 +324,16 @@ pub(super) fn spread_seen_at_root(sc: &Scenario, f: &SpreadFacts) -> u32 {
         weekends
     };
     let m = f.members as f64;
-    let min_at_most = (f.demand / m).floor();
-    let max_at_least = floor.max(((f.demand - f.others_capacity).max(0.0) / m).ceil());
+    let min_at_most = f64::from(min_rounding(f).0);
+    let max_at_least = floor
+        .max((((f.demand - f.others_capacity).max(0.0) + f.prior_total()) / m).ceil())
+        .max(f64::from(f.prior_most()));
     (max_at_least - min_at_most).max(0.0) as u32
 }
 
+/// The least the busiest lead's counts (nights, weekends) can be: the leads' month counts
+/// sum to at least the lead quota, so their counts, prior included, average at least the
+/// quota plus their priors over their number.
 fn lead_share_floors(sc: &Scenario, job: &str, weekend_days: &[usize]) -> (f64, f64) {
     let leads: Vec<usize> = sc.leads().collect();
     if leads.is_empty() || leads.iter().any(|&i| sc.staff[i].job != job) {
@@ -337,34 +342,53 @@ fn lead_share_floors(sc: &Scenario, job: &str, weekend_days: &[usize]) -> (f64, 
     let per_shift = sc.rules.leads_per_shift as f64;
     let nights = sc.shifts.iter().filter(|s| s.night).count() as f64;
     let n = leads.len() as f64;
-    let night_quota = per_shift * nights * sc.days() as f64;
-    let weekend_quota = per_shift * sc.shifts.len() as f64 * weekend_days.len() as f64;
+    let prior = |m: Measure| -> f64 { leads.iter().map(|&i| f64::from(prior_of(sc, i, m))).sum() };
+    let night_quota = per_shift * nights * sc.days() as f64 + prior(Measure::Nights);
+    let weekend_quota =
+        per_shift * sc.shifts.len() as f64 * weekend_days.len() as f64 + prior(Measure::Weekends);
     ((night_quota / n).ceil(), (weekend_quota / n).ceil())
 }
 
 #[cfg(test)]
 mod tests {
-    use super::even_split;
+    use super::{even_split, min_rounding};
+    use crate::rules::objective::{Measure, SpreadFacts};
     use proptest::prelude::*;
 
     proptest! {
         /// The rounding cuts of `Objective::rounding_cuts` hold for every integer split: any
-        /// members' counts, any seats taken by other job types, any over-cover, with the
-        /// demand what the people on duty cover beyond the over-cover.
+        /// members' month counts on top of any prior counts, any seats taken by other job
+        /// types, any over-cover, with the demand what the people on duty cover beyond the
+        /// over-cover.
         #[test]
         fn rounding_cuts_cut_off_no_integer_roster(
-            counts in prop::collection::vec(0u32..12, 1..9),
+            split in prop::collection::vec((0u32..12, 0u32..20), 1..9),
+            with_priors in any::<bool>(),
             others in 0u32..25,
             over in 0u32..40,
         ) {
-            let on_duty = counts.iter().sum::<u32>() + others;
+            let month: Vec<u32> = split.iter().map(|s| s.0).collect();
+            let priors: Vec<u32> =
+                split.iter().map(|s| if with_priors { s.1 } else { 0 }).collect();
+            let on_duty = month.iter().sum::<u32>() + others;
             prop_assume!(over <= on_duty);
             let demand = f64::from(on_duty - over);
-            let m = counts.len() as f64;
-            let (q, r) = even_split(demand, m);
+            let facts = SpreadFacts {
+                job: "agent".into(),
+                measure: Measure::Nights,
+                members: month.len(),
+                weight: 5.0,
+                demand,
+                others_capacity: f64::from(others),
+                priors: priors.clone(),
+            };
+            let counts: Vec<u32> = month.iter().zip(&priors).map(|(y, p)| y + p).collect();
             let min = f64::from(*counts.iter().min().unwrap());
             let max = f64::from(*counts.iter().max().unwrap());
-            prop_assert!((m - r) * (min - q) <= f64::from(over));
+            let (q, step) = min_rounding(&facts);
+            prop_assert!(step > 0.0);
+            prop_assert!(step * (min - q) <= f64::from(over), "min {min}, q {q}, step {step}");
+            let (q, r) = even_split(demand + facts.prior_total(), month.len() as f64);
             if r > 0.0 {
                 prop_assert!(r * (max - q - 1.0) + f64::from(others) >= 0.0);
             }
