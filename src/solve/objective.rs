@@ -324,7 +324,7 @@ pub(super) fn spread_seen_at_root(sc: &Scenario, f: &SpreadFacts) -> u32 {
         weekends
     };
     let m = f.members as f64;
-    let min_at_most = f64::from(min_rounding(f).0);
+    let min_at_most = min_rounding(f).0;
     let max_at_least = floor
         .max((((f.demand - f.others_capacity).max(0.0) + f.prior_total()) / m).ceil())
         .max(f64::from(f.prior_most()));
