@@ -50,18 +50,22 @@ impl std::fmt::Display for Measure {
 pub struct SpreadFacts {
     pub job: String,
     pub measure: Measure,
-    pub members: usize,
     pub weight: f64,
     /// Seats demanded on the measure's shifts over the month.
     pub demand: f64,
     /// The most of that demand the other job types could take.
     pub others_capacity: f64,
     /// Each member's count of the measure before the month (`[[prior]]`; 0 without a row),
-    /// where their count in the spread starts.
+    /// where their count in the spread starts: one entry per member of the job type.
     pub priors: Vec<u32>,
 }
 
 impl SpreadFacts {
+    /// The job type's members, everyone of it counting in the spread.
+    pub fn members(&self) -> usize {
+        self.priors.len()
+    }
+
     /// Shifts of the measure the month must give the members so that everyone's count,
     /// prior included, reaches `level`: Σ max(0, level − prior). Without priors, m·level.
     pub fn lift_to(&self, level: u32) -> f64 {
@@ -160,7 +164,6 @@ pub fn spread_facts(sc: &Scenario) -> Vec<SpreadFacts> {
             out.push(SpreadFacts {
                 job: job.clone(),
                 measure,
-                members: members.len(),
                 weight,
                 demand,
                 others_capacity: cap,

@@ -201,7 +201,7 @@ const PROBE_NODES: u32 = 1000;
 /// plus what the objective allows. A month adds at most a shift a day to anyone's count.
 /// None when more than `3 + level` values remain.
 fn common_counts(sc: &Scenario, sp: &SpreadFacts, best: f64, level: u32) -> Option<Vec<u32>> {
-    let m = sp.members as f64;
+    let m = sp.members() as f64;
     if m == 0.0 {
         return None;
     }
@@ -230,7 +230,6 @@ mod tests {
         SpreadFacts {
             job: "agent".into(),
             measure: Measure::Nights,
-            members,
             weight: 5.0,
             demand,
             others_capacity,

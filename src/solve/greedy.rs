@@ -1,16 +1,16 @@
 //! A first roster without the LP: the start of fix-and-optimise on large months (about 215
 //! staff and more), whose root LP takes tens of seconds or outlasts the limit. Day by day
 //! and shift by shift in time order, it puts on duty the leads each shift needs, then fills
-//! each seat type's demand, most demanding first, then the grade mix. Among those who may take a shift it prefers, in order: people
-//! who did not ask for the day off, people who asked for this shift, the people furthest
-//! behind their minimum, and then those with the fewest of the shift's kind (nights,
-//! weekend days) so far, prior counts included. A second pass tops up anyone still below
-//! their minimum, where a person beyond the demand costs least. Every choice respects rest,
-//! one shift a day, consecutive days and nights, leave, events and the maximum, so the
-//! roster usually passes `check` as built; it is returned only when the independent
-//! checker agrees. It is a start the search improves on, and the roster a user gets when
-//! the clock runs out before anything better: the closer it is to the objective, the less
-//! of the clock fix-and-optimise spends undoing it.
+//! each seat type's demand, most demanding first, then the grade mix. Among those who may
+//! take a shift it prefers, in order: people who did not ask for the day off, people who
+//! asked for this shift, the people furthest behind their minimum, and then those with the
+//! fewest of the shift's kind (nights, weekend days) so far, prior counts included. A
+//! second pass tops up anyone still below their minimum, where a person beyond the demand
+//! costs least. Every choice respects rest, one shift a day, consecutive days and nights,
+//! leave, events and the maximum, so the roster usually passes `check` as built; it is
+//! returned only when the independent checker agrees. It is a start the search improves
+//! on, and the roster a user gets when the clock runs out before anything better: the
+//! closer it is to the objective, the less of the clock fix-and-optimise spends undoing it.
 
 use super::month::MonthModel;
 use super::seating;

@@ -193,7 +193,7 @@ impl Objective {
         let mut rows = Vec::new();
         for sp in &self.spreads {
             let f = &sp.facts;
-            let m = f.members as f64;
+            let m = f.members() as f64;
             if m == 0.0 {
                 continue;
             }
@@ -311,7 +311,7 @@ fn spread_is_zero_only_on_multiples(
 /// rounded-down one. A settled spread level at or below it adds nothing to the LP but a row
 /// that steers CBC elsewhere.
 pub(super) fn spread_seen_at_root(sc: &Scenario, f: &SpreadFacts) -> u32 {
-    if f.members == 0 {
+    if f.members() == 0 {
         return 0;
     }
     let weekend_days: Vec<usize> = (0..sc.days())
@@ -323,7 +323,7 @@ pub(super) fn spread_seen_at_root(sc: &Scenario, f: &SpreadFacts) -> u32 {
     } else {
         weekends
     };
-    let m = f.members as f64;
+    let m = f.members() as f64;
     let min_at_most = min_rounding(f).0;
     let max_at_least = floor
         .max((((f.demand - f.others_capacity).max(0.0) + f.prior_total()) / m).ceil())
@@ -376,7 +376,6 @@ mod tests {
             let facts = SpreadFacts {
                 job: "agent".into(),
                 measure: Measure::Nights,
-                members: month.len(),
                 weight: 5.0,
                 demand,
                 others_capacity: f64::from(others),
