@@ -138,6 +138,38 @@ pub(super) struct UnevenSpread {
     pub(super) min: u32,
 }
 
+impl UnevenSpread {
+    /// The members at a count of `level`.
+    fn at(&self, level: u32) -> Vec<usize> {
+        self.counts
+            .iter()
+            .filter(|&(_, &c)| c == level)
+            .map(|(&i, _)| i)
+            .collect()
+    }
+
+    /// The members at the top and at the bottom of the spread.
+    pub(super) fn ends(&self) -> (Vec<usize>, Vec<usize>) {
+        (self.at(self.max), self.at(self.min))
+    }
+
+    /// Whether the top has no more members than the bottom: the end to move, since the
+    /// spread drops once all its members have moved.
+    pub(super) fn top_is_fewer(&self) -> bool {
+        let (top, bottom) = self.ends();
+        top.len() <= bottom.len()
+    }
+
+    /// The members of the end to move (`top_is_fewer`).
+    pub(super) fn fewer_end(&self) -> Vec<usize> {
+        self.at(if self.top_is_fewer() {
+            self.max
+        } else {
+            self.min
+        })
+    }
+}
+
 /// The spreads the roster pays for.
 pub(super) fn uneven_spreads(sc: &Scenario, roster: &Roster) -> Vec<UnevenSpread> {
     spread_facts(sc)
@@ -205,8 +237,7 @@ impl Band {
         let mut ends = Vec::new();
         let mut excess = 0;
         for sp in uneven_spreads(sc, roster) {
-            let at = |c: u32| sp.counts.values().filter(|&&v| v == c).count();
-            let top = at(sp.max) <= at(sp.min);
+            let top = sp.top_is_fewer();
             let end = BandEnd {
                 job: sp.facts.job,
                 measure: sp.facts.measure,

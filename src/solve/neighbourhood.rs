@@ -6,14 +6,19 @@
 //! as they are, and let the MIP re-roster the free ones with a cutoff just below the best.
 //! The sub-model is small and solves in seconds; when it proves nothing better exists
 //! there, the neighbourhood widens. A poor first roster is poor everywhere, so the search
-//! also frees everyone for one week at a time.
+//! also frees everyone for one week at a time. And a spread's end can hand its shifts to
+//! another job type only if all of that type take them alike, so on a large month the
+//! other job types are freed whole beside the end (`Neighbourhood::shares`).
 
 use super::backend::Outcome;
-use super::month::{Band, Fixes, integral_weights, just_below, left, solve_once, uneven_spreads};
+use super::month::{
+    Band, Fixes, UnevenSpread, integral_weights, just_below, left, solve_once, uneven_spreads,
+};
 use super::variables::Neighbourhood;
 use super::{SolveError, SolveOptions, Solved, Status};
 use crate::model::{Roster, Scenario};
 use crate::rules::objective::{beyond_demand, request_met};
+use std::collections::BTreeMap;
 use std::time::Instant;
 
 /// The kinds of neighbourhood the search cycles through.
@@ -23,6 +28,9 @@ enum Kind {
     People { widen: usize },
     /// Everyone, during these days.
     Days { from: usize, to: usize },
+    /// Every job type but the largest, whole, with the fewer end of each uneven spread:
+    /// how a spread's shifts are shared between job types.
+    Shares,
     /// One of `of` parts of the staff, for the whole month: the parts are drawn anew each
     /// round (`cycle`), so that people fixed together once are free together later.
     Staff {
@@ -36,6 +44,7 @@ impl Neighbourhood {
     fn new(sc: &Scenario, roster: &Roster, kind: Kind) -> Option<Neighbourhood> {
         match kind {
             Kind::People { widen } => Neighbourhood::around(sc, roster, widen),
+            Kind::Shares => Neighbourhood::shares(sc, roster),
             Kind::Days { from, to } => Some(Neighbourhood {
                 free: vec![true; sc.staff.len()],
                 days: from..to,
@@ -62,21 +71,12 @@ impl Neighbourhood {
         let shift = roster.shift_grid(sc);
         let mut free = vec![false; n];
         for sp in uneven_spreads(sc, roster) {
-            let at = |level: u32| -> Vec<usize> {
-                sp.counts
-                    .iter()
-                    .filter(|&(_, &c)| c == level)
-                    .map(|(&i, _)| i)
-                    .collect()
-            };
-            let (top, bottom) = (at(sp.max), at(sp.min));
+            let (top, bottom) = sp.ends();
             // With a spread of 1 the two ends are everyone; the fewer of them must move.
             let movers = if 2 * (top.len() + bottom.len()) <= sp.counts.len() {
                 [top, bottom].concat()
-            } else if top.len() <= bottom.len() {
-                top
             } else {
-                bottom
+                sp.fewer_end()
             };
             for i in movers {
                 free[i] = true;
@@ -114,6 +114,76 @@ impl Neighbourhood {
             free,
             days: 0..sc.days(),
             shift,
+        })
+    }
+
+    /// The job types other than the largest, every member of them, with the fewer end of
+    /// each spread that is not zero, for the whole month. A spread's end cannot hand its
+    /// nights or weekends to others of its own job type without becoming theirs; the
+    /// other job types can take them, but only all their members alike, or their own
+    /// spread opens. So they are freed whole: at 300 staff (289 agents, 9 quality
+    /// inspectors, 2 trainers) the equal split needed the inspectors on 9 nights each
+    /// instead of 2, which no part of the staff and no set of agents could reach. The
+    /// ends join smallest first while the people stay within half the staff and a quick
+    /// sub-model (`fits_a_sub_model`). None without an uneven spread, with a single job
+    /// type, or when no end fits.
+    pub fn shares(sc: &Scenario, roster: &Roster) -> Option<Neighbourhood> {
+        let n = sc.staff.len();
+        let uneven = uneven_spreads(sc, roster);
+        if uneven.is_empty() {
+            return None;
+        }
+        let mut members: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+        for (i, person) in sc.staff.iter().enumerate() {
+            members.entry(person.job.as_str()).or_default().push(i);
+        }
+        // The largest job type (the first by name on a tie) stays fixed but for its ends.
+        let largest = members
+            .iter()
+            .max_by_key(|&(job, people)| (people.len(), std::cmp::Reverse(*job)))
+            .map(|(&job, _)| job)?;
+        if members.len() < 2 {
+            return None;
+        }
+        let mut free = vec![false; n];
+        for i in members
+            .iter()
+            .filter(|&(&job, _)| job != largest)
+            .flat_map(|(_, people)| people)
+        {
+            free[*i] = true;
+        }
+        let fits = |free: &[bool]| {
+            let chosen = free.iter().filter(|&&f| f).count();
+            chosen <= n / 2 && super::search::fits_a_sub_model(sc, chosen)
+        };
+        if !fits(&free) {
+            return None;
+        }
+        // The smallest ends first, each whole or not at all, while the sub-model stays
+        // quick: at 600 staff the weekends' end is some 200 agents, too many beside the
+        // others, while the nights' 20 at 3 could drop to 2 if the 20 quality inspectors
+        // and trainers took one night more each.
+        let mut ends: Vec<Vec<usize>> = uneven.iter().map(UnevenSpread::fewer_end).collect();
+        ends.sort_by_key(Vec::len);
+        let mut freed_an_end = false;
+        for end in ends {
+            let mut wider = free.clone();
+            for i in end {
+                wider[i] = true;
+            }
+            if fits(&wider) {
+                free = wider;
+                freed_an_end = true;
+            }
+        }
+        if !freed_an_end {
+            return None;
+        }
+        Some(Neighbourhood {
+            free,
+            days: 0..sc.days(),
+            shift: roster.shift_grid(sc),
         })
     }
 }
@@ -197,14 +267,14 @@ pub(super) fn improve(
                 cutoff: Some(cutoff),
                 node_limit: Some(SUB_NODES),
                 band: band.clone(),
-                // Beside the root node, the people at a large month's spread ends are
-                // some 150 people over the whole month, whose root CBC's heuristics and cut
+                // Beside the root node, the people at a large month's spread ends (and
+                // the job types' shares) are some 150 people over the whole month, whose root CBC's heuristics and cut
                 // passes kept busy for 30 s proving nothing better was there (300/2); the
                 // light root settles it in 1 s and still finds the improvements (550 ->
                 // 505 -> 490 in 7 s). Not on one process (1,000 staff), where it made
                 // fix-and-optimise end at 254 s instead of 183.5 s, too late for the root
                 // that follows to give its bound by 600 s (1,000/2).
-                light_root: beside.is_some() && matches!(kind, Kind::People { .. }),
+                light_root: beside.is_some() && matches!(kind, Kind::People { .. } | Kind::Shares),
                 ..Fixes::default()
             };
             match solve_once(sc, &sub, &fixes, started)? {
@@ -216,7 +286,7 @@ pub(super) fn improve(
                     // again for 49 s to find that out), and one that needed the whole node
                     // limit is too large to be worth it now (27-51 s again for nothing on
                     // 300/2); the next round comes back to them.
-                    if !matches!(kind, Kind::People { .. }) {
+                    if !matches!(kind, Kind::People { .. } | Kind::Shares) {
                         plan.remove(0);
                     }
                     let stage = if better.objective < best.objective - 1e-6 {
@@ -356,24 +426,29 @@ fn staff_parts(n: usize, of: usize, cycle: usize) -> Vec<usize> {
     part
 }
 
-/// One round of a phase: `cycle_plan`, or its parts of the staff alone when `banding`. A
-/// week holds none of the month's counts whole, and the people's neighbourhood at a
-/// large month's plateau is some 150 people who ran out their node limit for nothing
-/// (55-83 s at 300 staff); with the band's finer objective neither ends on its bound.
+/// One round of a phase: `cycle_plan`, or its shares and parts of the staff alone when
+/// `banding`. A week holds none of the month's counts whole, and the people's
+/// neighbourhood at a large month's plateau is some 150 people who ran out their node
+/// limit for nothing (55-83 s at 300 staff); with the band's finer objective neither ends
+/// on its bound.
 fn phase_plan(days: usize, cycle: usize, widen: usize, parts: usize, banding: bool) -> Vec<Kind> {
     let mut plan = cycle_plan(days, cycle, widen, parts);
     if banding {
-        plan.retain(|k| matches!(k, Kind::Staff { .. }));
+        plan.retain(|k| matches!(k, Kind::Staff { .. } | Kind::Shares));
     }
     plan
 }
 
-/// One round of neighbourhoods: the people who set the objective, every week of the
-/// month, then (large months) each part of the staff for the whole month. Each round
+/// One round of neighbourhoods: the people who set the objective, (large months) the
+/// job types' shares, every week of the month, then (large months) each part of the
+/// staff for the whole month. Each round
 /// shifts the weeks by three days, so that no boundary stays fixed.
 fn cycle_plan(days: usize, cycle: usize, widen: usize, parts: usize) -> Vec<Kind> {
     let offset = (cycle * 3) % 7;
     let mut plan = vec![Kind::People { widen }];
+    if parts > 0 {
+        plan.push(Kind::Shares);
+    }
     if offset > 0 {
         plan.push(Kind::Days {
             from: 0,
@@ -508,6 +583,61 @@ mod tests {
     }
 
     #[test]
+    fn the_shares_free_every_other_job_type_whole_and_the_fewer_end_of_each_spread() {
+        let mut sc = crate::solve::test_fixture();
+        let start = unfair_start(&sc);
+        assert!(
+            Neighbourhood::shares(&sc, &start.roster).is_none(),
+            "one job type has no one to share with"
+        );
+        // Two of the staff inspect quality; the roster is the same, its spreads now per job.
+        for i in [1, 4] {
+            sc.staff[i].job = "qa".into();
+        }
+        let shares = Neighbourhood::shares(&sc, &start.roster).expect("an unfair roster");
+        let n = sc.staff.len();
+        let chosen = shares.free.iter().filter(|&&f| f).count();
+        assert!(
+            shares.free[1] && shares.free[4],
+            "the other job type, whole"
+        );
+        assert!(chosen <= n / 2);
+        let ends: Vec<Vec<usize>> = uneven_spreads(&sc, &start.roster)
+            .iter()
+            .map(|sp| {
+                let (top, bottom) = sp.ends();
+                let fewer = sp.fewer_end();
+                assert!(fewer == top || fewer == bottom);
+                assert!(fewer.len() <= top.len().min(bottom.len()));
+                fewer
+            })
+            .collect();
+        // Each end is free whole, or there was no room for it; nobody else is free.
+        assert!(ends.iter().any(|end| end.iter().all(|&i| shares.free[i])));
+        for end in &ends {
+            let missing = end.iter().filter(|&&i| !shares.free[i]).count();
+            assert!(missing == 0 || chosen + missing > n / 2, "{end:?} had room");
+        }
+        for i in (0..n).filter(|&i| shares.free[i] && sc.staff[i].job != "qa") {
+            assert!(ends.iter().any(|end| end.contains(&i)), "{i} is at no end");
+        }
+        assert_eq!(shares.days, 0..sc.days());
+        let shifts = start.roster.shift_grid(&sc);
+        for (i, days) in shifts.iter().enumerate() {
+            for (d, &shift) in days.iter().enumerate() {
+                if let Some(kept) = shares.kept(i, d) {
+                    assert_eq!(kept, shift);
+                }
+            }
+        }
+
+        // Spreads the objective does not weigh leave nothing to share.
+        sc.weights.fair_nights = 0.0;
+        sc.weights.fair_weekends = 0.0;
+        assert!(Neighbourhood::shares(&sc, &start.roster).is_none());
+    }
+
+    #[test]
     fn the_band_admits_a_lower_objective_or_the_same_with_less_excess_and_nothing_else() {
         let sc = crate::solve::test_fixture();
         let start = unfair_start(&sc);
@@ -565,7 +695,7 @@ mod tests {
             plan.iter()
                 .flat_map(|k| match *k {
                     Kind::Days { from, to } => from..to,
-                    Kind::People { .. } | Kind::Staff { .. } => 0..0,
+                    Kind::People { .. } | Kind::Shares | Kind::Staff { .. } => 0..0,
                 })
                 .collect()
         };
@@ -575,6 +705,13 @@ mod tests {
             assert_eq!(days_of(&plan), (0..31).collect::<Vec<_>>());
         }
         assert_ne!(cycle_plan(31, 0, 0, 0), cycle_plan(31, 1, 0, 0));
+        // A large month (parts of the staff) shares out its spreads after the people's
+        // neighbourhood, and only shares and parts are left while evening out.
+        assert!(!cycle_plan(31, 0, 0, 0).contains(&Kind::Shares));
+        assert_eq!(cycle_plan(31, 0, 0, 2)[1], Kind::Shares);
+        let evening = phase_plan(31, 0, 0, 2, true);
+        assert_eq!(evening[0], Kind::Shares);
+        assert_eq!(evening.len(), 3);
     }
 
     #[test]
