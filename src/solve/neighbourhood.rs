@@ -7,8 +7,9 @@
 //! The sub-model is small and solves in seconds; when it proves nothing better exists
 //! there, the neighbourhood widens. A poor first roster is poor everywhere, so the search
 //! also frees everyone for one week at a time. And a spread's end can hand its shifts to
-//! another job type only if all of that type take them alike, so on a large month the
-//! other job types are freed whole beside the end (`Neighbourhood::shares`).
+//! another job type only if all of that type take them alike, so on a large month (with
+//! the root node beside) the other job types are freed whole beside the end
+//! (`Neighbourhood::shares`).
 
 use super::backend::Outcome;
 use super::month::{
@@ -218,12 +219,25 @@ pub(super) fn improve(
     // whose rosters differ by whole steps. (A third phase on the other end of each spread
     // found nothing on 600/2 and 600/3, where the second stops at a night spread of 2.)
     let may_band = parts > 0 && integral_weights(sc);
+    // The job types' shares only where the root node runs beside on the other core. On
+    // one process (1,000 staff) the root comes after fix-and-optimise and needs some 220-
+    // 370 s of the 600: with the shares, fix-and-optimise found better rosters (1,000/1:
+    // 1071 instead of 1076, the optimum) but ran 110 s longer, and neither 1,000/1 nor
+    // 1,000/2 then had a bound by 600 s.
+    let shares = beside.is_some();
+    let plan_of = |cycle: usize, widen: usize, banding: bool| {
+        let mut plan = phase_plan(sc.days(), cycle, widen, parts, banding);
+        if !shares {
+            plan.retain(|k| *k != Kind::Shares);
+        }
+        plan
+    };
     let mut banding = false;
     'phases: loop {
         let mut plan: Vec<Kind> = Vec::new();
         let mut cycle = 0;
         // As many neighbourhoods in a row as a round has, none better: give up.
-        let round = phase_plan(sc.days(), 0, 0, parts, banding).len();
+        let round = plan_of(0, 0, banding).len();
         let mut fruitless = 0;
         let mut tried = 0;
         let rounds = if banding { BAND_ROUNDS } else { MAX_ROUNDS };
@@ -239,7 +253,7 @@ pub(super) fn improve(
                 break 'phases;
             }
             if plan.is_empty() {
-                plan = phase_plan(sc.days(), cycle, widen, parts, banding);
+                plan = plan_of(cycle, widen, banding);
                 cycle += 1;
             }
             let kind = plan[0];
