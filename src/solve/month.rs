@@ -156,8 +156,8 @@ impl UnevenSpread {
     /// Whether the top has no more members than the bottom: the end to move, since the
     /// spread drops once all its members have moved.
     pub(super) fn top_is_fewer(&self) -> bool {
-        let (top, bottom) = self.ends();
-        top.len() <= bottom.len()
+        let members_at = |level: u32| self.counts.values().filter(|&&c| c == level).count();
+        members_at(self.max) <= members_at(self.min)
     }
 
     /// The members of the end to move (`top_is_fewer`).

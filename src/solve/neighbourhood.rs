@@ -76,8 +76,10 @@ impl Neighbourhood {
             // With a spread of 1 the two ends are everyone; the fewer of them must move.
             let movers = if 2 * (top.len() + bottom.len()) <= sp.counts.len() {
                 [top, bottom].concat()
+            } else if sp.top_is_fewer() {
+                top
             } else {
-                sp.fewer_end()
+                bottom
             };
             for i in movers {
                 free[i] = true;
@@ -224,13 +226,9 @@ pub(super) fn improve(
     // 370 s of the 600: with the shares, fix-and-optimise found better rosters (1,000/1:
     // 1071 instead of 1076, the optimum) but ran 110 s longer, and neither 1,000/1 nor
     // 1,000/2 then had a bound by 600 s.
-    let shares = beside.is_some();
+    let shares = parts > 0 && beside.is_some();
     let plan_of = |cycle: usize, widen: usize, banding: bool| {
-        let mut plan = phase_plan(sc.days(), cycle, widen, parts, banding);
-        if !shares {
-            plan.retain(|k| *k != Kind::Shares);
-        }
-        plan
+        phase_plan(sc.days(), cycle, widen, parts, shares, banding)
     };
     let mut banding = false;
     'phases: loop {
@@ -281,13 +279,14 @@ pub(super) fn improve(
                 cutoff: Some(cutoff),
                 node_limit: Some(SUB_NODES),
                 band: band.clone(),
-                // Beside the root node, the people at a large month's spread ends (and
-                // the job types' shares) are some 150 people over the whole month, whose root CBC's heuristics and cut
-                // passes kept busy for 30 s proving nothing better was there (300/2); the
-                // light root settles it in 1 s and still finds the improvements (550 ->
-                // 505 -> 490 in 7 s). Not on one process (1,000 staff), where it made
-                // fix-and-optimise end at 254 s instead of 183.5 s, too late for the root
-                // that follows to give its bound by 600 s (1,000/2).
+                // Beside the root node, the people at a large month's spread ends (as in
+                // the job types' shares) are some 150 people over the whole month, whose
+                // root CBC's heuristics and cut passes kept busy for 30 s proving nothing
+                // better was there (300/2); the light root settles it in 1 s and still
+                // finds the improvements (550 -> 505 -> 490 in 7 s). Not on one process
+                // (1,000 staff), where it made fix-and-optimise end at 254 s instead of
+                // 183.5 s, too late for the root that follows to give its bound by 600 s
+                // (1,000/2).
                 light_root: beside.is_some() && matches!(kind, Kind::People { .. } | Kind::Shares),
                 ..Fixes::default()
             };
@@ -445,22 +444,29 @@ fn staff_parts(n: usize, of: usize, cycle: usize) -> Vec<usize> {
 /// neighbourhood at a large month's plateau is some 150 people who ran out their node
 /// limit for nothing (55-83 s at 300 staff); with the band's finer objective neither ends
 /// on its bound.
-fn phase_plan(days: usize, cycle: usize, widen: usize, parts: usize, banding: bool) -> Vec<Kind> {
-    let mut plan = cycle_plan(days, cycle, widen, parts);
+fn phase_plan(
+    days: usize,
+    cycle: usize,
+    widen: usize,
+    parts: usize,
+    shares: bool,
+    banding: bool,
+) -> Vec<Kind> {
+    let mut plan = cycle_plan(days, cycle, widen, parts, shares);
     if banding {
         plan.retain(|k| matches!(k, Kind::Staff { .. } | Kind::Shares));
     }
     plan
 }
 
-/// One round of neighbourhoods: the people who set the objective, (large months) the
-/// job types' shares, every week of the month, then (large months) each part of the
-/// staff for the whole month. Each round
-/// shifts the weeks by three days, so that no boundary stays fixed.
-fn cycle_plan(days: usize, cycle: usize, widen: usize, parts: usize) -> Vec<Kind> {
+/// One round of neighbourhoods: the people who set the objective, the job types' shares
+/// (when `shares`), every week of the month, then (large months) each part of the staff
+/// for the whole month. Each round shifts the weeks by three days, so that no boundary
+/// stays fixed.
+fn cycle_plan(days: usize, cycle: usize, widen: usize, parts: usize, shares: bool) -> Vec<Kind> {
     let offset = (cycle * 3) % 7;
     let mut plan = vec![Kind::People { widen }];
-    if parts > 0 {
+    if shares {
         plan.push(Kind::Shares);
     }
     if offset > 0 {
@@ -714,16 +720,19 @@ mod tests {
                 .collect()
         };
         for cycle in 0..3 {
-            let plan = cycle_plan(31, cycle, 0, 0);
+            let plan = cycle_plan(31, cycle, 0, 0, false);
             assert_eq!(plan[0], Kind::People { widen: 0 });
             assert_eq!(days_of(&plan), (0..31).collect::<Vec<_>>());
         }
-        assert_ne!(cycle_plan(31, 0, 0, 0), cycle_plan(31, 1, 0, 0));
-        // A large month (parts of the staff) shares out its spreads after the people's
+        assert_ne!(
+            cycle_plan(31, 0, 0, 0, false),
+            cycle_plan(31, 1, 0, 0, false)
+        );
+        // A large month with the root beside shares out its spreads after the people's
         // neighbourhood, and only shares and parts are left while evening out.
-        assert!(!cycle_plan(31, 0, 0, 0).contains(&Kind::Shares));
-        assert_eq!(cycle_plan(31, 0, 0, 2)[1], Kind::Shares);
-        let evening = phase_plan(31, 0, 0, 2, true);
+        assert!(!cycle_plan(31, 0, 0, 2, false).contains(&Kind::Shares));
+        assert_eq!(cycle_plan(31, 0, 0, 2, true)[1], Kind::Shares);
+        let evening = phase_plan(31, 0, 0, 2, true, true);
         assert_eq!(evening[0], Kind::Shares);
         assert_eq!(evening.len(), 3);
     }
