@@ -6,7 +6,7 @@
 use proptest::prelude::*;
 use roster::model::Scenario;
 use roster::rules::check_roster;
-use roster::solve::{SolveError, SolveOptions, evaluate, solve};
+use roster::solve::{SolveError, SolveOptions, Status, counting_bound, evaluate, solve};
 use std::fmt::Write;
 use std::path::Path;
 
@@ -158,6 +158,12 @@ proptest! {
                 let own = evaluate(&sc, &s.roster);
                 prop_assert!((own.total() - s.objective).abs() < 1e-6, "checker says {}, solver {}\n{text}", own.total(), s.objective);
                 prop_assert!(s.bound <= s.objective + 1e-6);
+                // The counting bound holds for every roster: never above a proven optimum
+                // (the roster's bound is capped at its objective, so this is the check).
+                if s.status == Status::Optimal {
+                    let counted = counting_bound(&sc);
+                    prop_assert!(counted <= s.objective + 1e-6, "counted {counted} above the optimum {}\n{text}", s.objective);
+                }
                 // The weighted terms are the weights times the spreads the summary prints.
                 prop_assert_eq!(own.fair_nights, sc.weights.fair_nights * f64::from(own.night_spread));
                 prop_assert_eq!(own.fair_weekends, sc.weights.fair_weekends * f64::from(own.weekend_spread));

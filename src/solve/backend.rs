@@ -198,7 +198,8 @@ fn run_cbc(
                 .ok()
                 .filter(|_| child.hard_stop)
                 .and_then(|limit| ran.checked_add(limit + cbc_process::OVERRUN));
-            match cbc_process::run_in_child(&child.exe, &job, opts.solver_log, deadline)? {
+            let stop = child.stop.as_deref();
+            match cbc_process::run_in_child(&child.exe, &job, opts.solver_log, deadline, stop)? {
                 Some(end) => end,
                 None => return Ok(Outcome::Unfinished { clock: true }),
             }

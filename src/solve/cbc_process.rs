@@ -28,6 +28,8 @@ pub(crate) struct ChildRun {
     pub(super) job_built: std::sync::mpsc::Sender<()>,
     /// Kill the process once it overruns its time limit by `OVERRUN`.
     pub(super) hard_stop: bool,
+    /// Kill the process once this is raised: its result is no longer wanted.
+    pub(super) stop: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>,
 }
 
 impl ChildRun {
@@ -40,6 +42,7 @@ impl ChildRun {
             exe,
             job_built: std::sync::mpsc::channel().0,
             hard_stop: true,
+            stop: None,
         }
     }
 }
@@ -186,7 +189,7 @@ impl CbcEnd {
 }
 
 /// Runs `job` in a child `roster` process (`exe`) and waits for it, or kills it at
-/// `deadline` (then `Ok(None)`: nothing came of the run). The child dies with
+/// `deadline` or once `stop` is raised (then `Ok(None)`: nothing came of the run). The child dies with
 /// the thread that started it (Linux's parent-death signal), so a solve that ends early,
 /// Ctrl-C included, leaves no CBC running. Its standard output, where CBC writes, is this
 /// process's only when `log` asks for CBC's log: CBC prints a line on a MIP start even
@@ -196,6 +199,7 @@ pub(super) fn run_in_child(
     job: &CbcJob,
     log: bool,
     deadline: Option<std::time::Instant>,
+    stop: Option<&std::sync::atomic::AtomicBool>,
 ) -> Result<Option<CbcEnd>, SolveError> {
     static RUNS: AtomicUsize = AtomicUsize::new(0);
     let failed = |what: &str, e: &dyn std::fmt::Display| {
@@ -224,7 +228,9 @@ pub(super) fn run_in_child(
         if let Some(status) = child.try_wait().map_err(|e| failed("wait", &e))? {
             break status;
         }
-        if deadline.is_some_and(|d| std::time::Instant::now() >= d) {
+        if deadline.is_some_and(|d| std::time::Instant::now() >= d)
+            || stop.is_some_and(|s| s.load(Ordering::Relaxed))
+        {
             let _ = child.kill();
             let _ = child.wait();
             let _ = std::fs::remove_file(&out);

@@ -7,6 +7,7 @@
 mod backend;
 mod cbc_process;
 mod constraints;
+mod counting;
 mod diagnose;
 mod fairness;
 mod greedy;
@@ -22,6 +23,7 @@ pub use crate::rules::objective::{Breakdown, evaluate};
 pub use backend::CBC_CLOCK_SAFE;
 pub(crate) use cbc_process::ChildRun;
 pub use cbc_process::serve_cbc_run;
+pub use counting::bound as counting_bound;
 pub use diagnose::{Conflict, Diagnosis};
 pub use repair::{Repaired, repair};
 pub use search::solve;

@@ -5,7 +5,9 @@ use super::backend::Outcome;
 use super::cbc_process::ChildRun;
 use super::month::{Fixes, left, solve_once};
 use super::neighbourhood::RootBeside;
-use super::{SolveError, SolveOptions, Solved, Status, diagnose, fairness, greedy, neighbourhood};
+use super::{
+    SolveError, SolveOptions, Solved, Status, counting, diagnose, fairness, greedy, neighbourhood,
+};
 use crate::model::Scenario;
 use crate::rules::check_roster;
 use std::time::Instant;
@@ -32,19 +34,47 @@ pub fn solve(sc: &Scenario, opts: &SolveOptions) -> Result<Solved, SolveError> {
 /// limits, rounds of neighbourhoods), never on a share of the clock, so the same scenario
 /// gives the same roster and the same proof on a busy machine as on an idle one. Only the
 /// time limit itself may cut the search short; the result then says `time_limit`.
+///
+/// The counting bound (`counting`) holds from the start: the greedy roster carries it, so
+/// fix-and-optimise stops at a roster it proves, and the result's bound is never below it.
 fn search(sc: &Scenario, opts: &SolveOptions) -> Result<Solved, SolveError> {
     let started = Instant::now();
+    let counted = counting::bound(sc);
+    let solved = staged(sc, opts, started, counted)?;
+    Ok(
+        if counted > solved.bound || (solved.bound.is_nan() && counted > 0.0) {
+            solved.with_bound(counted, opts, started)
+        } else {
+            solved
+        },
+    )
+}
+
+fn staged(
+    sc: &Scenario,
+    opts: &SolveOptions,
+    started: Instant,
+    counted: f64,
+) -> Result<Solved, SolveError> {
     let cut_short = |stage| SolveError::NoSolutionInTime(opts.time_limit, stage);
     if !fairness::can_probe(sc, opts) {
         return plain_search(sc, opts, started, None, "the branch-and-bound search");
     }
     // A roster before the root node, for the month whose root LP outlasts the limit: the
     // user then gets it (and Ctrl-C writes it) instead of nothing.
-    let mut greedy = greedy::first_roster(sc).map(|r| greedy::as_solved(sc, r, started));
+    // Bound 0 proves nothing a user could not see: the greedy roster then has none.
+    let mut greedy = greedy::first_roster(sc).map(|r| {
+        let g = greedy::as_solved(sc, r, started);
+        if counted > 0.0 {
+            g.with_bound(counted, opts, started)
+        } else {
+            g
+        }
+    });
     let large = is_large(sc);
     let beside = large && cells(sc, sc.staff.len()) <= ROOT_BESIDE_CELLS;
     if let (true, Some(exe), Some(g)) = (beside, &opts.cbc_process, &greedy) {
-        return on_two_cores(sc, opts, g.clone(), exe, started);
+        return on_two_cores(sc, opts, g.clone(), exe, started, counted);
     }
     // A very large month's root LP outlasts a 300 s limit (600 staff: 219 s of CPU and
     // unfinished), so the greedy roster is improved week by week before the root is tried.
@@ -54,7 +84,8 @@ fn search(sc: &Scenario, opts: &SolveOptions) -> Result<Solved, SolveError> {
         opts.progress
             .report("improving the greedy roster (fix-and-optimise)", Some(&g));
         let improved = neighbourhood::improve(sc, opts, g, started, None)?;
-        if improved.out_of_time {
+        // Out of time, or proven by the counting bound: the root has nothing to add.
+        if improved.out_of_time || improved.status != Status::TimeLimit {
             return Ok(improved.with_model_size(sc, started));
         }
         greedy = Some(improved);
@@ -67,6 +98,9 @@ fn search(sc: &Scenario, opts: &SolveOptions) -> Result<Solved, SolveError> {
     opts.progress
         .report("first roster and bound (root node)", greedy.as_ref());
     let solved = match solve_once(sc, &left(opts, started), &root_only, started)? {
+        Outcome::Found(solved) if counted > solved.bound => {
+            solved.with_bound(counted, opts, started)
+        }
         Outcome::Found(solved) => solved,
         Outcome::ProvenNone => return Err(infeasible(sc, opts, started, "the root node")?),
         Outcome::Unfinished { clock: true } => {
@@ -141,15 +175,22 @@ fn on_two_cores(
     mut greedy: Solved,
     exe: &std::path::Path,
     started: Instant,
+    counted: f64,
 ) -> Result<Solved, SolveError> {
     // A start here, not a result the clock left behind.
     greedy.out_of_time = false;
     let (job_built, built) = std::sync::mpsc::channel();
+    // Raised when fix-and-optimise reaches a roster the counting bound proves optimal: the
+    // root could add nothing, and its process is stopped rather than waited for. Not for a
+    // roster merely within the gap asked for: the root's bound may prove one earlier on the
+    // path, which is then the result (`first_proven`), on every run.
+    let stop_root = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     let root_only = Fixes {
         child: Some(ChildRun {
             exe: exe.to_path_buf(),
             job_built,
             hard_stop: false,
+            stop: Some(stop_root.clone()),
         }),
         ..root_node(Some(&greedy))
     };
@@ -170,6 +211,12 @@ fn on_two_cores(
         // Either way on: built, or the root ended before (its sender is gone then).
         let _ = built.recv();
         let improved = neighbourhood::improve(sc, opts, greedy, started, Some(&mut beside));
+        if improved
+            .as_ref()
+            .is_ok_and(|s| Status::of(s.objective, counted, 0.0) == Status::Optimal)
+        {
+            stop_root.store(true, std::sync::atomic::Ordering::Relaxed);
+        }
         let root = root.join().expect("the root node's thread does not panic");
         (root, improved)
     });
@@ -191,7 +238,7 @@ fn on_two_cores(
         // No bound (the clock, or a root without even the start): the improved roster.
         Ok(Outcome::Unfinished { .. }) => return Ok(improved.with_model_size(sc, started)),
     };
-    let bound = root.bound;
+    let bound = root.bound.max(counted);
     // Whether or not fix-and-optimise stopped at the proof, the roster is the first on its
     // path that the bound proves (`RootBeside`).
     let improved = match beside.first_proven(bound, opts) {
