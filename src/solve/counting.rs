@@ -28,23 +28,22 @@ pub fn bound(sc: &Scenario) -> f64 {
         .into_iter()
         .filter(|f| f.weight > 0.0 && f.members() > 0)
         .collect();
+    let measures = Measure::BOTH.map(|m| (m, MeasureCells::of(sc, m)));
+    let cells_of = |m: Measure| &measures.iter().find(|(of, _)| *of == m).expect("both").1;
     let singles: Vec<Even> = spreads
         .iter()
         .map(|f| Even {
             measure: f.measure,
             weight: f.weight,
-            over: MeasureCells::of(sc, f.measure).over_if_even(sc, f, beyond, cheapest),
+            over: cells_of(f.measure).over_if_even(sc, f, beyond, cheapest),
         })
         .collect();
-    let groups: Vec<(Measure, f64)> = Measure::BOTH
-        .into_iter()
-        .filter(|&m| spreads.iter().any(|f| f.measure == m))
-        .map(|m| {
-            let within: Vec<&SpreadFacts> = spreads.iter().filter(|f| f.measure == m).collect();
-            (
-                m,
-                MeasureCells::of(sc, m).over_if_all_even(sc, &within, beyond, cheapest),
-            )
+    let groups: Vec<(Measure, f64)> = measures
+        .iter()
+        .filter(|(m, _)| spreads.iter().any(|f| f.measure == *m))
+        .map(|(m, cells)| {
+            let within: Vec<&SpreadFacts> = spreads.iter().filter(|f| f.measure == *m).collect();
+            (*m, cells.over_if_all_even(sc, &within, beyond, cheapest))
         })
         .collect();
     least_paid(cheapest * beyond, &singles, &groups)
