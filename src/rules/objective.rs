@@ -26,6 +26,14 @@ impl Measure {
         }
     }
 
+    /// Whether a shift `k` starting on day `d` of the month counts toward this measure.
+    pub fn counts_at(self, sc: &Scenario, d: usize, k: usize) -> bool {
+        match self {
+            Measure::Nights => sc.shifts[k].night,
+            Measure::Weekends => sc.is_weekend_or_holiday(sc.date(d)),
+        }
+    }
+
     /// Whether an assignment counts toward this measure.
     pub fn counts(self, sc: &Scenario, a: &Assignment) -> bool {
         match self {

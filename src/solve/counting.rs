@@ -107,21 +107,18 @@ fn least_paid(base: f64, singles: &[Even], groups: &[(Measure, f64)]) -> f64 {
     least
 }
 
-/// The (day, shift) cells a measure counts, what over-cover costs there at least, and
-/// the most of them one person can work (one shift a day, ROSTER-ONE).
+/// What over-cover costs at least on the (day, shift) cells a measure counts, and the
+/// most of them one person can work (one shift a day, ROSTER-ONE). The measure's demand
+/// is its spreads' (`SpreadFacts::demand`).
 struct MeasureCells {
     /// None when the month has no cell of the measure.
     dearer: Option<f64>,
     days_with: u32,
-    demand: f64,
 }
 
 impl MeasureCells {
     fn of(sc: &Scenario, measure: Measure) -> MeasureCells {
-        let counts = |d: usize, k: usize| match measure {
-            Measure::Nights => sc.shifts[k].night,
-            Measure::Weekends => sc.is_weekend_or_holiday(sc.date(d)),
-        };
+        let counts = |d: usize, k: usize| measure.counts_at(sc, d, k);
         MeasureCells {
             dearer: cells(sc, counts)
                 .map(|(d, k)| over_cover_cost(sc, d, k))
@@ -129,7 +126,6 @@ impl MeasureCells {
             days_with: (0..sc.days())
                 .filter(|&d| (0..sc.shifts.len()).any(|k| counts(d, k)))
                 .count() as u32,
-            demand: demand_in(sc, counts),
         }
     }
 
@@ -185,11 +181,10 @@ impl MeasureCells {
                     .collect()
             })
             .collect();
-        match least_total_from(&totals, (self.demand - others).max(0.0) as u32) {
-            Some(total) => {
-                let on_dearer = (f64::from(total) - self.demand).max(0.0);
-                cheapest * beyond.max(on_dearer) + (dearer - cheapest) * on_dearer
-            }
+        // Every spread of one measure has the measure's demand.
+        let demand = within.first().map_or(0.0, |f| f.demand);
+        match least_total_from(&totals, (demand - others).max(0.0) as u32) {
+            Some(total) => over_cover_with(f64::from(total) - demand, beyond, cheapest, dearer),
             None => f64::INFINITY,
         }
     }
@@ -254,7 +249,13 @@ fn least_cost_if_even(f: &SpreadFacts, most: u32, beyond: f64, cheapest: f64, de
         return f64::INFINITY;
     };
     // A higher common count works more shifts beyond the demand: the least costs the least.
-    let on_dearer = (f.lift_to(common) - f.demand).max(0.0);
+    over_cover_with(f.lift_to(common) - f.demand, beyond, cheapest, dearer)
+}
+
+/// The least over-cover with `on_dearer` people (at least 0) beyond the measure's demand
+/// on its cells, at `dearer` each, and `beyond` people in all at `cheapest` at least.
+fn over_cover_with(on_dearer: f64, beyond: f64, cheapest: f64, dearer: f64) -> f64 {
+    let on_dearer = on_dearer.max(0.0);
     cheapest * beyond.max(on_dearer) + (dearer - cheapest) * on_dearer
 }
 

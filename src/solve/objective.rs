@@ -199,13 +199,7 @@ impl Objective {
             }
             let cells: Vec<(usize, usize)> = (0..days)
                 .flat_map(|d| (0..shifts).map(move |k| (d, k)))
-                .filter(|&(d, k)| {
-                    if f.measure == Measure::Nights {
-                        sc.shifts[k].night
-                    } else {
-                        sc.is_weekend_or_holiday(sc.date(d))
-                    }
-                })
+                .filter(|&(d, k)| f.measure.counts_at(sc, d, k))
                 .collect();
             let mut over = Expression::from(0.0);
             let mut others = Expression::from(0.0);

@@ -41,13 +41,17 @@ fn search(sc: &Scenario, opts: &SolveOptions) -> Result<Solved, SolveError> {
     let started = Instant::now();
     let counted = counting::bound(sc);
     let solved = staged(sc, opts, started, counted)?;
-    Ok(
-        if counted > solved.bound || (solved.bound.is_nan() && counted > 0.0) {
-            solved.with_bound(counted, opts, started)
-        } else {
-            solved
-        },
-    )
+    Ok(at_least(solved, counted, opts, started))
+}
+
+/// `solved` with the counting bound where its own is lower or unknown. A bound of 0 proves
+/// nothing a user could not see: a roster without a bound keeps none then.
+fn at_least(solved: Solved, counted: f64, opts: &SolveOptions, started: Instant) -> Solved {
+    if counted > 0.0 && (solved.bound.is_nan() || solved.bound < counted) {
+        solved.with_bound(counted, opts, started)
+    } else {
+        solved
+    }
 }
 
 fn staged(
@@ -62,15 +66,8 @@ fn staged(
     }
     // A roster before the root node, for the month whose root LP outlasts the limit: the
     // user then gets it (and Ctrl-C writes it) instead of nothing.
-    // Bound 0 proves nothing a user could not see: the greedy roster then has none.
-    let mut greedy = greedy::first_roster(sc).map(|r| {
-        let g = greedy::as_solved(sc, r, started);
-        if counted > 0.0 {
-            g.with_bound(counted, opts, started)
-        } else {
-            g
-        }
-    });
+    let mut greedy = greedy::first_roster(sc)
+        .map(|r| at_least(greedy::as_solved(sc, r, started), counted, opts, started));
     let large = is_large(sc);
     let beside = large && cells(sc, sc.staff.len()) <= ROOT_BESIDE_CELLS;
     if let (true, Some(exe), Some(g)) = (beside, &opts.cbc_process, &greedy) {
@@ -98,10 +95,7 @@ fn staged(
     opts.progress
         .report("first roster and bound (root node)", greedy.as_ref());
     let solved = match solve_once(sc, &left(opts, started), &root_only, started)? {
-        Outcome::Found(solved) if counted > solved.bound => {
-            solved.with_bound(counted, opts, started)
-        }
-        Outcome::Found(solved) => solved,
+        Outcome::Found(solved) => at_least(solved, counted, opts, started),
         Outcome::ProvenNone => return Err(infeasible(sc, opts, started, "the root node")?),
         Outcome::Unfinished { clock: true } => {
             return greedy
